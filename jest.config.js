@@ -1,0 +1,10 @@
+/** Unit specs: pure logic, next to the code. */
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  moduleFileExtensions: ['js', 'mjs', 'cjs', 'json', 'ts'],
+  testEnvironment: 'node',
+  testRegex: 'src/.*\\.spec\\.ts$',
+  transform: { '^.+\\.(ts|m?js)$': '<rootDir>/test/swc-cjs-transformer.js' },
+  transformIgnorePatterns: [],
+};

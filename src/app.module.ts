@@ -1,0 +1,50 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
+import { AuthorsModule } from './authors/authors.module';
+import { AllExceptionsFilter } from './common/http-exception.filter';
+import { configNamespaces } from './config/configuration';
+import { loadEnv } from './config/env';
+import { buildDataSourceOptions } from './database/database.options';
+import { runMigrationsLocked } from './database/migrate';
+import { HealthModule } from './health/health.module';
+import { TagsModule } from './tags/tags.module';
+import { UsersModule } from './users/users.module';
+
+export interface AppModuleOptions {
+  databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configNamespaces }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => buildDataSourceOptions(databaseUrl, loadEnv().dbPoolMax),
+          dataSourceFactory: async (options) => {
+            const ds = await new DataSource(options!).initialize();
+            await runMigrationsLocked(ds);
+            return ds;
+          },
+        }),
+        HealthModule,
+        UsersModule,
+        AuthModule,
+        AuthorsModule,
+        TagsModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { type Actor, CurrentUser, Public } from '../common/auth.decorators';
+import { UserResponse } from '../users/user.dto';
+import { toUserResponse } from '../users/user.response';
+import { UsersService } from '../users/users.service';
+import { LoginDto, LoginResponse } from './auth.dto';
+import { AuthService } from './auth.service';
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in; rate-limited per IP and per email' })
+  @ApiResponse({ status: 200, type: LoginResponse })
+  @ApiErrors(400, 401, 429)
+  login(@Body() dto: LoginDto): Promise<LoginResponse> {
+    return this.auth.login(dto.email, dto.password);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The signed-in staff member' })
+  @ApiResponse({ status: 200, type: UserResponse })
+  @ApiErrors(401)
+  async me(@CurrentUser() actor: Actor): Promise<UserResponse> {
+    return toUserResponse(await this.users.get(actor.id));
+  }
+}

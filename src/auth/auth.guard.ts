@@ -1,0 +1,32 @@
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { type Actor, IS_PUBLIC, MIN_ROLE } from '../common/auth.decorators';
+import { DomainError } from '../common/errors';
+import { hasRole, type Role } from '../common/roles';
+import { AuthService } from './auth.service';
+
+/** Global guard: every route needs a signed-in staff member unless it is marked @Public(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw new DomainError('UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <token>');
+    req.actor = await this.auth.authenticate(match[1]);
+    const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets);
+    if (minRole && !hasRole(req.actor.role, minRole)) {
+      throw new DomainError('FORBIDDEN', `This needs the ${minRole} role or higher`);
+    }
+    return true;
+  }
+}

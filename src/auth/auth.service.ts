@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { DomainError } from '../common/errors';
+import type { Actor } from '../common/auth.decorators';
+import { authConfig, type AuthConfig } from '../config/configuration';
+import { hashPassword, verifyPassword } from '../users/password';
+import { toUserResponse } from '../users/user.response';
+import { UsersService } from '../users/users.service';
+import type { LoginResponse } from './auth.dto';
+
+interface TokenPayload {
+  sub: string;
+  tv: number;
+}
+
+// A real hash of a random password, so an unknown email costs the same time as a wrong password.
+let dummyHash: Promise<string> | undefined;
+const getDummyHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
+
+const invalidCredentials = () => new DomainError('UNAUTHORIZED', 'Invalid email or password');
+const invalidToken = () => new DomainError('UNAUTHORIZED', 'Invalid or expired token');
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly jwt: JwtService,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+  ) {}
+
+  async login(email: string, password: string): Promise<LoginResponse> {
+    const user = await this.users.findByEmail(email);
+    const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
+    if (!user || !ok || !user.active) throw invalidCredentials();
+    await this.users.recordLogin(user.id);
+    const payload: TokenPayload = { sub: user.id, tv: user.tokenVersion };
+    const accessToken = await this.jwt.signAsync(payload);
+    return { accessToken, expiresIn: this.config.jwtExpiresIn, user: toUserResponse(user) };
+  }
+
+  /** The staff member a bearer token stands for, checked against the database on every request. */
+  async authenticate(token: string): Promise<Actor> {
+    let payload: TokenPayload;
+    try {
+      payload = await this.jwt.verifyAsync<TokenPayload>(token, { algorithms: ['HS256'] });
+    } catch {
+      throw invalidToken();
+    }
+    if (typeof payload.sub !== 'string' || typeof payload.tv !== 'number') throw invalidToken();
+    const user = await this.users.get(payload.sub).catch(() => null);
+    if (!user || !user.active || user.tokenVersion !== payload.tv) throw invalidToken();
+    return { id: user.id, email: user.email, name: user.name, role: user.role };
+  }
+}

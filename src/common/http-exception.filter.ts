@@ -1,0 +1,90 @@
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import type { ErrorBody, ErrorCode } from './errors';
+import { DomainError, ERROR_STATUS, codeForStatus } from './errors';
+
+interface PgError {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+}
+
+/** Maps every thrown thing to the one error body. Unexpected errors are logged and hidden. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    const { body, headers } = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, reqId: request.id }, body.message);
+    }
+    body.requestId = request.id;
+    for (const [k, v] of Object.entries(headers ?? {})) void reply.header(k, v);
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  private toBody(e: unknown): { body: ErrorBody; headers?: Record<string, string> } {
+    if (e instanceof DomainError) {
+      return { body: this.body(e.code, e.message, e.details), headers: e.headers };
+    }
+    if (e instanceof HttpException) {
+      const status = e.getStatus();
+      const res = e.getResponse();
+      const message =
+        typeof res === 'string'
+          ? res
+          : typeof (res as { message?: unknown }).message === 'string'
+            ? (res as { message: string }).message
+            : e.message;
+      return { body: { statusCode: status, code: codeForStatus(status), message } };
+    }
+    if (e instanceof QueryFailedError) {
+      const pg = e.driverError as PgError;
+      // Safety net: constraint violations that a service did not pre-check still answer 4xx.
+      if (pg.code === '23505')
+        return { body: this.body('CONFLICT', 'A record with this value already exists', pg.detail) };
+      if (pg.code === '23503')
+        return { body: this.body('CONFLICT', 'A referenced record is missing or still in use', pg.detail) };
+      if (pg.code === '22P02' || pg.code === '22007' || pg.code === '22008') {
+        return { body: this.body('BAD_REQUEST', 'A value has the wrong format') };
+      }
+      if (pg.code === '40001' || pg.code === '40P01') {
+        return { body: this.body('CONFLICT', 'A concurrent change got there first; retry') };
+      }
+    }
+    // Fastify's own errors (body too large, bad JSON, wrong content type) carry a 4xx statusCode.
+    const status = (e as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { body: { statusCode: status, code: codeForStatus(status), message: (e as Error).message } };
+    }
+    if (isConnectionError(e)) {
+      return {
+        body: this.body('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly'),
+        headers: { 'retry-after': '5' },
+      };
+    }
+    return { body: this.body('INTERNAL', 'Internal server error') };
+  }
+
+  private body(code: ErrorCode, message: string, details?: unknown): ErrorBody {
+    return { statusCode: ERROR_STATUS[code], code, message, ...(details === undefined ? {} : { details }) };
+  }
+}
+
+function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  const msg = e instanceof Error ? e.message : '';
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === '57P01' ||
+    code === '57P03' ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(msg)
+  );
+}

@@ -1,0 +1,29 @@
+import type { ConfigType } from '@nestjs/config';
+import { registerAs } from '@nestjs/config';
+import { loadEnv } from './env';
+
+export const httpConfig = registerAs('http', () => {
+  const e = loadEnv();
+  return { port: e.port, host: e.host, corsOrigins: e.corsOrigins, bodyLimitBytes: e.bodyLimitBytes };
+});
+export const authConfig = registerAs('auth', () => {
+  const e = loadEnv();
+  return {
+    nodeEnv: e.nodeEnv,
+    dataDir: e.dataDir,
+    jwtSecret: e.jwtSecret,
+    jwtExpiresIn: e.jwtExpiresIn,
+    adminEmail: e.adminEmail,
+    adminPassword: e.adminPassword,
+    loginRateLimit: e.loginRateLimit,
+  };
+});
+export const newsroomConfig = registerAs('newsroom', () => {
+  const e = loadEnv();
+  return { timezone: e.newsroomTimezone, agencyName: e.agencyName };
+});
+
+export type HttpConfig = ConfigType<typeof httpConfig>;
+export type AuthConfig = ConfigType<typeof authConfig>;
+export type NewsroomConfig = ConfigType<typeof newsroomConfig>;
+export const configNamespaces = [httpConfig, authConfig, newsroomConfig];

@@ -1,0 +1,51 @@
+import { ConfigError, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  const base = { JWT_SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/dateline-env-spec' };
+
+  it('should apply the documented defaults when only a secret is set', () => {
+    const env = parseEnv(base);
+    expect(env).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      newsroomTimezone: 'Asia/Almaty',
+      agencyName: 'KAZINFORM',
+      nodeEnv: 'development',
+    });
+  });
+
+  it('should name every problem in one error when several values are bad', () => {
+    let caught: unknown;
+    try {
+      parseEnv({
+        ...base,
+        PORT: 'eighty',
+        NEWSROOM_TIMEZONE: 'Mars/Olympus',
+        LOG_LEVEL: 'loud',
+        ADMIN_EMAIL: 'a@b.c',
+      });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('PORT');
+    expect(problems).toContain('NEWSROOM_TIMEZONE');
+    expect(problems).toContain('LOG_LEVEL');
+    expect(problems).toContain('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  });
+
+  it('should require JWT_SECRET when NODE_ENV is production', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production', DATA_DIR: base.DATA_DIR })).toThrow(
+      /JWT_SECRET is required/,
+    );
+  });
+
+  it('should parse a list of CORS origins and reject malformed ones', () => {
+    expect(parseEnv({ ...base, CORS_ORIGINS: 'https://a.kz, http://localhost:3001' }).corsOrigins).toEqual([
+      'https://a.kz',
+      'http://localhost:3001',
+    ]);
+    expect(() => parseEnv({ ...base, CORS_ORIGINS: 'not a url' })).toThrow(/CORS_ORIGINS/);
+  });
+});

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The whole validated configuration. Only this folder and the data source read process.env. */
+export interface Env {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedDb: 'auto' | 'postgres' | 'pglite';
+  jwtSecret: string;
+  jwtExpiresIn: number;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  newsroomTimezone: string;
+  agencyName: string;
+  corsOrigins: string[] | true;
+  logLevel: LogLevel;
+  loginRateLimit: { perIp: number; perEmail: number; windowSeconds: number };
+  bodyLimitBytes: number;
+  dbPoolMax: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses every variable and reports every problem at once. */
+export function parseEnv(raw: NodeJS.ProcessEnv): Env {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = raw[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const v = str(name);
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${v}")`);
+      return def;
+    }
+    return n;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], def: T): T => {
+    const v = str(name);
+    if (v === undefined) return def;
+    if (!(allowed as readonly string[]).includes(v)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${v}")`);
+      return def;
+    }
+    return v as T;
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const dataDir = path.resolve(str('DATA_DIR') ?? '.data');
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const jwtSecret = str('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters');
+  }
+  if (jwtSecret === undefined && nodeEnv === 'production') {
+    problems.push('JWT_SECRET is required when NODE_ENV=production');
+  }
+
+  const adminEmail = str('ADMIN_EMAIL');
+  const adminPassword = str('ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if (adminEmail !== undefined && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+    problems.push(`ADMIN_EMAIL is not an email address (got "${adminEmail}")`);
+  }
+  if (adminPassword !== undefined && adminPassword.length < 10) {
+    problems.push('ADMIN_PASSWORD must be at least 10 characters');
+  }
+
+  const newsroomTimezone = str('NEWSROOM_TIMEZONE') ?? 'Asia/Almaty';
+  if (!isValidTimeZone(newsroomTimezone)) {
+    problems.push(
+      `NEWSROOM_TIMEZONE must be an IANA time zone such as Asia/Almaty (got "${newsroomTimezone}")`,
+    );
+  }
+
+  const agencyName = str('AGENCY_NAME') ?? 'KAZINFORM';
+  if (agencyName.length > 60) problems.push('AGENCY_NAME must be at most 60 characters');
+
+  const corsRaw = str('CORS_ORIGINS');
+  let corsOrigins: string[] | true = [];
+  if (corsRaw === '*') corsOrigins = true;
+  else if (corsRaw !== undefined) {
+    corsOrigins = corsRaw.split(',').map((o) => o.trim());
+    for (const o of corsOrigins) {
+      if (!/^https?:\/\/[^/\s]+$/.test(o))
+        problems.push(`CORS_ORIGINS entry "${o}" must be an origin like https://example.com`);
+    }
+  }
+
+  const env: Env = {
+    nodeEnv,
+    port: int('PORT', 3000, 0, 65535),
+    host: str('HOST') ?? '127.0.0.1',
+    databaseUrl,
+    dataDir,
+    embeddedDb: oneOf('EMBEDDED_DB', ['auto', 'postgres', 'pglite'] as const, 'auto'),
+    jwtSecret: '',
+    jwtExpiresIn: int('JWT_EXPIRES_IN', 900, 60, 86400),
+    adminEmail: adminEmail?.toLowerCase(),
+    adminPassword,
+    newsroomTimezone,
+    agencyName,
+    corsOrigins,
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info'),
+    loginRateLimit: {
+      perIp: int('LOGIN_RATE_LIMIT_PER_IP', 30, 1, 100000),
+      perEmail: int('LOGIN_RATE_LIMIT_PER_EMAIL', 10, 1, 100000),
+      windowSeconds: int('LOGIN_RATE_LIMIT_WINDOW', 900, 1, 86400),
+    },
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  env.jwtSecret = jwtSecret ?? devJwtSecret(dataDir);
+  return env;
+}
+
+// Outside production a missing JWT_SECRET is generated once and kept, so tokens survive restarts.
+function devJwtSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+let cached: Env | undefined;
+/** The process configuration, parsed once. Throws ConfigError naming every problem. */
+export function loadEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Loads ./.env into process.env when the file exists; variables already set win. */
+export function loadDotEnvFile(file = '.env'): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+}

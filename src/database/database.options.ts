@@ -1,0 +1,23 @@
+import type { DataSourceOptions } from 'typeorm';
+import { entities } from './entities';
+import { migrations } from './migrations';
+
+/** The one data-source definition, used by the app, the tests and the TypeORM CLI. */
+export function buildDataSourceOptions(url: string, poolMax = 10): DataSourceOptions {
+  const pglite = url.includes('pglite=1');
+  return {
+    type: 'postgres',
+    url: url.replace(/[?&]pglite=1/, ''),
+    entities,
+    migrations,
+    // Migrations run under an advisory lock by runMigrationsLocked(), never by TypeORM on connect.
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    logging: ['error', 'warn'],
+    // PGlite's socket server takes 16 connections at most.
+    extra: { max: pglite ? Math.min(poolMax, 12) : poolMax, connectionTimeoutMillis: 5000 },
+  };
+}

@@ -1,0 +1,4 @@
+import { Foundation1764300000000 } from './1764300000000-foundation';
+
+/** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
+export const migrations = [Foundation1764300000000];

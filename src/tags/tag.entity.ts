@@ -1,0 +1,58 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+export const TAG_KINDS = ['topic', 'place', 'organisation', 'person', 'event'] as const;
+export type TagKind = (typeof TAG_KINDS)[number];
+
+@Entity({ name: 'tag' })
+export class Tag {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text', unique: true })
+  slug: string;
+
+  @Column({ type: 'enum', enum: TAG_KINDS, enumName: 'tag_kind' })
+  kind: TagKind;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  /** An IPTC Media Topic or Wikidata URI */
+  @Column({ name: 'external_uri', type: 'text', nullable: true })
+  externalUri: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** An old slug of a merged tag, resolving to the tag it was merged into. */
+@Entity({ name: 'tag_alias' })
+export class TagAlias {
+  @PrimaryColumn({ type: 'text' })
+  slug: string;
+
+  @Column({ name: 'tag_id', type: 'uuid' })
+  tagId: string;
+
+  @ManyToOne(() => Tag, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tag_id' })
+  tag?: Tag;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PageQueryDto } from '../common/pagination';
+import { ROLES, type Role } from '../common/roles';
+import { Trim, TrimLower } from '../common/transforms';
+
+export const PASSWORD_MIN = 10;
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'aigerim@kazinform.kz' })
+  @TrimLower()
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'Aigerim Seitkali' })
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role: Role;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: 200, writeOnly: true })
+  @IsString()
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(200)
+  password: string;
+}
+
+export class UpdateUserDto extends PartialType(PickType(CreateUserDto, ['name', 'role'] as const)) {
+  @ApiPropertyOptional({ description: 'false deactivates the account; its existing tokens stop working' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class SetPasswordDto extends PickType(CreateUserDto, ['password'] as const) {}
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+}
+
+export class UserResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() email: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty() active: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class UserPageResponse {
+  @ApiProperty({ type: [UserResponse] }) data: UserResponse[];
+  @ApiProperty({ example: { nextCursor: null } }) meta: { nextCursor: string | null };
+}

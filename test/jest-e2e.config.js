@@ -1,0 +1,13 @@
+/** Integration and e2e specs: real PostgreSQL, one throw-away database per run. */
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '..',
+  moduleFileExtensions: ['js', 'mjs', 'cjs', 'json', 'ts'],
+  testEnvironment: 'node',
+  testRegex: 'test/.*\\.(e2e|int)-spec\\.ts$',
+  transform: { '^.+\\.(ts|m?js)$': '<rootDir>/test/swc-cjs-transformer.js' },
+  transformIgnorePatterns: [],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testTimeout: 60000,
+};
