@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { PinoNestLogger, createRootLogger } from './common/logger';
 import { createValidationPipe } from './common/validation';
 import { loadEnv } from './config/env';
+import { UsersService } from './users/users.service';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
@@ -92,5 +93,7 @@ export async function createApp(databaseUrl: string): Promise<NestFastifyApplica
   await configureApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  // The server (not the CLI) creates the first admin of an empty database.
+  await app.get(UsersService).bootstrapAdmin();
   return app;
 }

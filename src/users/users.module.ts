@@ -1,4 +1,3 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from './user.entity';
@@ -11,10 +10,4 @@ import { UsersService } from './users.service';
   providers: [UsersService],
   exports: [UsersService],
 })
-export class UsersModule implements OnApplicationBootstrap {
-  constructor(private readonly users: UsersService) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.users.bootstrapAdmin();
-  }
-}
+export class UsersModule {}
