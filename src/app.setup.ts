@@ -25,7 +25,8 @@ export function createAdapter(root: Logger): FastifyAdapter {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    trustProxy: true,
+    // Only trusted hops may set the client IP that rate limits count by.
+    trustProxy: env.trustProxy > 0 ? (_addr: string, hop: number) => hop < env.trustProxy : false,
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,

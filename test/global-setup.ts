@@ -21,5 +21,8 @@ export default async function globalSetup(): Promise<void> {
     ADMIN_PASSWORD: 'admin-password-123',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DATA_DIR: '/tmp/dateline-test-data',
+    // Specs sign in often; the rate-limit spec sets its own small limits.
+    LOGIN_RATE_LIMIT_PER_EMAIL: '100000',
+    LOGIN_RATE_LIMIT_PER_IP: '100000',
   });
 }

@@ -26,6 +26,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     body.requestId = request.id;
     for (const [k, v] of Object.entries(headers ?? {})) void reply.header(k, v);
+    if (body.statusCode === 429 && !reply.hasHeader('retry-after')) {
+      // The throttler names its header per limit (Retry-After-login-email); clients look for the plain one.
+      const named = Object.entries(reply.getHeaders()).find(([k]) =>
+        k.toLowerCase().startsWith('retry-after-'),
+      );
+      void reply.header('retry-after', String(named?.[1] ?? 60));
+    }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 

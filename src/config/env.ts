@@ -24,6 +24,8 @@ export interface Env {
   loginRateLimit: { perIp: number; perEmail: number; windowSeconds: number };
   bodyLimitBytes: number;
   dbPoolMax: number;
+  /** Number of proxy hops whose X-Forwarded-For is trusted for the client IP (0: none). */
+  trustProxy: number;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +141,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
+    trustProxy: int('TRUST_PROXY', 0, 0, 10),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   env.jwtSecret = jwtSecret ?? devJwtSecret(dataDir);
