@@ -12,7 +12,9 @@ import { configNamespaces } from './config/configuration';
 import { loadEnv } from './config/env';
 import { buildDataSourceOptions } from './database/database.options';
 import { runMigrationsLocked } from './database/migrate';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
 
@@ -35,6 +37,8 @@ export class AppModule {
             return ds;
           },
         }),
+        JobsModule,
+        EventsModule,
         HealthModule,
         UsersModule,
         AuthModule,

@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { PinoNestLogger, createRootLogger } from './common/logger';
 import { createValidationPipe } from './common/validation';
 import { loadEnv } from './config/env';
+import { JobEngine } from './jobs/job-engine.service';
 import { UsersService } from './users/users.service';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -96,5 +97,6 @@ export async function createApp(databaseUrl: string): Promise<NestFastifyApplica
   await app.getHttpAdapter().getInstance().ready();
   // The server (not the CLI) creates the first admin of an empty database.
   await app.get(UsersService).bootstrapAdmin();
+  await app.get(JobEngine).startWorkers();
   return app;
 }

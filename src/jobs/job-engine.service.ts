@@ -1,0 +1,124 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import PgBoss from 'pg-boss';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface QueueDefinition {
+  name: string;
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  expireInSeconds?: number;
+}
+
+export interface WorkerDefinition<T> {
+  queue: QueueDefinition;
+  /** Parallel workers on this instance; each handles one job at a time. */
+  concurrency?: number;
+  pollingIntervalSeconds?: number;
+  handler: (data: T, job: PgBoss.Job<T>) => Promise<void>;
+}
+
+export interface SendOptions {
+  /** Sends inside this transaction: the job exists only if the transaction commits. */
+  em?: EntityManager;
+  startAfter?: Date;
+  singletonKey?: string;
+  retryLimit?: number;
+}
+
+/**
+ * The PostgreSQL-backed job engine (pg-boss), on the same database. Safe with several app instances:
+ * jobs are claimed with SKIP LOCKED, so each runs on one instance, and a job due while every instance
+ * was down runs on the next start.
+ */
+@Injectable()
+export class JobEngine implements OnApplicationShutdown {
+  private readonly logger = new Logger(JobEngine.name);
+  private boss: PgBoss | undefined;
+  private readonly workers = new Map<string, WorkerDefinition<unknown>>();
+  private starting: Promise<PgBoss> | undefined;
+  private workersStarted = false;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Declares a queue with its handler; handlers run only once startWorkers() is called (the server, not the CLI). */
+  register<T>(def: WorkerDefinition<T>): void {
+    this.workers.set(def.queue.name, def as WorkerDefinition<unknown>);
+  }
+
+  private start(): Promise<PgBoss> {
+    this.starting ??= (async () => {
+      const options = this.dataSource.options as { url?: string };
+      const boss = new PgBoss({
+        connectionString: options.url,
+        schema: 'pgboss',
+        max: 4,
+        application_name: 'dateline-jobs',
+        supervise: true,
+        schedule: false,
+        migrate: true,
+      });
+      boss.on('error', (err: Error) => this.logger.error({ err }, 'job engine error'));
+      await boss.start();
+      for (const def of this.workers.values()) {
+        const { name, ...queueOptions } = def.queue;
+        await boss.createQueue(name, { name, ...queueOptions });
+      }
+      this.boss = boss;
+      return boss;
+    })();
+    return this.starting;
+  }
+
+  async startWorkers(): Promise<void> {
+    const boss = await this.start();
+    if (this.workersStarted) return;
+    this.workersStarted = true;
+    for (const def of this.workers.values()) {
+      for (let i = 0; i < (def.concurrency ?? 1); i++) {
+        await boss.work<unknown>(
+          def.queue.name,
+          { batchSize: 1, pollingIntervalSeconds: def.pollingIntervalSeconds ?? 1 },
+          async ([job]) => {
+            await def.handler(job.data, job);
+          },
+        );
+      }
+    }
+  }
+
+  async send<T extends object>(queue: string, data: T, opts: SendOptions = {}): Promise<string | null> {
+    const boss = await this.start();
+    return boss.send(queue, data, {
+      startAfter: opts.startAfter,
+      singletonKey: opts.singletonKey,
+      retryLimit: opts.retryLimit,
+      ...(opts.em ? { db: this.executor(opts.em) } : {}),
+    });
+  }
+
+  async cancel(queue: string, id: string, em?: EntityManager): Promise<void> {
+    const boss = await this.start();
+    await boss.cancel(queue, id, em ? { db: this.executor(em) } : undefined);
+  }
+
+  private executor(em: EntityManager): PgBoss.Db {
+    return {
+      executeSql: async (text: string, values: unknown[]) => {
+        const rows = await em.query<unknown[]>(text, values);
+        return { rows };
+      },
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const boss = this.boss;
+    this.boss = undefined;
+    this.starting = undefined;
+    // Waits for running handlers, then closes pg-boss's own pool.
+    await boss?.stop({ graceful: true, wait: true, timeout: 15_000 });
+  }
+}
