@@ -5,6 +5,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthGuard } from './auth/auth.guard';
+import { ArticlesModule } from './articles/articles.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthorsModule } from './authors/authors.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
@@ -15,6 +16,7 @@ import { runMigrationsLocked } from './database/migrate';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { PublishingModule } from './publishing/publishing.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
 
@@ -44,6 +46,8 @@ export class AppModule {
         AuthModule,
         AuthorsModule,
         TagsModule,
+        ArticlesModule,
+        PublishingModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -24,5 +24,8 @@ export default async function globalSetup(): Promise<void> {
     // Specs sign in often; the rate-limit spec sets its own small limits.
     LOGIN_RATE_LIMIT_PER_EMAIL: '100000',
     LOGIN_RATE_LIMIT_PER_IP: '100000',
+    // Webhook specs deliver to receivers on 127.0.0.1 and wait for retries.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_RETRY_BASE_MS: '200',
   });
 }

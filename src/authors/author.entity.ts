@@ -6,6 +6,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  VirtualColumn,
 } from 'typeorm';
 import { User } from '../users/user.entity';
 
@@ -17,6 +18,11 @@ export class Author {
 
   @Column({ type: 'text' })
   name: string;
+
+  // lower(name) as PostgreSQL computes it (locale-dependent, unlike JS toLowerCase): the list order
+  // and its keyset cursor use this value, so a cursor always matches the database's own comparison.
+  @VirtualColumn({ type: 'text', query: (alias) => `lower(${alias}."name")` })
+  nameKey: string;
 
   @Column({ type: 'text', unique: true })
   slug: string;

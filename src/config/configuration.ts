@@ -22,8 +22,10 @@ export const newsroomConfig = registerAs('newsroom', () => {
   const e = loadEnv();
   return { timezone: e.newsroomTimezone, agencyName: e.agencyName };
 });
+export const webhooksConfig = registerAs('webhooks', () => ({ ...loadEnv().webhooks }));
 
 export type HttpConfig = ConfigType<typeof httpConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type NewsroomConfig = ConfigType<typeof newsroomConfig>;
-export const configNamespaces = [httpConfig, authConfig, newsroomConfig];
+export type WebhooksConfig = ConfigType<typeof webhooksConfig>;
+export const configNamespaces = [httpConfig, authConfig, newsroomConfig, webhooksConfig];

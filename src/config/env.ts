@@ -26,6 +26,7 @@ export interface Env {
   dbPoolMax: number;
   /** Number of proxy hops whose X-Forwarded-For is trusted for the client IP (0: none). */
   trustProxy: number;
+  webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
 }
 
 export class ConfigError extends Error {
@@ -59,6 +60,14 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
       return def;
     }
     return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const v = str(name)?.toLowerCase();
+    if (v === undefined) return def;
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0') return false;
+    problems.push(`${name} must be true or false (got "${v}")`);
+    return def;
   };
   const oneOf = <T extends string>(name: string, allowed: readonly T[], def: T): T => {
     const v = str(name);
@@ -142,6 +151,12 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
+    webhooks: {
+      allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
+      timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
+      retryBaseMs: int('WEBHOOK_RETRY_BASE_MS', 2000, 10, 3_600_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   env.jwtSecret = jwtSecret ?? devJwtSecret(dataDir);

@@ -1,7 +1,29 @@
+import { Article, ArticleAuthor, ArticleTag } from '../articles/article.entity';
+import { ArticleRevision } from '../articles/article-revision.entity';
 import { Author } from '../authors/author.entity';
 import { OutboxEvent } from '../events/event.entity';
+import {
+  ArticleEvent,
+  ArticleNotice,
+  Publication,
+  PublicationVersion,
+} from '../publishing/publishing.entities';
 import { Tag, TagAlias } from '../tags/tag.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed explicitly so tsc output, jest and the TypeORM CLI load the same classes. */
-export const entities = [User, Author, Tag, TagAlias, OutboxEvent];
+export const entities = [
+  User,
+  Author,
+  Tag,
+  TagAlias,
+  OutboxEvent,
+  Article,
+  ArticleAuthor,
+  ArticleTag,
+  ArticleRevision,
+  ArticleEvent,
+  ArticleNotice,
+  Publication,
+  PublicationVersion,
+];

@@ -7,6 +7,7 @@ import {
   PrimaryColumn,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  VirtualColumn,
 } from 'typeorm';
 
 export const TAG_KINDS = ['topic', 'place', 'organisation', 'person', 'event'] as const;
@@ -19,6 +20,11 @@ export class Tag {
 
   @Column({ type: 'text' })
   name: string;
+
+  // lower(name) as PostgreSQL computes it (locale-dependent, unlike JS toLowerCase): the list order
+  // and its keyset cursor use this value, so a cursor always matches the database's own comparison.
+  @VirtualColumn({ type: 'text', query: (alias) => `lower(${alias}."name")` })
+  nameKey: string;
 
   @Column({ type: 'text', unique: true })
   slug: string;

@@ -1,5 +1,12 @@
 import { Foundation1764300000000 } from './1764300000000-foundation';
+import { Articles1764300100000 } from './1764300100000-articles';
 import { Outbox1764300200000 } from './1764300200000-outbox';
+import { Publishing1764300400000 } from './1764300400000-publishing';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
-export const migrations = [Foundation1764300000000, Outbox1764300200000];
+export const migrations = [
+  Foundation1764300000000,
+  Articles1764300100000,
+  Outbox1764300200000,
+  Publishing1764300400000,
+];

@@ -1,0 +1,131 @@
+import sanitizeHtml from 'sanitize-html';
+
+// Safe schemes: links may point to the web or to an email address; images must come over https.
+const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
+const SAFE_IMG_SRC = /^https:\/\//i;
+
+const OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'blockquote',
+    'strong',
+    'em',
+    'b',
+    'i',
+    'br',
+    'figure',
+    'figcaption',
+    'img',
+  ],
+  allowedAttributes: { a: ['href', 'rel'], img: ['src', 'alt'] },
+  allowedSchemes: [],
+  allowedSchemesByTag: { a: ['http', 'https', 'mailto'], img: ['https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  // Tags whose inner text is dropped along with them (the rest keep their text, unwrapped).
+  nonTextTags: [
+    'script',
+    'style',
+    'textarea',
+    'option',
+    'noscript',
+    'iframe',
+    'object',
+    'embed',
+    'template',
+    'title',
+    'xmp',
+    'noembed',
+    'noframes',
+    'svg',
+    'math',
+  ],
+  transformTags: {
+    // The page title is the headline: a pasted h1 becomes a section heading.
+    h1: 'h2',
+    a: (tagName, attribs) => {
+      const href = attribs.href?.trim();
+      return {
+        tagName,
+        attribs: {
+          ...(href && SAFE_HREF.test(href) ? { href } : {}),
+          rel: 'noopener noreferrer',
+        },
+      };
+    },
+    img: (tagName, attribs) => {
+      const src = attribs.src?.trim();
+      return {
+        tagName,
+        attribs: {
+          ...(src && SAFE_IMG_SRC.test(src) ? { src } : {}),
+          ...(attribs.alt !== undefined ? { alt: attribs.alt } : {}),
+        },
+      };
+    },
+  },
+  // An image without a safe source is dropped entirely.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
+};
+
+/** Body HTML reduced to the allow-list: no scripts, event handlers, styles, iframes or unsafe URLs. */
+export function sanitizeBody(html: string): string {
+  return sanitizeHtml(html, OPTIONS).trim();
+}
+
+const BLOCK_END = /<\/(p|h[2-6]|li|blockquote|figcaption|figure|ul|ol)>/gi;
+const ENTITY = /&(amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9a-f]+);/gi;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+function decodeEntity(match: string, name: string): string {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('#x')) return safeCodePoint(parseInt(lower.slice(2), 16), match);
+  if (lower.startsWith('#')) return safeCodePoint(parseInt(lower.slice(1), 10), match);
+  return NAMED[lower] ?? match;
+}
+
+function safeCodePoint(n: number, fallback: string): string {
+  return Number.isInteger(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : fallback;
+}
+
+/**
+ * Plain text of sanitized body HTML: one paragraph (block) per chunk, chunks separated by a blank line,
+ * entities decoded, whitespace inside a block collapsed. Only meant for sanitizeBody() output.
+ */
+export function bodyTextOf(sanitizedHtml: string): string {
+  const marked = sanitizedHtml.replace(/<br\s*\/?>/gi, '\n').replace(BLOCK_END, '\n\n');
+  const text = marked.replace(/<[^>]*>/g, '').replace(ENTITY, decodeEntity);
+  return text
+    .split(/\n\s*\n/)
+    .map((block) =>
+      block
+        .split('\n')
+        .map((line) => line.replace(/[\s\u00a0]+/g, ' ').trim())
+        .filter((line) => line.length > 0)
+        .join('\n'),
+    )
+    .filter((block) => block.length > 0)
+    .join('\n\n');
+}
+
+/** Words in plain text: runs of letters or digits, joined by inner apostrophes, hyphens, dots or commas. */
+export function wordCountOf(text: string): number {
+  return text.match(/[\p{L}\p{N}]+(?:['’.,-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
+}
+
+/** Sanitized HTML with its derived plain text and word count. */
+export function prepareBody(html: string): { html: string; text: string; wordCount: number } {
+  const clean = sanitizeBody(html);
+  const text = bodyTextOf(clean);
+  return { html: clean, text, wordCount: wordCountOf(text) };
+}

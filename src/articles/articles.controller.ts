@@ -1,0 +1,231 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
+import { PageQueryDto, type Page } from '../common/pagination';
+import {
+  CreateArticleDto,
+  CreateTranslationDto,
+  ListArticlesQueryDto,
+  RevisionDiffQueryDto,
+  UpdateArticleDto,
+} from './article.dto';
+import {
+  ArticleEtagInterceptor,
+  ETAG_RESPONSE_HEADER,
+  IF_MATCH_DESCRIPTION,
+  IfMatchVersion,
+} from './article-etag';
+import {
+  ArticlePageResponse,
+  ArticleResponse,
+  type ArticleSummaryResponse,
+  RevisionDiffResponse,
+  RevisionPageResponse,
+  RevisionResponse,
+  type RevisionSummaryResponse,
+  TranslationFamilyResponse,
+} from './article.response';
+import { ArticlesService } from './articles.service';
+
+const ID = { name: 'id', format: 'uuid', description: 'Article id' };
+const REVISION = { name: 'n', type: Number, description: 'Revision number (1, 2, 3…)' };
+
+@ApiTags('articles')
+@Roles('writer')
+@ApiErrors(401, 403)
+@Controller('api/v1/articles')
+export class ArticlesController {
+  constructor(private readonly articles: ArticlesService) {}
+
+  @Post()
+  @UseInterceptors(ArticleEtagInterceptor)
+  @ApiOperation({ summary: 'Create a draft (version 1, revision 1)' })
+  @ApiResponse({ status: 201, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @ApiErrors(400, 409)
+  create(@CurrentUser() actor: Actor, @Body() dto: CreateArticleDto): Promise<ArticleResponse> {
+    return this.articles.create(actor, dto);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List articles, most recently updated first',
+    description: 'Filters combine with AND. Keyset pagination: pass meta.nextCursor back as cursor.',
+  })
+  @ApiResponse({ status: 200, type: ArticlePageResponse })
+  @ApiErrors(400)
+  list(
+    @CurrentUser() actor: Actor,
+    @Query() query: ListArticlesQueryDto,
+  ): Promise<Page<ArticleSummaryResponse>> {
+    return this.articles.list(actor, query);
+  }
+
+  @Get(':id')
+  @UseInterceptors(ArticleEtagInterceptor)
+  @ApiOperation({
+    summary: 'Get the working copy of an article',
+    description: 'ETag carries the version for If-Match.',
+  })
+  @ApiParam(ID)
+  @ApiResponse({ status: 200, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @ApiErrors(400, 404)
+  get(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ArticleResponse> {
+    return this.articles.get(actor, id);
+  }
+
+  @Patch(':id')
+  @UseInterceptors(ArticleEtagInterceptor)
+  @ApiOperation({
+    summary: 'Change fields of the working copy',
+    description:
+      'Only the fields sent change; null clears a nullable field. A change bumps the version and appends a revision. ' +
+      'Writers may change only their own articles.',
+  })
+  @ApiParam(ID)
+  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
+  @ApiResponse({ status: 200, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @ApiErrors(400, 404, 409, 412, 428)
+  update(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @IfMatchVersion() version: number,
+    @Body() dto: UpdateArticleDto,
+  ): Promise<ArticleResponse> {
+    return this.articles.update(actor, id, version, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a draft that was never published (any other state: 409)' })
+  @ApiParam(ID)
+  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
+  @ApiResponse({ status: 204 })
+  @ApiErrors(400, 404, 409, 412, 428)
+  async remove(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @IfMatchVersion() version: number,
+  ): Promise<void> {
+    await this.articles.remove(actor, id, version);
+  }
+
+  @Get(':id/revisions')
+  @ApiOperation({ summary: 'List revisions, newest first (without snapshots)' })
+  @ApiParam(ID)
+  @ApiResponse({ status: 200, type: RevisionPageResponse })
+  @ApiErrors(400, 404)
+  listRevisions(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<RevisionSummaryResponse>> {
+    return this.articles.listRevisions(actor, id, query);
+  }
+
+  @Get(':id/revisions/:n')
+  @ApiOperation({ summary: 'Get one revision with its full snapshot' })
+  @ApiParam(ID)
+  @ApiParam(REVISION)
+  @ApiResponse({ status: 200, type: RevisionResponse })
+  @ApiErrors(400, 404)
+  getRevision(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('n', ParseIntPipe) n: number,
+  ): Promise<RevisionResponse> {
+    return this.articles.getRevision(actor, id, n);
+  }
+
+  @Get(':id/revisions/:n/diff')
+  @ApiOperation({
+    summary: 'Changes between two revisions',
+    description:
+      'Field-level changes and a word-level diff of the body text, from revision `against` (default n-1) to n.',
+  })
+  @ApiParam(ID)
+  @ApiParam(REVISION)
+  @ApiResponse({ status: 200, type: RevisionDiffResponse })
+  @ApiErrors(400, 404)
+  diff(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('n', ParseIntPipe) n: number,
+    @Query() query: RevisionDiffQueryDto,
+  ): Promise<RevisionDiffResponse> {
+    return this.articles.diffRevisions(actor, id, n, query.against);
+  }
+
+  @Post(':id/revisions/:n/restore')
+  @HttpCode(200)
+  @UseInterceptors(ArticleEtagInterceptor)
+  @ApiOperation({
+    summary: 'Restore a revision',
+    description:
+      'Copies the revision’s editable fields onto the working copy as a new revision ("Restored revision n"). ' +
+      'Authors or tags deleted since: 409 naming them.',
+  })
+  @ApiParam(ID)
+  @ApiParam(REVISION)
+  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
+  @ApiResponse({ status: 200, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @ApiErrors(400, 404, 409, 412, 428)
+  restore(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('n', ParseIntPipe) n: number,
+    @IfMatchVersion() version: number,
+  ): Promise<ArticleResponse> {
+    return this.articles.restoreRevision(actor, id, n, version);
+  }
+
+  @Post(':id/translations')
+  @UseInterceptors(ArticleEtagInterceptor)
+  @ApiOperation({
+    summary: 'Create a linked draft in another language',
+    description:
+      'Same translation group; dateline, tags, genre, source and urgency copied; the headline copied as a placeholder. ' +
+      'The source article is not changed, so If-Match is optional (checked when sent). ETag is the new draft’s.',
+  })
+  @ApiParam(ID)
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'Optional: the source version you translate from',
+  })
+  @ApiResponse({ status: 201, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @ApiErrors(400, 404, 409, 412)
+  createTranslation(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @IfMatchVersion({ optional: true }) version: number | undefined,
+    @Body() dto: CreateTranslationDto,
+  ): Promise<ArticleResponse> {
+    return this.articles.createTranslation(actor, id, dto, version);
+  }
+
+  @Get(':id/translations')
+  @ApiOperation({ summary: 'The translation family of an article (itself included)' })
+  @ApiParam(ID)
+  @ApiResponse({ status: 200, type: TranslationFamilyResponse })
+  @ApiErrors(400, 404)
+  listTranslations(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<TranslationFamilyResponse> {
+    return this.articles.listTranslations(actor, id);
+  }
+}

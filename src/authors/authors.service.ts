@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { badRequest, conflict, notFound } from '../common/errors';
+import { keysetPage, type Page } from '../common/pagination';
+import { slugify, uniqueSlug } from '../common/slug';
+import { User } from '../users/user.entity';
+import type { CreateAuthorDto, ListAuthorsQueryDto, UpdateAuthorDto } from './author.dto';
+import { Author } from './author.entity';
+
+// Serializes slug choice across concurrent creates/edits, so two "Astana" authors get astana and astana-2
+// instead of one of them failing on the unique index.
+const AUTHOR_SLUG_LOCK = 4_242_101;
+
+@Injectable()
+export class AuthorsService {
+  constructor(
+    @InjectRepository(Author) private readonly authors: Repository<Author>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  list(query: ListAuthorsQueryDto): Promise<Page<Author>> {
+    const qb = this.authors.createQueryBuilder('a');
+    // strpos, not LIKE: the search text needs no escaping.
+    if (query.q) qb.andWhere('strpos(lower(a.name), lower(:q)) > 0', { q: query.q });
+    if (query.active !== undefined) qb.andWhere('a.active = :active', { active: query.active });
+    return keysetPage(
+      qb,
+      { column: 'lower(a.name)', id: 'a.id', direction: 'ASC', values: (a) => [a.nameKey, a.id] },
+      query,
+    );
+  }
+
+  async get(id: string): Promise<Author> {
+    const author = await this.authors.findOneBy({ id });
+    if (!author) throw notFound('Author');
+    return author;
+  }
+
+  create(dto: CreateAuthorDto): Promise<Author> {
+    return this.dataSource.transaction(async (em) => {
+      if (dto.userId) await this.assertUserExists(em, dto.userId);
+      await em.query('SELECT pg_advisory_xact_lock($1)', [AUTHOR_SLUG_LOCK]);
+      const slug =
+        dto.slug === undefined
+          ? await uniqueSlug(slugify(dto.name) || 'author', (s) => this.slugTaken(em, s))
+          : await this.claimSlug(em, dto.slug);
+      const repo = em.getRepository(Author);
+      return repo.save(
+        repo.create({
+          name: dto.name,
+          slug,
+          title: dto.title ?? null,
+          bio: dto.bio ?? null,
+          email: dto.email ?? null,
+          avatarUrl: dto.avatarUrl ?? null,
+          userId: dto.userId ?? null,
+        }),
+      );
+    });
+  }
+
+  update(id: string, dto: UpdateAuthorDto): Promise<Author> {
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(Author);
+      const author = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!author) throw notFound('Author');
+      if (dto.userId) await this.assertUserExists(em, dto.userId);
+      if (dto.slug !== undefined && dto.slug !== author.slug) {
+        await em.query('SELECT pg_advisory_xact_lock($1)', [AUTHOR_SLUG_LOCK]);
+        author.slug = await this.claimSlug(em, dto.slug, id);
+      }
+      // The slug stays when the name changes: published bylines keep their URLs.
+      if (dto.name !== undefined) author.name = dto.name;
+      if (dto.title !== undefined) author.title = dto.title;
+      if (dto.bio !== undefined) author.bio = dto.bio;
+      if (dto.email !== undefined) author.email = dto.email;
+      if (dto.avatarUrl !== undefined) author.avatarUrl = dto.avatarUrl;
+      if (dto.userId !== undefined) author.userId = dto.userId;
+      if (dto.active !== undefined) author.active = dto.active;
+      return repo.save(author);
+    });
+  }
+
+  /** Sets active=false; calling it again on an inactive author changes nothing. */
+  deactivate(id: string): Promise<Author> {
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(Author);
+      const author = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!author) throw notFound('Author');
+      if (!author.active) return author;
+      author.active = false;
+      return repo.save(author);
+    });
+  }
+
+  /**
+   * Hard delete. Articles reference authors with a RESTRICT foreign key, so an author in use is refused
+   * with 409 by the database itself (one statement: nothing to roll back).
+   */
+  async remove(id: string): Promise<void> {
+    let affected: number | null | undefined;
+    try {
+      ({ affected } = await this.authors.delete({ id }));
+    } catch (e) {
+      if (isForeignKeyViolation(e)) {
+        throw conflict('This author is in use by articles; deactivate it instead', { id });
+      }
+      throw e;
+    }
+    if (!affected) throw notFound('Author');
+  }
+
+  private async assertUserExists(em: EntityManager, userId: string): Promise<void> {
+    if (!(await em.getRepository(User).existsBy({ id: userId }))) {
+      throw badRequest('userId names no staff account', { field: 'userId' });
+    }
+  }
+
+  private async claimSlug(em: EntityManager, slug: string, exceptId?: string): Promise<string> {
+    if (await this.slugTaken(em, slug, exceptId)) {
+      throw conflict(`The slug "${slug}" is already taken`, { field: 'slug' });
+    }
+    return slug;
+  }
+
+  private slugTaken(em: EntityManager, slug: string, exceptId?: string): Promise<boolean> {
+    const qb = em.getRepository(Author).createQueryBuilder('a').where('a.slug = :slug', { slug });
+    if (exceptId) qb.andWhere('a.id <> :exceptId', { exceptId });
+    return qb.getExists();
+  }
+}
+
+function isForeignKeyViolation(e: unknown): boolean {
+  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23503';
+}

@@ -1,0 +1,103 @@
+import { matchTags, type TagRef } from './tag-matcher';
+
+const tag = (id: string, name: string): TagRef => ({ id, name });
+const SEED_LINE = 'Kazakhstan and Canada Ministry of Foreign Affairs';
+
+describe('matchTags', () => {
+  it('should find exactly the two seed tags with no remainder when both exist', () => {
+    const existing = [tag('1', 'Ministry of Foreign Affairs'), tag('2', 'Kazakhstan and Canada')];
+    expect(matchTags(SEED_LINE, existing)).toEqual({
+      matched: [tag('2', 'Kazakhstan and Canada'), tag('1', 'Ministry of Foreign Affairs')],
+      unmatched: null,
+    });
+  });
+
+  it('should prefer the longest name when shorter tags are contained in it', () => {
+    const existing = [
+      tag('k', 'Kazakhstan'),
+      tag('c', 'Canada'),
+      tag('kc', 'Kazakhstan and Canada'),
+      tag('fa', 'Foreign Affairs'),
+      tag('mfa', 'Ministry of Foreign Affairs'),
+    ];
+    const result = matchTags(SEED_LINE, existing);
+    expect(result.matched.map((t) => t.id)).toEqual(['kc', 'mfa']);
+    expect(result.unmatched).toBeNull();
+  });
+
+  it('should drop a bare "and" left between matches when the shorter tags are the only ones', () => {
+    const existing = [tag('k', 'Kazakhstan'), tag('c', 'Canada'), tag('mfa', 'Ministry of Foreign Affairs')];
+    expect(matchTags(SEED_LINE, existing)).toEqual({
+      matched: [tag('k', 'Kazakhstan'), tag('c', 'Canada'), tag('mfa', 'Ministry of Foreign Affairs')],
+      unmatched: null,
+    });
+  });
+
+  it('should match regardless of case and return the stored name when the line is lower case', () => {
+    const result = matchTags('kazakhstan AND canada', [tag('kc', 'Kazakhstan and Canada')]);
+    expect(result.matched).toEqual([tag('kc', 'Kazakhstan and Canada')]);
+  });
+
+  it('should match Cyrillic names case-insensitively when the tag line is Russian', () => {
+    const existing = [tag('kc', 'Казахстан и Канада'), tag('mid', 'МИД РК')];
+    expect(matchTags('КАЗАХСТАН И КАНАДА мид рк', existing)).toEqual({
+      matched: [tag('kc', 'Казахстан и Канада'), tag('mid', 'МИД РК')],
+      unmatched: null,
+    });
+  });
+
+  it('should only match on word boundaries when a name is part of a longer word', () => {
+    const result = matchTags('Astanaville Canadians Қазақстандық', [
+      tag('a', 'Astana'),
+      tag('c', 'Canada'),
+      tag('k', 'Қазақстан'),
+    ]);
+    expect(result.matched).toEqual([]);
+    expect(result.unmatched).toBe('Astanaville Canadians Қазақстандық');
+  });
+
+  it('should return the remainder trimmed of separators when part of the line matches nothing', () => {
+    const result = matchTags('Kazakhstan and Canada, Energy transition; ', [
+      tag('kc', 'Kazakhstan and Canada'),
+    ]);
+    expect(result).toEqual({ matched: [tag('kc', 'Kazakhstan and Canada')], unmatched: 'Energy transition' });
+  });
+
+  it('should join the pieces of the remainder with a space when they sit between matches', () => {
+    const result = matchTags('Astana Oil Canada Gas', [tag('a', 'Astana'), tag('c', 'Canada')]);
+    expect(result.unmatched).toBe('Oil Gas');
+    expect(result.matched.map((t) => t.id)).toEqual(['a', 'c']);
+  });
+
+  it('should return the whole line as unmatched when no tags exist', () => {
+    expect(matchTags(`  ${SEED_LINE}  `, [])).toEqual({ matched: [], unmatched: SEED_LINE });
+  });
+
+  it('should not join text across a removed match when the words on either side form another tag', () => {
+    const existing = [tag('mfa', 'Ministry of Foreign Affairs'), tag('ck', 'Canada Kazakhstan')];
+    const result = matchTags('Canada Ministry of Foreign Affairs Kazakhstan', existing);
+    expect(result.matched).toEqual([tag('mfa', 'Ministry of Foreign Affairs')]);
+    expect(result.unmatched).toBe('Canada Kazakhstan');
+  });
+
+  it('should list a tag once when its name appears twice', () => {
+    const result = matchTags('Energy, Astana, energy', [tag('e', 'Energy'), tag('a', 'Astana')]);
+    expect(result).toEqual({ matched: [tag('e', 'Energy'), tag('a', 'Astana')], unmatched: null });
+  });
+
+  it('should treat regex characters in tag names literally when a name contains them', () => {
+    const result = matchTags('C++ (language) Kazakhstan', [tag('c', 'C++ (language)'), tag('x', 'K.z')]);
+    expect(result).toEqual({ matched: [tag('c', 'C++ (language)')], unmatched: 'Kazakhstan' });
+  });
+
+  it('should match across NBSPs and repeated spaces when the line was pasted', () => {
+    const result = matchTags('Kazakhstan\u00a0and   Canada', [tag('kc', 'Kazakhstan and Canada')]);
+    expect(result).toEqual({ matched: [tag('kc', 'Kazakhstan and Canada')], unmatched: null });
+  });
+
+  it('should leave the caller’s tag list in its order when it sorts by length', () => {
+    const existing = [tag('a', 'A'), tag('long', 'A long name')];
+    matchTags('A long name', existing);
+    expect(existing.map((t) => t.id)).toEqual(['a', 'long']);
+  });
+});

@@ -1,0 +1,27 @@
+import { textSearchConfig, withDateline } from './publication.renderer';
+
+describe('withDateline', () => {
+  it('should put the dateline inside the first paragraph when the body starts with one', () => {
+    expect(withDateline('<p>The third round.</p><p>Second.</p>', 'ASTANA. KAZINFORM –')).toBe(
+      '<p><span class="dateline">ASTANA. KAZINFORM –</span> The third round.</p><p>Second.</p>',
+    );
+  });
+
+  it('should leave the body alone when there is no dateline', () => {
+    expect(withDateline('<p>x</p>', null)).toBe('<p>x</p>');
+  });
+
+  it('should escape the dateline when it contains markup characters', () => {
+    expect(withDateline('<p>x</p>', 'A&B <C> –')).toContain('A&amp;B &lt;C&gt; –');
+  });
+});
+
+describe('textSearchConfig', () => {
+  it('should pick the language configuration when PostgreSQL has one, and simple otherwise', () => {
+    expect(textSearchConfig('en')).toBe('english');
+    expect(textSearchConfig('ru')).toBe('russian');
+    expect(textSearchConfig('pt-BR')).toBe('portuguese');
+    expect(textSearchConfig('kk')).toBe('simple');
+    expect(textSearchConfig('zh-Hans')).toBe('simple');
+  });
+});

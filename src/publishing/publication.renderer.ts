@@ -1,0 +1,207 @@
+import type { ArticleResponse } from '../articles/article.response';
+import type { Author } from '../authors/author.entity';
+import type { Tag } from '../tags/tag.entity';
+import type { NoticeKind, PublicationStatus } from './publishing.entities';
+
+export interface PublicNotice {
+  kind: NoticeKind;
+  text: string;
+  at: string;
+}
+
+export interface PublicAuthor {
+  id: string;
+  slug: string;
+  name: string;
+  title: string | null;
+  role: string;
+  avatarUrl: string | null;
+}
+
+export interface PublicTag {
+  id: string;
+  slug: string;
+  name: string;
+  kind: string;
+  uri: string | null;
+}
+
+/** The document front ends receive: shaped here once, served as is by the Content API. */
+export interface PublicDocument {
+  id: string;
+  status: PublicationStatus;
+  version: number;
+  slug: string;
+  language: string;
+  translationGroupId: string;
+  genre: string;
+  headline: string;
+  subheadline: string | null;
+  summary: string | null;
+  dateline: { place: string; agency: string | null; text: string } | null;
+  bodyHtml: string;
+  bodyText: string;
+  wordCount: number;
+  source: string | null;
+  urgency: number;
+  byline: string | null;
+  authors: PublicAuthor[];
+  tags: PublicTag[];
+  firstPublishedAt: string;
+  publishedAt: string;
+  updatedAt: string;
+  timezone: string;
+  embargoUntil: string | null;
+  notices: PublicNotice[];
+}
+
+/** What readers get in place of a killed item. */
+export interface KillDocument {
+  id: string;
+  status: 'killed';
+  version: number;
+  slug: string;
+  language: string;
+  translationGroupId: string;
+  headline: string;
+  killedAt: string;
+  notice: PublicNotice;
+  notices: PublicNotice[];
+}
+
+export interface RenderTimes {
+  firstPublishedAt: Date;
+  publishedAt: Date;
+  updatedAt: Date;
+  embargoUntil: Date | null;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Puts the rendered dateline in front of the first paragraph's text; it is never stored in the body. */
+export function withDateline(bodyHtml: string, dateline: string | null): string {
+  if (!dateline) return bodyHtml;
+  const lead = `<span class="dateline">${escapeHtml(dateline)}</span> `;
+  const m = /<p(\s[^>]*)?>/i.exec(bodyHtml);
+  if (m) return bodyHtml.slice(0, m.index + m[0].length) + lead + bodyHtml.slice(m.index + m[0].length);
+  return `<p>${lead.trimEnd()}</p>${bodyHtml}`;
+}
+
+/**
+ * Renders the public document of an article from the snapshot that was published, with the current
+ * names of its authors and tags (so a rename re-renders without touching the newsroom copy).
+ */
+export function renderPublicDocument(
+  snapshot: ArticleResponse,
+  authors: ReadonlyMap<string, Author>,
+  tags: ReadonlyMap<string, Tag>,
+  notices: readonly PublicNotice[],
+  times: RenderTimes,
+  status: PublicationStatus,
+  version: number,
+): PublicDocument {
+  const credited = snapshot.authors.flatMap((a) => {
+    const author = authors.get(a.id);
+    return author ? [{ author, role: a.role }] : [];
+  });
+  const writers = credited.filter((c) => c.role === 'writer');
+  const names = (writers.length > 0 ? writers : credited).map((c) => c.author.name);
+  const derivedByline =
+    names.length === 0
+      ? null
+      : names.length === 1
+        ? names[0]
+        : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const place = snapshot.dateline.place;
+  return {
+    id: snapshot.id,
+    status,
+    version,
+    slug: snapshot.slug,
+    language: snapshot.language,
+    translationGroupId: snapshot.translationGroupId,
+    genre: snapshot.genre,
+    headline: snapshot.headline,
+    subheadline: snapshot.subheadline,
+    summary: snapshot.summary,
+    dateline: place
+      ? { place, agency: snapshot.dateline.agency, text: snapshot.dateline.text ?? place }
+      : null,
+    bodyHtml: withDateline(snapshot.body, snapshot.dateline.text),
+    bodyText: snapshot.bodyText,
+    wordCount: snapshot.wordCount,
+    source: snapshot.source,
+    urgency: snapshot.urgency,
+    byline: snapshot.bylineOverride ?? derivedByline,
+    authors: credited.map(({ author, role }) => ({
+      id: author.id,
+      slug: author.slug,
+      name: author.name,
+      title: author.title,
+      role,
+      avatarUrl: author.avatarUrl,
+    })),
+    tags: snapshot.tags.flatMap((t) => {
+      const tag = tags.get(t.id);
+      return tag
+        ? [{ id: tag.id, slug: tag.slug, name: tag.name, kind: tag.kind, uri: tag.externalUri }]
+        : [];
+    }),
+    firstPublishedAt: times.firstPublishedAt.toISOString(),
+    publishedAt: times.publishedAt.toISOString(),
+    updatedAt: times.updatedAt.toISOString(),
+    timezone: snapshot.timezone,
+    embargoUntil: times.embargoUntil?.toISOString() ?? null,
+    notices: [...notices],
+  };
+}
+
+export function renderKillDocument(
+  snapshot: Pick<ArticleResponse, 'id' | 'slug' | 'language' | 'translationGroupId' | 'headline'>,
+  notice: PublicNotice,
+  notices: readonly PublicNotice[],
+  version: number,
+): KillDocument {
+  return {
+    id: snapshot.id,
+    status: 'killed',
+    version,
+    slug: snapshot.slug,
+    language: snapshot.language,
+    translationGroupId: snapshot.translationGroupId,
+    headline: snapshot.headline,
+    killedAt: notice.at,
+    notice,
+    notices: [...notices],
+  };
+}
+
+// PostgreSQL text-search configurations by primary language subtag; `simple` where there is none (kk, zh…).
+const TS_CONFIGS: Record<string, string> = {
+  ar: 'arabic',
+  da: 'danish',
+  de: 'german',
+  el: 'greek',
+  en: 'english',
+  es: 'spanish',
+  fi: 'finnish',
+  fr: 'french',
+  hu: 'hungarian',
+  id: 'indonesian',
+  it: 'italian',
+  lt: 'lithuanian',
+  nl: 'dutch',
+  no: 'norwegian',
+  nb: 'norwegian',
+  pt: 'portuguese',
+  ro: 'romanian',
+  ru: 'russian',
+  sr: 'serbian',
+  sv: 'swedish',
+  tr: 'turkish',
+};
+
+export function textSearchConfig(language: string): string {
+  return TS_CONFIGS[language.split('-')[0].toLowerCase()] ?? 'simple';
+}

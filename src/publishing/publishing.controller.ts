@@ -1,0 +1,55 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseInterceptors } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ArticleEtagInterceptor,
+  ETAG_RESPONSE_HEADER,
+  IF_MATCH_DESCRIPTION,
+  IfMatchVersion,
+} from '../articles/article-etag';
+import { ArticleResponse } from '../articles/article.response';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
+import { HistoryService } from './history.service';
+import { PublishingService } from './publishing.service';
+import { ArticleEventResponse, TransitionDto } from './transition.dto';
+
+@ApiTags('workflow')
+@Roles('writer')
+@ApiErrors(401)
+@Controller('api/v1/articles/:id')
+export class PublishingController {
+  constructor(
+    private readonly publishing: PublishingService,
+    private readonly history: HistoryService,
+  ) {}
+
+  @Post('transitions')
+  @HttpCode(200)
+  @UseInterceptors(ArticleEtagInterceptor)
+  @ApiOperation({
+    summary:
+      'Move the article through the workflow (submit, return, approve, schedule, publish, unpublish, kill…)',
+    description:
+      'One transaction: the article, its history, the public read model and the outbox event change together. ' +
+      'A 409 names the actions allowed from the current state.',
+  })
+  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
+  @ApiResponse({ status: 200, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @ApiErrors(400, 403, 404, 409, 412, 428)
+  transition(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @IfMatchVersion() version: number,
+    @Body() dto: TransitionDto,
+  ): Promise<ArticleResponse> {
+    return this.publishing.transition(actor, id, version, dto);
+  }
+
+  @Get('history')
+  @ApiOperation({ summary: 'Every workflow action on the article, oldest first' })
+  @ApiResponse({ status: 200, type: [ArticleEventResponse] })
+  @ApiErrors(400, 404)
+  listHistory(@Param('id', ParseUUIDPipe) id: string): Promise<ArticleEventResponse[]> {
+    return this.history.list(id);
+  }
+}

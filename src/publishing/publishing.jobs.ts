@@ -1,0 +1,35 @@
+import type { OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { JobEngine } from '../jobs/job-engine.service';
+import {
+  EMBARGO_QUEUE,
+  EXPIRE_QUEUE,
+  PUBLISH_QUEUE,
+  PublishingService,
+  RERENDER_QUEUE,
+} from './publishing.service';
+
+/** Registers the scheduler's queues: scheduled publish, expiry, embargo lift and re-rendering. */
+@Injectable()
+export class PublishingJobs implements OnModuleInit {
+  constructor(
+    private readonly jobs: JobEngine,
+    private readonly publishing: PublishingService,
+  ) {}
+
+  onModuleInit(): void {
+    for (const name of [PUBLISH_QUEUE, EXPIRE_QUEUE, EMBARGO_QUEUE]) {
+      this.jobs.register<{ articleId: string }>({
+        queue: { name, retryLimit: 10, retryDelay: 5, retryBackoff: true },
+        concurrency: 2,
+        handler: (data, job) => this.publishing.runScheduledJob(name, data.articleId, job.id),
+      });
+    }
+    this.jobs.register<{ tagId?: string; authorId?: string }>({
+      queue: { name: RERENDER_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true },
+      handler: async (data) => {
+        await this.publishing.rerender(data);
+      },
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Trim } from '../common/transforms';
+import { WORKFLOW_ACTIONS, type WorkflowAction } from './article-workflow';
+
+export const PUBLISH_CHANGES = ['update', 'correction', 'clarification'] as const;
+export type PublishChange = (typeof PUBLISH_CHANGES)[number];
+
+export class TransitionDto {
+  @ApiProperty({ enum: WORKFLOW_ACTIONS })
+  @IsIn(WORKFLOW_ACTIONS)
+  action: WorkflowAction;
+
+  @ApiPropertyOptional({ description: 'Required for return; kept in the history', maxLength: 2000 })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  comment?: string;
+
+  @ApiPropertyOptional({
+    description: 'Required for kill (the public kill notice) and lift_embargo (audited)',
+    maxLength: 2000,
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'schedule: when to publish (future)',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  at?: Date;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'publish/schedule: hidden from the public until then',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  embargoUntil?: Date;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'publish/schedule: unpublished automatically then',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  expiresAt?: Date;
+
+  @ApiPropertyOptional({
+    enum: PUBLISH_CHANGES,
+    description: 'publish of a published article: what kind of change',
+  })
+  @IsOptional()
+  @IsIn(PUBLISH_CHANGES)
+  change?: PublishChange;
+
+  @ApiPropertyOptional({
+    description: 'Public notice: required for correction and clarification',
+    maxLength: 2000,
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  notice?: string;
+}
+
+export class ArticleEventResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: WORKFLOW_ACTIONS }) action: string;
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty({ type: Object, nullable: true, description: 'null when the scheduler acted' })
+  actor: { id: string; name: string } | null;
+  @ApiProperty({ type: String, nullable: true }) comment: string | null;
+  @ApiProperty({ type: Object }) data: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) at: string;
+}

@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { badRequest, conflict, notFound } from '../common/errors';
+import { keysetPage, type Page } from '../common/pagination';
+import { slugify, uniqueSlug } from '../common/slug';
+import type { CreateTagDto, ListTagsQueryDto, UpdateTagDto } from './tag.dto';
+import { Tag, TagAlias } from './tag.entity';
+import type { TagWithAliases } from './tag.response';
+import { escapeLike } from './tag-search';
+
+// Serializes every write of a tag or alias slug: one slug namespace spans two tables, so the unique
+// indexes alone cannot keep a tag slug from equalling an alias slug.
+const TAG_SLUG_LOCK = 4_242_102;
+
+@Injectable()
+export class TagsService {
+  constructor(
+    @InjectRepository(Tag) private readonly tags: Repository<Tag>,
+    @InjectRepository(TagAlias) private readonly aliases: Repository<TagAlias>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  list(query: ListTagsQueryDto): Promise<Page<Tag>> {
+    const qb = this.tags.createQueryBuilder('t');
+    if (query.kind) qb.andWhere('t.kind = :kind', { kind: query.kind });
+    // This exact shape is what tag_name_prefix_idx (lower(name) text_pattern_ops) serves.
+    if (query.q) qb.andWhere(`lower(t.name) LIKE lower(:prefix) || '%'`, { prefix: escapeLike(query.q) });
+    return keysetPage(
+      qb,
+      { column: 'lower(t.name)', id: 't.id', direction: 'ASC', values: (t) => [t.nameKey, t.id] },
+      query,
+    );
+  }
+
+  async get(id: string): Promise<TagWithAliases> {
+    const tag = await this.tags.findOneBy({ id });
+    if (!tag) throw notFound('Tag');
+    return { tag, aliases: await this.aliasesOf(this.dataSource.manager, id) };
+  }
+
+  /** The tag with this slug, or the tag an old slug (an alias) now resolves to. */
+  async getBySlug(slug: string): Promise<TagWithAliases & { aliasOf: string | null }> {
+    const direct = await this.tags.findOneBy({ slug });
+    const alias = direct ? null : await this.aliases.findOne({ where: { slug }, relations: { tag: true } });
+    const tag = direct ?? alias?.tag;
+    if (!tag) throw notFound('Tag');
+    return {
+      tag,
+      aliases: await this.aliasesOf(this.dataSource.manager, tag.id),
+      aliasOf: alias ? slug : null,
+    };
+  }
+
+  create(dto: CreateTagDto): Promise<TagWithAliases> {
+    return this.dataSource.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [TAG_SLUG_LOCK]);
+      const slug =
+        dto.slug === undefined
+          ? await uniqueSlug(slugify(dto.name) || 'tag', async (s) => (await this.slugOwner(em, s)) !== null)
+          : await this.claimSlug(em, dto.slug);
+      const repo = em.getRepository(Tag);
+      const tag = await repo.save(
+        repo.create({
+          name: dto.name,
+          slug,
+          kind: dto.kind,
+          description: dto.description ?? null,
+          externalUri: dto.externalUri ?? null,
+        }),
+      );
+      return { tag, aliases: [] };
+    });
+  }
+
+  update(id: string, dto: UpdateTagDto): Promise<TagWithAliases> {
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(Tag);
+      const tag = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!tag) throw notFound('Tag');
+      if (dto.slug !== undefined && dto.slug !== tag.slug) {
+        await em.query('SELECT pg_advisory_xact_lock($1)', [TAG_SLUG_LOCK]);
+        await this.claimSlug(em, dto.slug, id);
+        const aliases = em.getRepository(TagAlias);
+        // Taking back one of its own old slugs: it stops being an alias.
+        await aliases.delete({ slug: dto.slug, tagId: id });
+        // The old slug keeps resolving here, so published tag URLs do not break.
+        await aliases.insert({ slug: tag.slug, tagId: id });
+        tag.slug = dto.slug;
+      }
+      // Renaming keeps the slug and the aliases: they are the tag's public addresses.
+      if (dto.name !== undefined) tag.name = dto.name;
+      if (dto.kind !== undefined) tag.kind = dto.kind;
+      if (dto.description !== undefined) tag.description = dto.description;
+      if (dto.externalUri !== undefined) tag.externalUri = dto.externalUri;
+      const saved = await repo.save(tag);
+      return { tag: saved, aliases: await this.aliasesOf(em, id) };
+    });
+  }
+
+  /**
+   * Deletes a tag; the one place tags are deleted, so the article usage check belongs here. A RESTRICT
+   * foreign key from the article side is answered with 409 "in use".
+   */
+  async remove(id: string): Promise<void> {
+    let affected: number | null | undefined;
+    try {
+      ({ affected } = await this.tags.delete({ id }));
+    } catch (e) {
+      if (isForeignKeyViolation(e))
+        throw conflict('This tag is in use by articles; merge it instead', { id });
+      throw e;
+    }
+    if (!affected) throw notFound('Tag');
+  }
+
+  /**
+   * Merges tag `id` into `intoId` in one transaction: every use moves to the target, the source's aliases
+   * and its own slug resolve to the target, and the source is deleted. Returns the target.
+   */
+  async merge(id: string, intoId: string): Promise<TagWithAliases> {
+    if (id === intoId) throw badRequest('A tag cannot be merged into itself', { field: 'into' });
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(Tag);
+      // Both rows locked in id order, so two crossing merges cannot deadlock.
+      const locked = await repo
+        .createQueryBuilder('t')
+        .where('t.id IN (:...ids)', { ids: [id, intoId] })
+        .orderBy('t.id')
+        .setLock('pessimistic_write')
+        .getMany();
+      const source = locked.find((t) => t.id === id);
+      const target = locked.find((t) => t.id === intoId);
+      if (!source) throw notFound('Tag');
+      if (!target) throw notFound('Target tag', { field: 'into' });
+      await em.query('SELECT pg_advisory_xact_lock($1)', [TAG_SLUG_LOCK]);
+
+      this.moveUses(em, id, intoId);
+      const aliases = em.getRepository(TagAlias);
+      await aliases.update({ tagId: id }, { tagId: intoId });
+      await repo.delete({ id });
+      await aliases.insert({ slug: source.slug, tagId: intoId });
+      return { tag: target, aliases: await this.aliasesOf(em, intoId) };
+    });
+  }
+
+  private moveUses(_em: EntityManager, _fromId: string, _intoId: string): void {
+    // Article tags are moved here once articles exist.
+  }
+
+  private async aliasesOf(em: EntityManager, tagId: string): Promise<string[]> {
+    const rows = await em.getRepository(TagAlias).find({ where: { tagId }, order: { slug: 'ASC' } });
+    return rows.map((a) => a.slug);
+  }
+
+  /** Which tag holds this slug, as its own slug or as an alias; null when it is free. */
+  private async slugOwner(em: EntityManager, slug: string): Promise<string | null> {
+    const tag = await em.getRepository(Tag).findOne({ where: { slug }, select: { id: true } });
+    if (tag) return tag.id;
+    const alias = await em.getRepository(TagAlias).findOneBy({ slug });
+    return alias?.tagId ?? null;
+  }
+
+  /** Fails with 409 unless the slug is free, or (for `forTagId`) already one of that tag's own aliases. */
+  private async claimSlug(em: EntityManager, slug: string, forTagId?: string): Promise<string> {
+    const owner = await this.slugOwner(em, slug);
+    if (owner !== null && owner !== forTagId) {
+      throw conflict(`The slug "${slug}" is already taken by a tag or a tag alias`, { field: 'slug' });
+    }
+    return slug;
+  }
+}
+
+function isForeignKeyViolation(e: unknown): boolean {
+  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23503';
+}
