@@ -50,6 +50,11 @@ export interface CreateArticleOptions {
   reason?: string;
 }
 
+/** The slug may change until the article is first published (links must keep working after). */
+function slugEditable(article: Article): boolean {
+  return SLUG_EDITABLE_STATUSES.includes(article.status) && article.firstPublishedAt === null;
+}
+
 type AuthorInput = Pick<ArticleAuthorInputDto, 'id'> & { role?: AuthorRole };
 
 /** The newsroom working copy of articles: create, edit under If-Match, revisions, translations. */
@@ -137,10 +142,15 @@ export class ArticlesService {
   async remove(actor: Actor, id: string, expectedVersion: number): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       const article = await this.lockForWrite(em, actor, id, expectedVersion);
-      if (article.status !== 'draft' || article.originalPublishedAt !== null) {
+      if (
+        article.status !== 'draft' ||
+        article.originalPublishedAt !== null ||
+        article.firstPublishedAt !== null
+      ) {
         throw conflict('Only a draft that was never published can be deleted', {
           status: article.status,
           originalPublishedAt: article.originalPublishedAt?.toISOString() ?? null,
+          firstPublishedAt: article.firstPublishedAt?.toISOString() ?? null,
         });
       }
       await em.delete(Article, { id });
@@ -220,7 +230,7 @@ export class ArticlesService {
         urgency: snapshot.urgency,
         timezone: snapshot.timezone,
         // Once published, the URL stays: the old slug comes back only while the slug is editable.
-        ...(SLUG_EDITABLE_STATUSES.includes(article.status) ? { slug: snapshot.slug } : {}),
+        ...(slugEditable(article) ? { slug: snapshot.slug } : {}),
       };
       const changed = await this.applyChanges(em, article, changes);
       return this.commitChange(em, actor, article, changed || {}, `Restored revision ${number}`);
@@ -439,7 +449,7 @@ export class ArticlesService {
       set.language = language;
     }
     if (slug !== article.slug) {
-      if (!SLUG_EDITABLE_STATUSES.includes(article.status)) {
+      if (!slugEditable(article)) {
         throw conflict(
           `The slug cannot change once the article has been published (status ${article.status})`,
           {

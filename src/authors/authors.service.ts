@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { badRequest, conflict, notFound } from '../common/errors';
+import { JobEngine } from '../jobs/job-engine.service';
+import { RERENDER_QUEUE, type RerenderJob } from '../publishing/queues';
 import { keysetPage, type Page } from '../common/pagination';
 import { slugify, uniqueSlug } from '../common/slug';
 import { User } from '../users/user.entity';
@@ -17,6 +19,7 @@ export class AuthorsService {
   constructor(
     @InjectRepository(Author) private readonly authors: Repository<Author>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobEngine,
   ) {}
 
   list(query: ListAuthorsQueryDto): Promise<Page<Author>> {
@@ -78,7 +81,9 @@ export class AuthorsService {
       if (dto.avatarUrl !== undefined) author.avatarUrl = dto.avatarUrl;
       if (dto.userId !== undefined) author.userId = dto.userId;
       if (dto.active !== undefined) author.active = dto.active;
-      return repo.save(author);
+      const saved = await repo.save(author);
+      await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { authorId: id }, { em });
+      return saved;
     });
   }
 
@@ -90,7 +95,9 @@ export class AuthorsService {
       if (!author) throw notFound('Author');
       if (!author.active) return author;
       author.active = false;
-      return repo.save(author);
+      const saved = await repo.save(author);
+      await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { authorId: id }, { em });
+      return saved;
     });
   }
 

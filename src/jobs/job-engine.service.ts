@@ -92,12 +92,13 @@ export class JobEngine implements OnApplicationShutdown {
 
   async send<T extends object>(queue: string, data: T, opts: SendOptions = {}): Promise<string | null> {
     const boss = await this.start();
-    return boss.send(queue, data, {
-      startAfter: opts.startAfter,
-      singletonKey: opts.singletonKey,
-      retryLimit: opts.retryLimit,
-      ...(opts.em ? { db: this.executor(opts.em) } : {}),
-    });
+    // pg-boss validates present keys, so absent options must be left out rather than undefined.
+    const options: PgBoss.SendOptions = {};
+    if (opts.startAfter) options.startAfter = opts.startAfter;
+    if (opts.singletonKey) options.singletonKey = opts.singletonKey;
+    if (opts.retryLimit !== undefined) options.retryLimit = opts.retryLimit;
+    if (opts.em) options.db = this.executor(opts.em);
+    return boss.send(queue, data, options);
   }
 
   async cancel(queue: string, id: string, em?: EntityManager): Promise<void> {

@@ -1,13 +1,8 @@
 import type { OnModuleInit } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import { JobEngine } from '../jobs/job-engine.service';
-import {
-  EMBARGO_QUEUE,
-  EXPIRE_QUEUE,
-  PUBLISH_QUEUE,
-  PublishingService,
-  RERENDER_QUEUE,
-} from './publishing.service';
+import { PublishingService } from './publishing.service';
+import { EMBARGO_QUEUE, EXPIRE_QUEUE, PUBLISH_QUEUE, RERENDER_QUEUE, type RerenderJob } from './queues';
 
 /** Registers the scheduler's queues: scheduled publish, expiry, embargo lift and re-rendering. */
 @Injectable()
@@ -25,7 +20,7 @@ export class PublishingJobs implements OnModuleInit {
         handler: (data, job) => this.publishing.runScheduledJob(name, data.articleId, job.id),
       });
     }
-    this.jobs.register<{ tagId?: string; authorId?: string }>({
+    this.jobs.register<RerenderJob>({
       queue: { name: RERENDER_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true },
       handler: async (data) => {
         await this.publishing.rerender(data);

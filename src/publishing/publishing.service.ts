@@ -31,10 +31,7 @@ import {
 } from './publishing.entities';
 import type { TransitionDto } from './transition.dto';
 
-export const PUBLISH_QUEUE = 'article-publish';
-export const EXPIRE_QUEUE = 'article-expire';
-export const EMBARGO_QUEUE = 'article-embargo-lift';
-export const RERENDER_QUEUE = 'publication-rerender';
+import { EMBARGO_QUEUE, EXPIRE_QUEUE, PUBLISH_QUEUE, type RerenderJob } from './queues';
 
 export type TransitionActor = Actor | 'system';
 
@@ -203,7 +200,7 @@ export class PublishingService {
   }
 
   /** Re-renders the live publications that show a tag or an author, after a rename, merge or deactivation. */
-  async rerender(ref: { tagId?: string; authorId?: string }): Promise<number> {
+  async rerender(ref: RerenderJob): Promise<number> {
     const column = ref.tagId ? 'tag_ids' : 'author_ids';
     const id = ref.tagId ?? ref.authorId;
     const rows = await this.dataSource.query<{ article_id: string }[]>(
@@ -479,11 +476,11 @@ export class PublishingService {
     updatedAt: Date,
   ): Promise<PublicDocument> {
     const authors = await em.findBy(Author, { id: In(snapshot.authors.map((x) => x.id)) });
-    const tags = await em.findBy(Tag, { id: In(snapshot.tags.map((x) => x.id)) });
+    const tags = await this.tagsOf(em, snapshot);
     return renderPublicDocument(
-      snapshot,
+      { ...snapshot, tags: snapshot.tags.map((t) => ({ ...t, id: tags.merged.get(t.id) ?? t.id })) },
       new Map(authors.map((x) => [x.id, x])),
-      new Map(tags.map((x) => [x.id, x])),
+      new Map(tags.found.map((x) => [x.id, x])),
       await this.publicNotices(em, a.id),
       {
         firstPublishedAt: a.firstPublishedAt ?? updatedAt,
@@ -494,6 +491,27 @@ export class PublishingService {
       'live',
       version,
     );
+  }
+
+  /** The snapshot's tags as they are now; a tag merged away since resolves to the tag it was merged into. */
+  private async tagsOf(
+    em: EntityManager,
+    snapshot: ArticleResponse,
+  ): Promise<{ found: Tag[]; merged: Map<string, string> }> {
+    const ids = snapshot.tags.map((x) => x.id);
+    const found = await em.findBy(Tag, { id: In(ids) });
+    const missing = ids.filter((id) => !found.some((t) => t.id === id));
+    const merged = new Map<string, string>();
+    if (missing.length > 0) {
+      const rows = await em.query<{ former_tag_id: string; tag_id: string }[]>(
+        'SELECT former_tag_id, tag_id FROM tag_alias WHERE former_tag_id = ANY($1::uuid[])',
+        [missing],
+      );
+      for (const r of rows) merged.set(r.former_tag_id, r.tag_id);
+      const targets = [...new Set(rows.map((r) => r.tag_id))].filter((id) => !found.some((t) => t.id === id));
+      if (targets.length > 0) found.push(...(await em.findBy(Tag, { id: In(targets) })));
+    }
+    return { found, merged };
   }
 
   /** The document as it would be public, for events of articles not (yet) public (scheduled). */
@@ -533,12 +551,7 @@ export class PublishingService {
     if (status === 'killed') {
       const notices = await this.publicNotices(em, a.id);
       const kill = notices.filter((n) => n.kind === 'kill').at(-1)!;
-      document = renderKillDocument(
-        existing ? (existing.document) : snapshot,
-        kill,
-        notices,
-        version,
-      );
+      document = renderKillDocument(existing ? existing.document : snapshot, kill, notices, version);
     } else if (status === 'unpublished' && existing) {
       document = {
         ...(existing.document as PublicDocument),

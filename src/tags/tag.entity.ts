@@ -59,6 +59,10 @@ export class TagAlias {
   @JoinColumn({ name: 'tag_id' })
   tag?: Tag;
 
+  /** The id of the tag that was merged away under this slug (null for a renamed slug) */
+  @Column({ name: 'former_tag_id', type: 'uuid', nullable: true })
+  formerTagId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

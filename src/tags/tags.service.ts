@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { badRequest, conflict, notFound } from '../common/errors';
+import { JobEngine } from '../jobs/job-engine.service';
+import { RERENDER_QUEUE, type RerenderJob } from '../publishing/queues';
 import { keysetPage, type Page } from '../common/pagination';
 import { slugify, uniqueSlug } from '../common/slug';
 import type { CreateTagDto, ListTagsQueryDto, UpdateTagDto } from './tag.dto';
@@ -19,6 +21,7 @@ export class TagsService {
     @InjectRepository(Tag) private readonly tags: Repository<Tag>,
     @InjectRepository(TagAlias) private readonly aliases: Repository<TagAlias>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobEngine,
   ) {}
 
   list(query: ListTagsQueryDto): Promise<Page<Tag>> {
@@ -94,6 +97,8 @@ export class TagsService {
       if (dto.description !== undefined) tag.description = dto.description;
       if (dto.externalUri !== undefined) tag.externalUri = dto.externalUri;
       const saved = await repo.save(tag);
+      // The public documents showing this tag are re-rendered by a job, not in this request.
+      await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { tagId: id }, { em });
       return { tag: saved, aliases: await this.aliasesOf(em, id) };
     });
   }
@@ -135,17 +140,25 @@ export class TagsService {
       if (!target) throw notFound('Target tag', { field: 'into' });
       await em.query('SELECT pg_advisory_xact_lock($1)', [TAG_SLUG_LOCK]);
 
-      this.moveUses(em, id, intoId);
+      await this.moveUses(em, id, intoId);
       const aliases = em.getRepository(TagAlias);
       await aliases.update({ tagId: id }, { tagId: intoId });
       await repo.delete({ id });
-      await aliases.insert({ slug: source.slug, tagId: intoId });
+      await aliases.insert({ slug: source.slug, tagId: intoId, formerTagId: id });
+      // Public documents that showed the source tag now show the target.
+      await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { tagId: id }, { em });
       return { tag: target, aliases: await this.aliasesOf(em, intoId) };
     });
   }
 
-  private moveUses(_em: EntityManager, _fromId: string, _intoId: string): void {
-    // Article tags are moved here once articles exist.
+  /** Every article that used the source tag uses the target instead (once, where it had both). */
+  private async moveUses(em: EntityManager, fromId: string, intoId: string): Promise<void> {
+    await em.query(
+      `DELETE FROM article_tag s WHERE s.tag_id = $1
+         AND EXISTS (SELECT 1 FROM article_tag t WHERE t.article_id = s.article_id AND t.tag_id = $2)`,
+      [fromId, intoId],
+    );
+    await em.query('UPDATE article_tag SET tag_id = $2 WHERE tag_id = $1', [fromId, intoId]);
   }
 
   private async aliasesOf(em: EntityManager, tagId: string): Promise<string[]> {

@@ -92,6 +92,10 @@ export class Publishing1764300400000 implements MigrationInterface {
       `CREATE INDEX "publication_translation_group_idx" ON "publication" ("translation_group_id")`,
     );
 
+    // A merged tag's id, so publications rendered from older snapshots find the tag it became.
+    await q.query(`ALTER TABLE "tag_alias" ADD "former_tag_id" uuid`);
+    await q.query(`CREATE INDEX "tag_alias_former_tag_id_idx" ON "tag_alias" ("former_tag_id")`);
+
     // Every version that was ever public, for "as published at T".
     await q.query(`
       CREATE TABLE "publication_version" (
@@ -113,6 +117,7 @@ export class Publishing1764300400000 implements MigrationInterface {
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE "publication_version"`);
     await q.query(`DROP TABLE "publication"`);
+    await q.query(`ALTER TABLE "tag_alias" DROP "former_tag_id"`);
     await q.query(`DROP TYPE "publication_status"`);
     await q.query(`DROP TABLE "article_notice"`);
     await q.query(`DROP TYPE "notice_kind"`);

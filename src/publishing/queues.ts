@@ -1,0 +1,10 @@
+/** Job queues of the publishing side; other modules enqueue re-renders by name. */
+export const PUBLISH_QUEUE = 'article-publish';
+export const EXPIRE_QUEUE = 'article-expire';
+export const EMBARGO_QUEUE = 'article-embargo-lift';
+export const RERENDER_QUEUE = 'publication-rerender';
+
+export interface RerenderJob {
+  tagId?: string;
+  authorId?: string;
+}

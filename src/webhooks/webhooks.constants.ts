@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+
+/** Delivery work for one webhook, starting with one article's lane: `{ webhookId, articleId }`. */
+export const DELIVER_QUEUE = 'webhook-deliver';
+
+export interface DeliverJob {
+  webhookId: string;
+  articleId: string | null;
+}
+
+/** Deliveries of one webhook in flight at once, so one slow or dead receiver holds few worker slots. */
+export const MAX_IN_FLIGHT_PER_WEBHOOK = 3;
+
+/** Parallel delivery workers on each instance. */
+export const DELIVER_CONCURRENCY = 8;
+
+/** A generated signing secret: 32 random bytes, base64url, with a recognisable prefix. */
+export const generateSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
