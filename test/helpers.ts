@@ -84,3 +84,18 @@ export async function tableCounts(app: NestFastifyApplication): Promise<Record<s
   }
   return counts;
 }
+
+/** Polls until `fn` returns a truthy value or the deadline passes. */
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  ms = 15000,
+  what = 'condition',
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

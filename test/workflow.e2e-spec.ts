@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { type Client, asAdmin, bootApp, staff, uniq } from './helpers';
+import { type Client, asAdmin, bootApp, staff, uniq, waitFor } from './helpers';
 
 interface ArticleBody {
   id: string;
@@ -10,17 +10,6 @@ interface ArticleBody {
 }
 
 const ifMatch = (v: number) => ({ 'if-match': `"${v}"` });
-
-/** Polls until `fn` returns a truthy value or the deadline passes. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, ms = 15000, what = 'condition'): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function draft(c: Client, extra: Record<string, unknown> = {}): Promise<ArticleBody> {
   const res = await c.post('/api/v1/articles', {
@@ -45,13 +34,14 @@ describe('workflow (e2e)', () => {
 
   const publication = async (id: string) =>
     (
-      await ds.query<{ status: string; version: number; document: Record<string, unknown>; embargo_until: Date | null }[]>(
-        'SELECT status, version, document, embargo_until FROM publication WHERE article_id = $1',
-        [id],
-      )
+      await ds.query<
+        { status: string; version: number; document: Record<string, unknown>; embargo_until: Date | null }[]
+      >('SELECT status, version, document, embargo_until FROM publication WHERE article_id = $1', [id])
     )[0];
   const events = async (id: string) =>
-    (await ds.query<{ type: string }[]>('SELECT type FROM event WHERE article_id = $1 ORDER BY seq', [id])).map((e) => e.type);
+    (
+      await ds.query<{ type: string }[]>('SELECT type FROM event WHERE article_id = $1 ORDER BY seq', [id])
+    ).map((e) => e.type);
 
   beforeAll(async () => {
     app = await bootApp();
@@ -83,7 +73,10 @@ describe('workflow (e2e)', () => {
     a = (await act(editor, a, { action: 'approve' })).json<ArticleBody>();
     expect(a.status).toBe('approved');
 
-    const past = await act(editor, a, { action: 'schedule', at: new Date(Date.now() - 60_000).toISOString() });
+    const past = await act(editor, a, {
+      action: 'schedule',
+      at: new Date(Date.now() - 60_000).toISOString(),
+    });
     expect(past.statusCode).toBe(400);
     res = await act(editor, a, { action: 'schedule', at: new Date(Date.now() + 1500).toISOString() });
     expect(res.statusCode).toBe(200);
@@ -91,18 +84,37 @@ describe('workflow (e2e)', () => {
     expect(a.status).toBe('scheduled');
     expect(await publication(a.id)).toBeUndefined();
 
-    const published = await waitFor(async () => {
-      const r = await editor.get(`/api/v1/articles/${a.id}`);
-      return r.json<ArticleBody>().status === 'published' ? r.json<ArticleBody>() : undefined;
-    }, 20000, 'the scheduled publication');
+    const published = await waitFor(
+      async () => {
+        const r = await editor.get(`/api/v1/articles/${a.id}`);
+        return r.json<ArticleBody>().status === 'published' ? r.json<ArticleBody>() : undefined;
+      },
+      20000,
+      'the scheduled publication',
+    );
     expect(published.status).toBe('published');
     const pub = await publication(a.id);
     expect(pub.status).toBe('live');
-    expect(pub.document).toMatchObject({ slug: a.slug, status: 'live', dateline: { place: 'ASTANA', agency: 'KAZINFORM' } });
-    expect(String(pub.document.bodyHtml)).toContain('<span class="dateline">ASTANA. KAZINFORM –</span> The third round');
+    expect(pub.document).toMatchObject({
+      slug: a.slug,
+      status: 'live',
+      dateline: { place: 'ASTANA', agency: 'KAZINFORM' },
+    });
+    expect(String(pub.document.bodyHtml)).toContain(
+      '<span class="dateline">ASTANA. KAZINFORM –</span> The third round',
+    );
 
-    const history = (await editor.get(`/api/v1/articles/${a.id}/history`)).json<{ action: string; actor: unknown }[]>();
-    expect(history.map((h) => h.action)).toEqual(['submit', 'return', 'submit', 'approve', 'schedule', 'publish']);
+    const history = (await editor.get(`/api/v1/articles/${a.id}/history`)).json<
+      { action: string; actor: unknown }[]
+    >();
+    expect(history.map((h) => h.action)).toEqual([
+      'submit',
+      'return',
+      'submit',
+      'approve',
+      'schedule',
+      'publish',
+    ]);
     expect(history.at(-1)!.actor).toBeNull();
     expect(await events(a.id)).toEqual(['article.scheduled', 'article.published']);
   });
@@ -119,8 +131,12 @@ describe('workflow (e2e)', () => {
 
   it('should require If-Match and refuse a stale one when a transition is posted', async () => {
     const a = await draft(writer);
-    expect((await editor.post(`/api/v1/articles/${a.id}/transitions`, { action: 'publish' })).statusCode).toBe(428);
-    expect((await act(editor, { id: a.id, version: a.version + 5 }, { action: 'publish' })).statusCode).toBe(412);
+    expect(
+      (await editor.post(`/api/v1/articles/${a.id}/transitions`, { action: 'publish' })).statusCode,
+    ).toBe(428);
+    expect((await act(editor, { id: a.id, version: a.version + 5 }, { action: 'publish' })).statusCode).toBe(
+      412,
+    );
     expect((await act(editor, a, { action: 'publish' })).statusCode).toBe(200);
   });
 
@@ -130,7 +146,11 @@ describe('workflow (e2e)', () => {
     expect((await publication(a.id)).version).toBe(1);
 
     // Editing a published article changes only the working copy.
-    const edited = await editor.patch(`/api/v1/articles/${a.id}`, { summary: 'Now with a summary' }, ifMatch(a.version));
+    const edited = await editor.patch(
+      `/api/v1/articles/${a.id}`,
+      { summary: 'Now with a summary' },
+      ifMatch(a.version),
+    );
     expect(edited.statusCode).toBe(200);
     a = edited.json<ArticleBody>();
     expect((await publication(a.id)).document.summary).toBeNull();
@@ -145,7 +165,11 @@ describe('workflow (e2e)', () => {
     expect(pub.document.summary).toBe('Now with a summary');
 
     a = (
-      await act(editor, a, { action: 'publish', change: 'correction', notice: 'An earlier version misspelled the minister.' })
+      await act(editor, a, {
+        action: 'publish',
+        change: 'correction',
+        notice: 'An earlier version misspelled the minister.',
+      })
     ).json<ArticleBody>();
     pub = await publication(a.id);
     expect(pub.document.notices).toEqual([
@@ -155,11 +179,16 @@ describe('workflow (e2e)', () => {
     a = (await act(editor, a, { action: 'unpublish' })).json<ArticleBody>();
     expect((await publication(a.id)).status).toBe('unpublished');
     expect((await act(editor, a, { action: 'kill' })).statusCode).toBe(400);
-    a = (await act(editor, a, { action: 'kill', reason: 'Legal: withdrawn at the source’s request.' })).json<ArticleBody>();
+    a = (
+      await act(editor, a, { action: 'kill', reason: 'Legal: withdrawn at the source’s request.' })
+    ).json<ArticleBody>();
     expect(a.status).toBe('killed');
     pub = await publication(a.id);
     expect(pub.status).toBe('killed');
-    expect(pub.document).toMatchObject({ status: 'killed', notice: { kind: 'kill', text: 'Legal: withdrawn at the source’s request.' } });
+    expect(pub.document).toMatchObject({
+      status: 'killed',
+      notice: { kind: 'kill', text: 'Legal: withdrawn at the source’s request.' },
+    });
     expect(pub.document).not.toHaveProperty('bodyHtml');
     expect((await act(editor, a, { action: 'publish' })).statusCode).toBe(409);
     expect(await events(a.id)).toEqual([
@@ -183,25 +212,40 @@ describe('workflow (e2e)', () => {
     const pub = await publication(a.id);
     expect(pub.embargo_until?.getTime()).toBe(until.getTime());
     expect(await events(a.id)).toEqual(['article.published']);
-    await waitFor(async () => (await events(a.id)).includes('article.embargo_lifted'), 20000, 'the embargo lift');
+    await waitFor(
+      async () => (await events(a.id)).includes('article.embargo_lifted'),
+      20000,
+      'the embargo lift',
+    );
     expect(await events(a.id)).toEqual(['article.published', 'article.embargo_lifted']);
   });
 
   it('should lift an embargo early with a reason, audited in the history', async () => {
     let a = await draft(writer);
-    a = (await act(editor, a, { action: 'publish', embargoUntil: new Date(Date.now() + 3_600_000).toISOString() })).json<ArticleBody>();
+    a = (
+      await act(editor, a, {
+        action: 'publish',
+        embargoUntil: new Date(Date.now() + 3_600_000).toISOString(),
+      })
+    ).json<ArticleBody>();
     expect((await act(editor, a, { action: 'lift_embargo' })).statusCode).toBe(400);
-    a = (await act(editor, a, { action: 'lift_embargo', reason: 'Minister spoke early' })).json<ArticleBody>();
+    a = (
+      await act(editor, a, { action: 'lift_embargo', reason: 'Minister spoke early' })
+    ).json<ArticleBody>();
     const pub = await publication(a.id);
     expect(pub.embargo_until!.getTime()).toBeLessThanOrEqual(Date.now());
-    const history = (await editor.get(`/api/v1/articles/${a.id}/history`)).json<{ action: string; comment: string }[]>();
+    const history = (await editor.get(`/api/v1/articles/${a.id}/history`)).json<
+      { action: string; comment: string }[]
+    >();
     expect(history.at(-1)).toMatchObject({ action: 'lift_embargo', comment: 'Minister spoke early' });
     expect((await act(editor, a, { action: 'lift_embargo', reason: 'again' })).statusCode).toBe(409);
   });
 
   it('should cancel the job when a scheduled item is unscheduled', async () => {
     let a = await draft(writer);
-    a = (await act(editor, a, { action: 'schedule', at: new Date(Date.now() + 1000).toISOString() })).json<ArticleBody>();
+    a = (
+      await act(editor, a, { action: 'schedule', at: new Date(Date.now() + 1000).toISOString() })
+    ).json<ArticleBody>();
     a = (await act(editor, a, { action: 'unschedule' })).json<ArticleBody>();
     expect(a.status).toBe('approved');
     await new Promise((r) => setTimeout(r, 2500));
@@ -211,7 +255,9 @@ describe('workflow (e2e)', () => {
 
   it('should unpublish at expiresAt through the job', async () => {
     let a = await draft(writer);
-    a = (await act(editor, a, { action: 'publish', expiresAt: new Date(Date.now() + 1200).toISOString() })).json<ArticleBody>();
+    a = (
+      await act(editor, a, { action: 'publish', expiresAt: new Date(Date.now() + 1200).toISOString() })
+    ).json<ArticleBody>();
     await waitFor(async () => (await publication(a.id)).status === 'unpublished', 20000, 'the expiry');
     expect((await editor.get(`/api/v1/articles/${a.id}`)).json<ArticleBody>().status).toBe('unpublished');
   });
@@ -229,7 +275,9 @@ describe('workflow (e2e)', () => {
 
   it('should re-render live publications when a tag is renamed', async () => {
     const admin = await asAdmin(app);
-    const tag = (await admin.post('/api/v1/tags', { name: `Energy ${uniq()}`, kind: 'topic' })).json<{ id: string }>();
+    const tag = (await admin.post('/api/v1/tags', { name: `Energy ${uniq()}`, kind: 'topic' })).json<{
+      id: string;
+    }>();
     let a = await draft(writer, { tags: [tag.id] });
     a = (await act(editor, a, { action: 'publish' })).json<ArticleBody>();
     const renamed = `Energy policy ${uniq()}`;
