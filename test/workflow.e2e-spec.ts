@@ -153,13 +153,16 @@ describe('workflow (e2e)', () => {
     );
     expect(edited.statusCode).toBe(200);
     a = edited.json<ArticleBody>();
+    expect(edited.json<{ publication: { state: string } }>().publication.state).toBe('changed');
     expect((await publication(a.id)).document.summary).toBeNull();
 
     const noChange = await act(editor, a, { action: 'publish' });
     expect(noChange.statusCode).toBe(400);
     const noNotice = await act(editor, a, { action: 'publish', change: 'correction' });
     expect(noNotice.statusCode).toBe(400);
-    a = (await act(editor, a, { action: 'publish', change: 'update' })).json<ArticleBody>();
+    const updated = await act(editor, a, { action: 'publish', change: 'update' });
+    a = updated.json<ArticleBody>();
+    expect(updated.json<{ publication: { state: string } }>().publication.state).toBe('published');
     let pub = await publication(a.id);
     expect(pub.version).toBe(2);
     expect(pub.document.summary).toBe('Now with a summary');

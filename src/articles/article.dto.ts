@@ -206,7 +206,7 @@ export class CreateArticleDto {
   @OmittableNotNull()
   @IsArray()
   @ArrayMaxSize(MAX_TAGS)
-  @ArrayUnique(undefined, { message: 'tags must not repeat a tag' })
+  @ArrayUnique({ message: 'tags must not repeat a tag' })
   @IsUUID('all', { each: true })
   tags?: string[];
 

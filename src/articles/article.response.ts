@@ -47,6 +47,46 @@ export class ArticleTagResponse {
   @ApiProperty({ enum: TAG_KINDS }) kind: TagKind;
 }
 
+export const PUBLIC_STATES = ['draft', 'published', 'changed', 'unpublished', 'killed'] as const;
+export type PublicState = (typeof PUBLIC_STATES)[number];
+
+export class ArticlePublicationResponse {
+  @ApiProperty({
+    enum: PUBLIC_STATES,
+    description:
+      'draft: never public; published: the working copy is what is public; changed: it has unpublished edits',
+  })
+  state: PublicState;
+  @ApiProperty({ type: Number, nullable: true, description: 'The article version that is public' })
+  publishedVersion: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) firstPublishedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) embargoUntil: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduledAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) expiresAt: string | null;
+}
+
+/** What editors see of an article's public life. */
+export function publicationStateOf(a: Article): ArticlePublicationResponse {
+  const state: PublicState =
+    a.status === 'published'
+      ? a.publishedVersion === a.version
+        ? 'published'
+        : 'changed'
+      : a.status === 'unpublished' || a.status === 'killed'
+        ? a.status
+        : 'draft';
+  return {
+    state,
+    publishedVersion: a.publishedVersion ?? null,
+    firstPublishedAt: a.firstPublishedAt?.toISOString() ?? null,
+    publishedAt: a.publishedAt?.toISOString() ?? null,
+    embargoUntil: a.embargoUntil?.toISOString() ?? null,
+    scheduledAt: a.scheduledAt?.toISOString() ?? null,
+    expiresAt: a.expiresAt?.toISOString() ?? null,
+  };
+}
+
 export class ArticleResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid', description: 'Shared by all translations of one item' })
@@ -77,6 +117,7 @@ export class ArticleResponse {
   @ApiProperty({ enum: ARTICLE_STATUSES }) status: ArticleStatus;
   @ApiProperty({ description: 'Optimistic-lock counter; the ETag is "<version>"' }) version: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) originalPublishedAt: string | null;
+  @ApiProperty({ type: ArticlePublicationResponse }) publication: ArticlePublicationResponse;
   @ApiProperty({ type: UserRefResponse }) createdBy: UserRefResponse;
   @ApiProperty({ type: UserRefResponse, nullable: true }) updatedBy: UserRefResponse | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -221,6 +262,7 @@ export function toArticleResponse(
     status: article.status,
     version: article.version,
     originalPublishedAt: article.originalPublishedAt?.toISOString() ?? null,
+    publication: publicationStateOf(article),
     createdBy: userRef(article.createdByUser, article.createdById, 'createdBy')!,
     updatedBy: userRef(article.updatedByUser, article.updatedById, 'updatedBy'),
     createdAt: article.createdAt.toISOString(),

@@ -4,13 +4,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
 import { Author } from '../authors/author.entity';
 import type { Actor } from '../common/auth.decorators';
-import { DomainError, badRequest, conflict, forbidden, notFound } from '../common/errors';
+import { badRequest, conflict, forbidden, notFound } from '../common/errors';
 import { type Page, keysetPage } from '../common/pagination';
 import { SLUG_MAX, SLUG_PATTERN, slugify, uniqueSlug } from '../common/slug';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
 import { Tag } from '../tags/tag.entity';
 import { SLUG_EDITABLE_STATUSES, type AuthorRole, isSupportedLanguage } from './article.constants';
-import { changedFieldNames, bodyWordDiff, fieldChanges } from './article-diff';
+import { bodyWordDiff, fieldChanges } from './article-diff';
 import type {
   ArticleAuthorInputDto,
   CreateArticleDto,
@@ -19,8 +19,8 @@ import type {
   UpdateArticleDto,
 } from './article.dto';
 import { Article, ArticleAuthor, ArticleTag } from './article.entity';
-import { etagOf } from './article-etag';
 import { ArticleRevision } from './article-revision.entity';
+import { appendRevision, staleVersionError } from './article-revisions';
 import {
   type ArticleResponse,
   type ArticleSummaryResponse,
@@ -248,7 +248,7 @@ export class ArticlesService {
       const source = await em.findOne(Article, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!source) throw notFound('Article');
       if (expectedVersion !== undefined && source.version !== expectedVersion) {
-        throw await this.staleVersion(em, source, expectedVersion);
+        throw await staleVersionError(em, this.config, source, expectedVersion);
       }
       await this.assertLanguageFreeInFamily(em, source.translationGroupId, dto.language);
       const tagRows = await em.find(ArticleTag, {
@@ -284,12 +284,7 @@ export class ArticlesService {
         tagRows.map((r) => r.tag!),
       );
       const response = await loadArticleResponse(em, newId, this.config);
-      await this.appendRevision(
-        em,
-        response,
-        actor.id,
-        `Translation of ${source.language} article ${source.id}`,
-      );
+      await appendRevision(em, response, actor.id, `Translation of ${source.language} article ${source.id}`);
       return response;
     });
   }
@@ -359,7 +354,7 @@ export class ArticlesService {
     await this.replaceCredits(em, id, credits);
     await this.replaceTags(em, id, tags);
     const response = await loadArticleResponse(em, id, this.config);
-    await this.appendRevision(em, response, actor.id, options.reason ?? dto.reason ?? null);
+    await appendRevision(em, response, actor.id, options.reason ?? dto.reason ?? null);
     return response;
   }
 
@@ -375,33 +370,9 @@ export class ArticlesService {
     if (actor.role === 'writer' && article.createdById !== actor.id) {
       throw forbidden('Writers may change only the articles they created');
     }
-    if (article.version !== expectedVersion) throw await this.staleVersion(em, article, expectedVersion);
+    if (article.version !== expectedVersion)
+      throw await staleVersionError(em, this.config, article, expectedVersion);
     return article;
-  }
-
-  /** 412 naming the current version, who changed it and when, and the fields that differ from the client's version. */
-  private async staleVersion(
-    em: EntityManager,
-    article: Article,
-    expectedVersion: number,
-  ): Promise<DomainError> {
-    const current = await loadArticleResponse(em, article.id, this.config);
-    const theirs = await em.findOne(ArticleRevision, {
-      where: { articleId: article.id, version: expectedVersion },
-      order: { number: 'DESC' },
-    });
-    return new DomainError(
-      'PRECONDITION_FAILED',
-      `The article changed since version ${expectedVersion}: it is now version ${current.version}`,
-      {
-        currentVersion: current.version,
-        updatedBy: current.updatedBy ?? current.createdBy,
-        updatedAt: current.updatedAt,
-        // null when the client names a version this article never had
-        changedFields: theirs ? changedFieldNames(theirs.snapshot, current) : null,
-      },
-      { etag: etagOf(current.version) },
-    );
   }
 
   /**
@@ -506,30 +477,8 @@ export class ArticlesService {
       { ...set, version: article.version + 1, updatedById: actor.id },
     );
     const response = await loadArticleResponse(em, article.id, this.config);
-    await this.appendRevision(em, response, actor.id, reason);
+    await appendRevision(em, response, actor.id, reason);
     return response;
-  }
-
-  private async appendRevision(
-    em: EntityManager,
-    snapshot: ArticleResponse,
-    actorId: string | null,
-    reason: string | null,
-  ): Promise<void> {
-    // The article row is locked (or new), so max+1 cannot race.
-    const row = await em
-      .createQueryBuilder(ArticleRevision, 'r')
-      .select('COALESCE(MAX(r.number), 0)::int', 'max')
-      .where('r.article_id = :id', { id: snapshot.id })
-      .getRawOne<{ max: number }>();
-    await em.insert(ArticleRevision, {
-      articleId: snapshot.id,
-      number: (row?.max ?? 0) + 1,
-      version: snapshot.version,
-      snapshot,
-      actorId,
-      reason,
-    });
   }
 
   private async resolveAuthors(em: EntityManager, input: readonly AuthorInput[]): Promise<AuthorCredit[]> {

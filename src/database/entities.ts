@@ -1,3 +1,4 @@
+import { ApiKey } from '../api-keys/api-key.entity';
 import { Article, ArticleAuthor, ArticleTag } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
 import { Author } from '../authors/author.entity';
@@ -10,6 +11,8 @@ import {
 } from '../publishing/publishing.entities';
 import { Tag, TagAlias } from '../tags/tag.entity';
 import { User } from '../users/user.entity';
+import { WebhookDelivery, WebhookDispatch } from '../webhooks/webhook-delivery.entity';
+import { Webhook } from '../webhooks/webhook.entity';
 
 /** Every entity, listed explicitly so tsc output, jest and the TypeORM CLI load the same classes. */
 export const entities = [
@@ -26,4 +29,8 @@ export const entities = [
   ArticleNotice,
   Publication,
   PublicationVersion,
+  Webhook,
+  WebhookDelivery,
+  WebhookDispatch,
+  ApiKey,
 ];

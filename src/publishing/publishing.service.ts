@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { Article } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
+import { appendRevision, staleVersionError } from '../articles/article-revisions';
 import { type ArticleResponse, loadArticleResponse } from '../articles/article.response';
 import { Author } from '../authors/author.entity';
 import type { Actor } from '../common/auth.decorators';
@@ -75,14 +76,7 @@ export class PublishingService {
       const article = await em.findOne(Article, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!article) throw notFound('Article');
       if (expectedVersion !== null && article.version !== expectedVersion) {
-        throw new DomainError(
-          'PRECONDITION_FAILED',
-          `The article is at version ${article.version}, not ${expectedVersion}`,
-          {
-            currentVersion: article.version,
-            updatedAt: article.updatedAt.toISOString(),
-          },
-        );
+        throw await staleVersionError(em, this.config, article, expectedVersion);
       }
       const check = checkTransition(
         article.status,
@@ -137,12 +131,8 @@ export class PublishingService {
       if (applied.notice) {
         await em.insert(ArticleNotice, { articleId: id, ...applied.notice, createdBy: actorId });
       }
-      const snapshot = await this.appendRevision(
-        em,
-        article,
-        actorId,
-        `${dto.action}${dto.change ? ` (${dto.change})` : ''}`,
-      );
+      const snapshot = await loadArticleResponse(em, id, this.config);
+      await appendRevision(em, snapshot, actorId, `${dto.action}${dto.change ? ` (${dto.change})` : ''}`);
 
       let document: PublicDocument | KillDocument | undefined;
       if (applied.publication) {
@@ -436,28 +426,6 @@ export class PublishingService {
 
   private async cancel(em: EntityManager, queue: string, jobId: string | null): Promise<void> {
     if (jobId) await this.jobs.cancel(queue, jobId, em);
-  }
-
-  private async appendRevision(
-    em: EntityManager,
-    article: Article,
-    actorId: string | null,
-    reason: string,
-  ): Promise<ArticleResponse> {
-    const snapshot = await loadArticleResponse(em, article.id, this.config);
-    const [{ next }] = await em.query<{ next: number }[]>(
-      'SELECT coalesce(max(number), 0) + 1 AS next FROM article_revision WHERE article_id = $1',
-      [article.id],
-    );
-    await em.insert(ArticleRevision, {
-      articleId: article.id,
-      number: next,
-      version: article.version,
-      snapshot,
-      actorId,
-      reason,
-    });
-    return snapshot;
   }
 
   private async publicNotices(em: EntityManager, articleId: string): Promise<PublicNotice[]> {

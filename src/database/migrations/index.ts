@@ -1,12 +1,16 @@
 import { Foundation1764300000000 } from './1764300000000-foundation';
 import { Articles1764300100000 } from './1764300100000-articles';
 import { Outbox1764300200000 } from './1764300200000-outbox';
+import { Webhooks1764300300000 } from './1764300300000-webhooks';
 import { Publishing1764300400000 } from './1764300400000-publishing';
+import { ApiKeys1764300500000 } from './1764300500000-api-keys';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
   Foundation1764300000000,
   Articles1764300100000,
   Outbox1764300200000,
+  Webhooks1764300300000,
   Publishing1764300400000,
+  ApiKeys1764300500000,
 ];

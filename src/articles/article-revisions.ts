@@ -1,0 +1,56 @@
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors';
+import { changedFieldNames } from './article-diff';
+import type { Article } from './article.entity';
+import { etagOf } from './article-etag';
+import { ArticleRevision } from './article-revision.entity';
+import { type ArticleResponse, type ArticleResponseConfig, loadArticleResponse } from './article.response';
+
+/** Appends the next numbered revision holding `snapshot`. The caller holds the article's row lock. */
+export async function appendRevision(
+  em: EntityManager,
+  snapshot: ArticleResponse,
+  actorId: string | null,
+  reason: string | null,
+): Promise<void> {
+  // The article row is locked (or new), so max+1 cannot race.
+  const row = await em
+    .createQueryBuilder(ArticleRevision, 'r')
+    .select('COALESCE(MAX(r.number), 0)::int', 'max')
+    .where('r.article_id = :id', { id: snapshot.id })
+    .getRawOne<{ max: number }>();
+  await em.insert(ArticleRevision, {
+    articleId: snapshot.id,
+    number: (row?.max ?? 0) + 1,
+    version: snapshot.version,
+    snapshot,
+    actorId,
+    reason,
+  });
+}
+
+/** 412 naming the current version, who changed it and when, and the fields that differ from the client's version. */
+export async function staleVersionError(
+  em: EntityManager,
+  config: ArticleResponseConfig,
+  article: Article,
+  expectedVersion: number,
+): Promise<DomainError> {
+  const current = await loadArticleResponse(em, article.id, config);
+  const theirs = await em.findOne(ArticleRevision, {
+    where: { articleId: article.id, version: expectedVersion },
+    order: { number: 'DESC' },
+  });
+  return new DomainError(
+    'PRECONDITION_FAILED',
+    `The article changed since version ${expectedVersion}: it is now version ${current.version}`,
+    {
+      currentVersion: current.version,
+      updatedBy: current.updatedBy ?? current.createdBy,
+      updatedAt: current.updatedAt,
+      // null when the client names a version this article never had
+      changedFields: theirs ? changedFieldNames(theirs.snapshot, current) : null,
+    },
+    { etag: etagOf(current.version) },
+  );
+}
