@@ -4,6 +4,7 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthGuard } from './auth/auth.guard';
 import { ArticlesModule } from './articles/articles.module';
 import { AuthModule } from './auth/auth.module';
@@ -15,10 +16,12 @@ import { buildDataSourceOptions } from './database/database.options';
 import { runMigrationsLocked } from './database/migrate';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { ImporterModule } from './importer/importer.module';
 import { JobsModule } from './jobs/jobs.module';
 import { PublishingModule } from './publishing/publishing.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   databaseUrl: string;
@@ -47,7 +50,10 @@ export class AppModule {
         AuthorsModule,
         TagsModule,
         ArticlesModule,
+        ImporterModule,
         PublishingModule,
+        WebhooksModule,
+        ApiKeysModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { importCommand, IMPORT_USAGE } from './cli/import.command';
 import { userCreateCommand, USER_CREATE_USAGE } from './cli/user-create.command';
 import { DomainError } from './common/errors';
 import { ConfigError, loadDotEnvFile } from './config/env';
@@ -8,6 +9,7 @@ type Command = { usage: string; run: (argv: string[]) => Promise<number> };
 // Operator commands: `npm run cli -- <command> [options]`.
 const COMMANDS: Record<string, Command> = {
   'user:create': { usage: USER_CREATE_USAGE, run: userCreateCommand },
+  import: { usage: IMPORT_USAGE, run: importCommand },
 };
 
 async function main(): Promise<number> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { badRequest, conflict, notFound } from '../common/errors';
@@ -9,10 +10,6 @@ import { slugify, uniqueSlug } from '../common/slug';
 import { User } from '../users/user.entity';
 import type { CreateAuthorDto, ListAuthorsQueryDto, UpdateAuthorDto } from './author.dto';
 import { Author } from './author.entity';
-
-// Serializes slug choice across concurrent creates/edits, so two "Astana" authors get astana and astana-2
-// instead of one of them failing on the unique index.
-const AUTHOR_SLUG_LOCK = 4_242_101;
 
 @Injectable()
 export class AuthorsService {
@@ -43,7 +40,7 @@ export class AuthorsService {
   create(dto: CreateAuthorDto): Promise<Author> {
     return this.dataSource.transaction(async (em) => {
       if (dto.userId) await this.assertUserExists(em, dto.userId);
-      await em.query('SELECT pg_advisory_xact_lock($1)', [AUTHOR_SLUG_LOCK]);
+      await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.authorSlug]);
       const slug =
         dto.slug === undefined
           ? await uniqueSlug(slugify(dto.name) || 'author', (s) => this.slugTaken(em, s))
@@ -70,7 +67,7 @@ export class AuthorsService {
       if (!author) throw notFound('Author');
       if (dto.userId) await this.assertUserExists(em, dto.userId);
       if (dto.slug !== undefined && dto.slug !== author.slug) {
-        await em.query('SELECT pg_advisory_xact_lock($1)', [AUTHOR_SLUG_LOCK]);
+        await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.authorSlug]);
         author.slug = await this.claimSlug(em, dto.slug, id);
       }
       // The slug stays when the name changes: published bylines keep their URLs.

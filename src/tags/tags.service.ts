@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { badRequest, conflict, notFound } from '../common/errors';
@@ -10,10 +11,6 @@ import type { CreateTagDto, ListTagsQueryDto, UpdateTagDto } from './tag.dto';
 import { Tag, TagAlias } from './tag.entity';
 import type { TagWithAliases } from './tag.response';
 import { escapeLike } from './tag-search';
-
-// Serializes every write of a tag or alias slug: one slug namespace spans two tables, so the unique
-// indexes alone cannot keep a tag slug from equalling an alias slug.
-const TAG_SLUG_LOCK = 4_242_102;
 
 @Injectable()
 export class TagsService {
@@ -57,7 +54,7 @@ export class TagsService {
 
   create(dto: CreateTagDto): Promise<TagWithAliases> {
     return this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [TAG_SLUG_LOCK]);
+      await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
       const slug =
         dto.slug === undefined
           ? await uniqueSlug(slugify(dto.name) || 'tag', async (s) => (await this.slugOwner(em, s)) !== null)
@@ -82,7 +79,7 @@ export class TagsService {
       const tag = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!tag) throw notFound('Tag');
       if (dto.slug !== undefined && dto.slug !== tag.slug) {
-        await em.query('SELECT pg_advisory_xact_lock($1)', [TAG_SLUG_LOCK]);
+        await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
         await this.claimSlug(em, dto.slug, id);
         const aliases = em.getRepository(TagAlias);
         // Taking back one of its own old slugs: it stops being an alias.
@@ -138,7 +135,7 @@ export class TagsService {
       const target = locked.find((t) => t.id === intoId);
       if (!source) throw notFound('Tag');
       if (!target) throw notFound('Target tag', { field: 'into' });
-      await em.query('SELECT pg_advisory_xact_lock($1)', [TAG_SLUG_LOCK]);
+      await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
 
       await this.moveUses(em, id, intoId);
       const aliases = em.getRepository(TagAlias);

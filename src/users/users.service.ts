@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -12,9 +13,6 @@ import { authConfig, type AuthConfig } from '../config/configuration';
 import type { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './user.dto';
 import { User } from './user.entity';
 import { hashPassword } from './password';
-
-// Serializes bootstrap across instances starting at once.
-const BOOTSTRAP_LOCK_KEY = 4_242_002;
 
 @Injectable()
 export class UsersService {
@@ -118,7 +116,7 @@ export class UsersService {
     const password = adminPassword ?? randomBytes(12).toString('base64url');
     const passwordHash = await hashPassword(password);
     const created = await this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
+      await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.bootstrapAdmin]);
       if ((await em.getRepository(User).count()) > 0) return false;
       await em
         .getRepository(User)

@@ -1,0 +1,14 @@
+/**
+ * Every PostgreSQL advisory lock key the app takes, in one place so no two uses collide.
+ * Session locks (pg_advisory_lock) only for migrations; everything else is transaction-scoped.
+ */
+export const ADVISORY_LOCKS = {
+  migrations: 4_242_001,
+  bootstrapAdmin: 4_242_002,
+  /** One slug namespace per table: serializes slug choice so two equal names get x and x-2 */
+  authorSlug: 4_242_101,
+  /** Tags and tag aliases share one slug namespace */
+  tagSlug: 4_242_102,
+  /** With a second key derived from the import hash: one import of the same text at a time */
+  importHash: 4_242_103,
+} as const;

@@ -1,0 +1,238 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { type ValidationError, validate } from 'class-validator';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { CreateArticleDto } from '../articles/article.dto';
+import { Article } from '../articles/article.entity';
+import { type ArticleResponse, loadArticleResponse, loadCreditsAndTags } from '../articles/article.response';
+import { ArticlesService } from '../articles/articles.service';
+import { CreateAuthorDto } from '../authors/author.dto';
+import { Author } from '../authors/author.entity';
+import type { Actor } from '../common/auth.decorators';
+import { badRequest, notFound } from '../common/errors';
+import { slugify, uniqueSlug } from '../common/slug';
+import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
+import { CreateTagDto } from '../tags/tag.dto';
+import { Tag, TagAlias } from '../tags/tag.entity';
+import { formatKazinformText, htmlToParagraphs } from './kazinform-exporter';
+import { importHash, paragraphsToHtml, parseKazinformText } from './kazinform-parser';
+import { type TagRef, matchTags } from './tag-matcher';
+
+export interface ImportOptions {
+  /** BCP 47 tag that overrides the language guessed from the text. */
+  language?: string;
+}
+
+export interface ImportResult {
+  article: ArticleResponse;
+  /** What the parser guessed or could not find, and tags it had to create. */
+  warnings: string[];
+  /** false when the same text (whitespace aside) was imported before: `article` is that one. */
+  created: boolean;
+}
+
+/** Kazinform plain-text items in (as drafts, de-duplicated by content) and out. */
+@Injectable()
+export class ImporterService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly articles: ArticlesService,
+    @Inject(newsroomConfig.KEY) private readonly config: NewsroomConfig,
+  ) {}
+
+  /**
+   * Creates a draft from one plain-text item in one transaction: authors matched by name or created,
+   * tags matched against existing names with the remainder created as a `topic` tag. The same text
+   * again returns the existing article with `created: false` and writes nothing.
+   */
+  async importText(actor: Actor, text: string, options: ImportOptions = {}): Promise<ImportResult> {
+    const hash = importHash(text);
+    try {
+      return await this.dataSource.transaction((em) => this.importIn(em, actor, text, hash, options));
+    } catch (e) {
+      // The hash lock makes this unreachable for imports; it guards against any other writer of import_hash.
+      if (!isImportHashClash(e)) throw e;
+      const existing = await this.findImported(this.dataSource.manager, hash);
+      if (!existing) throw e;
+      return { article: existing, warnings: [], created: false };
+    }
+  }
+
+  /** The article in the plain-text layout it was imported in (also for articles written in the newsroom). */
+  async exportText(_actor: Actor, id: string): Promise<string> {
+    const em = this.dataSource.manager;
+    const article = await em.findOne(Article, { where: { id } });
+    if (!article) throw notFound('Article');
+    const { credits, tags } = await loadCreditsAndTags(em, [id]);
+    return formatKazinformText({
+      headline: article.headline,
+      publishedAt: article.originalPublishedAt ?? article.firstPublishedAt ?? null,
+      timezone: article.timezone,
+      dateline: article.datelinePlace
+        ? { place: article.datelinePlace, agency: article.datelineAgency ?? this.config.agencyName }
+        : null,
+      paragraphs: htmlToParagraphs(article.bodyHtml),
+      authorNames: (credits.get(id) ?? []).map((c) => c.author.name),
+      tagNames: (tags.get(id) ?? []).map((t) => t.name),
+      language: article.language,
+    });
+  }
+
+  private async importIn(
+    em: EntityManager,
+    actor: Actor,
+    text: string,
+    hash: string,
+    options: ImportOptions,
+  ): Promise<ImportResult> {
+    // Two imports of the same text queue here; the second then finds the first one's article.
+    await em.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCKS.importHash, hashKey(hash)]);
+    const existing = await this.findImported(em, hash);
+    if (existing) return { article: existing, warnings: [], created: false };
+
+    const parsed = parseKazinformText(text, {
+      timezone: this.config.timezone,
+      defaultAgency: this.config.agencyName,
+    });
+    const warnings = [...parsed.warnings];
+    const authorIds: string[] = [];
+    for (const name of parsed.authorNames) {
+      const id = await this.authorFor(em, name);
+      if (!authorIds.includes(id)) authorIds.push(id);
+    }
+    const tagIds: string[] = [];
+    if (parsed.tagLine) {
+      const { matched, unmatched } = matchTags(parsed.tagLine, await this.allTags(em));
+      tagIds.push(...matched.map((t) => t.id));
+      if (unmatched) {
+        const tag = await this.topicTagFor(em, unmatched);
+        if (!tagIds.includes(tag.id)) tagIds.push(tag.id);
+        warnings.push(
+          tag.created
+            ? `No existing tag matched "${unmatched}" in the tag line; it was created as a new topic tag`
+            : `The rest of the tag line, "${unmatched}", was taken as the existing tag "${tag.name}"`,
+        );
+      }
+    }
+
+    const dto = await validated(
+      CreateArticleDto,
+      {
+        headline: parsed.headline,
+        language: options.language ?? parsed.language,
+        dateline: parsed.dateline,
+        body: paragraphsToHtml(parsed.paragraphs),
+        authors: authorIds.map((id) => ({ id, role: 'writer' })),
+        tags: tagIds,
+        timezone: this.config.timezone,
+      },
+      'The imported item',
+    );
+    const article = await this.articles.create(actor, dto, {
+      em,
+      importHash: hash,
+      originalPublishedAt: parsed.publishedAt ?? undefined,
+      reason: 'Imported from plain text',
+    });
+    return { article, warnings, created: true };
+  }
+
+  private async findImported(em: EntityManager, hash: string): Promise<ArticleResponse | null> {
+    const row = await em.findOne(Article, { where: { importHash: hash }, select: { id: true } });
+    return row ? loadArticleResponse(em, row.id, this.config) : null;
+  }
+
+  /** The oldest active author with this name (case-insensitive), else a new author. */
+  private async authorFor(em: EntityManager, name: string): Promise<string> {
+    const found = await this.activeAuthorNamed(em, name);
+    if (found) return found;
+    const dto = await validated(CreateAuthorDto, { name }, `The author "${name}"`);
+    await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.authorSlug]);
+    // Another import may have created the same author while we waited for the lock.
+    const raced = await this.activeAuthorNamed(em, name);
+    if (raced) return raced;
+    const slug = await uniqueSlug(slugify(dto.name) || 'author', (s) =>
+      em.getRepository(Author).existsBy({ slug: s }),
+    );
+    const author = await em.getRepository(Author).save({ name: dto.name, slug });
+    return author.id;
+  }
+
+  private async activeAuthorNamed(em: EntityManager, name: string): Promise<string | null> {
+    // Compared in JS: PostgreSQL's lower() leaves Cyrillic alone under the C locale.
+    const key = nameKey(name);
+    const authors = await em.find(Author, {
+      where: { active: true },
+      select: { id: true, name: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return authors.find((a) => nameKey(a.name) === key)?.id ?? null;
+  }
+
+  private async allTags(em: EntityManager): Promise<TagRef[]> {
+    return em.find(Tag, { select: { id: true, name: true }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * A `topic` tag named `name`, created unless a tag of that name exists: one created while we waited for
+   * the lock, or one matchTags could not see because the line split its words ("Energy, transition").
+   */
+  private async topicTagFor(
+    em: EntityManager,
+    name: string,
+  ): Promise<{ id: string; name: string; created: boolean }> {
+    const dto = await validated(CreateTagDto, { name, kind: 'topic' }, `The new tag "${name}"`);
+    await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
+    const key = nameKey(dto.name);
+    const raced = (await this.allTags(em)).find((t) => nameKey(t.name) === key);
+    if (raced) return { id: raced.id, name: raced.name, created: false };
+    // One slug namespace spans tags and tag aliases (see TagsService).
+    const slug = await uniqueSlug(
+      slugify(dto.name) || 'tag',
+      async (s) =>
+        (await em.getRepository(Tag).existsBy({ slug: s })) ||
+        (await em.getRepository(TagAlias).existsBy({ slug: s })),
+    );
+    const tag = await em.getRepository(Tag).save({ name: dto.name, slug, kind: dto.kind });
+    return { id: tag.id, name: tag.name, created: true };
+  }
+}
+
+function nameKey(name: string): string {
+  return name.normalize('NFC').replace(/\s+/gu, ' ').trim().toLowerCase();
+}
+
+/** A signed 32-bit key from the hex hash, for pg_advisory_xact_lock(int, int). */
+function hashKey(hash: string): number {
+  return Number.parseInt(hash.slice(0, 8), 16) | 0;
+}
+
+function isImportHashClash(e: unknown): boolean {
+  if (!(e instanceof QueryFailedError)) return false;
+  const pg = e.driverError as { code?: string; constraint?: string };
+  return pg.code === '23505' && pg.constraint === 'article_import_hash_key';
+}
+
+function problemsOf(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    return [...Object.values(e.constraints ?? {}), ...problemsOf(e.children ?? [], field)];
+  });
+}
+
+/** The DTO the HTTP layer would have validated, checked the same way: 400 naming what is wrong. */
+async function validated<T extends object>(
+  cls: new () => T,
+  plain: Record<string, unknown>,
+  what: string,
+): Promise<T> {
+  const dto = plainToInstance(cls, plain);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const problems = problemsOf(errors);
+    throw badRequest(`${what} is invalid: ${problems.join('; ')}`, { problems });
+  }
+  return dto;
+}

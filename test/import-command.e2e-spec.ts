@@ -1,0 +1,110 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { type FileOutcome, importFiles } from '../src/cli/import.command';
+import type { Actor } from '../src/common/auth.decorators';
+import { ImporterService } from '../src/importer/importer.service';
+import { bootApp, staff, uniq } from './helpers';
+
+function item(headline: string): string {
+  return [
+    headline,
+    '',
+    '15 April 2024, 09:30',
+    '',
+    'AKTOBE. KAZINFORM – A paragraph about what happened in the region.',
+    '',
+    'Author:',
+    '',
+    `Cli Writer ${uniq()}`,
+    '',
+    `Cli topic ${uniq()}`,
+    '',
+  ].join('\n');
+}
+
+describe('import command (e2e)', () => {
+  let app: NestFastifyApplication;
+  let actor: Actor;
+  let dir: string;
+
+  beforeAll(async () => {
+    app = await bootApp();
+    const editor = await staff(app, 'editor');
+    actor = { id: editor.user.id, email: editor.user.email, name: 'Test editor', role: 'editor' };
+    dir = await mkdtemp(path.join(tmpdir(), 'dateline-import-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await app.close();
+  });
+
+  it('should import every file, report duplicates and failures, and go on after a bad file', async () => {
+    const first = `CLI first ${uniq()}`;
+    const second = `CLI second ${uniq()}`;
+    const firstText = item(first);
+    await mkdir(path.join(dir, 'nested'));
+    await writeFile(path.join(dir, 'a-first.txt'), firstText);
+    // The same item with CRLF and indentation: already present once a-first.txt is in.
+    await writeFile(
+      path.join(dir, 'b-duplicate.txt'),
+      firstText.replace(/^/gm, '   ').replace(/\n/g, '\r\n'),
+    );
+    await writeFile(path.join(dir, 'c-malformed.txt'), `Only a headline ${uniq()}\n`);
+    await writeFile(path.join(dir, 'nested', 'd-second.txt'), item(second));
+    await writeFile(path.join(dir, 'notes.md'), 'not an item');
+    const missing = path.join(dir, 'no-such-file.txt');
+
+    const progress: [number, number, FileOutcome['status']][] = [];
+    const summary = await importFiles(app.get(ImporterService), [dir, missing], actor, (done, total, o) =>
+      progress.push([done, total, o.status]),
+    );
+
+    expect(summary).toMatchObject({ created: 2, present: 1, failed: 2 });
+    const byName = new Map(summary.files.map((o) => [path.basename(o.file), o]));
+    expect([...byName.keys()].sort()).toEqual([
+      'a-first.txt',
+      'b-duplicate.txt',
+      'c-malformed.txt',
+      'd-second.txt',
+      'no-such-file.txt',
+    ]);
+    const created = byName.get('a-first.txt');
+    expect(created).toMatchObject({ status: 'created', warnings: [expect.stringContaining('Cli topic')] });
+    expect(byName.get('b-duplicate.txt')).toEqual({
+      file: path.join(dir, 'b-duplicate.txt'),
+      status: 'present',
+      articleId: created?.status === 'created' ? created.articleId : 'missing',
+    });
+    expect(byName.get('c-malformed.txt')).toMatchObject({
+      status: 'failed',
+      reason: 'The text has a headline but no body paragraph',
+    });
+    expect(byName.get('d-second.txt')).toMatchObject({ status: 'created' });
+    expect(byName.get('no-such-file.txt')).toMatchObject({
+      status: 'failed',
+      reason: 'No such file or folder',
+    });
+    expect(progress.map(([done, total]) => [done, total])).toEqual([1, 2, 3, 4, 5].map((n) => [n, 5]));
+
+    const rows = await app
+      .get(DataSource)
+      .query<{ headline: string; created_by: string; status: string }[]>(
+        `SELECT headline, created_by, status FROM article WHERE headline = ANY($1) ORDER BY headline`,
+        [[first, second]],
+      );
+    expect(rows).toEqual([
+      { headline: first, created_by: actor.id, status: 'draft' },
+      { headline: second, created_by: actor.id, status: 'draft' },
+    ]);
+  });
+
+  it('should import a file named directly even when it does not end in .txt', async () => {
+    const file = path.join(dir, `item-${uniq()}.wire`);
+    await writeFile(file, item(`CLI direct ${uniq()}`));
+    const summary = await importFiles(app.get(ImporterService), [file], actor);
+    expect(summary).toMatchObject({ created: 1, present: 0, failed: 0 });
+  });
+});
