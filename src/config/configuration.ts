@@ -23,9 +23,16 @@ export const newsroomConfig = registerAs('newsroom', () => {
   return { timezone: e.newsroomTimezone, agencyName: e.agencyName };
 });
 export const webhooksConfig = registerAs('webhooks', () => ({ ...loadEnv().webhooks }));
+export const contentAccessConfig = registerAs('contentAccess', () => ({ ...loadEnv().contentAccess }));
+export const contentConfig = registerAs('content', () => {
+  const e = loadEnv();
+  return { ...e.content, agencyName: e.agencyName };
+});
 
 export type HttpConfig = ConfigType<typeof httpConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type NewsroomConfig = ConfigType<typeof newsroomConfig>;
 export type WebhooksConfig = ConfigType<typeof webhooksConfig>;
-export const configNamespaces = [httpConfig, authConfig, newsroomConfig, webhooksConfig];
+export type ContentAccessConfig = ConfigType<typeof contentAccessConfig>;
+export type ContentConfig = ConfigType<typeof contentConfig>;
+export const configNamespaces = [httpConfig, authConfig, newsroomConfig, webhooksConfig, contentAccessConfig, contentConfig];

@@ -27,6 +27,22 @@ export interface Env {
   /** Number of proxy hops whose X-Forwarded-For is trusted for the client IP (0: none). */
   trustProxy: number;
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
+  /** Content API access: anonymous reads, API keys, rate limits (per minute). */
+  contentAccess: {
+    public: boolean;
+    redisUrl: string | undefined;
+    rateLimitKeyPrefix: string;
+    anonPerMinute: number;
+    keyPerMinute: number;
+  };
+  /** Content API caching headers (seconds) and the public URLs used in feeds, ninjs and the sitemap. */
+  content: {
+    cacheMaxAge: number;
+    cacheSMaxAge: number;
+    cacheStaleWhileRevalidate: number;
+    baseUrl: string;
+    articleUrl: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -128,10 +144,31 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     }
   }
 
+  const redisUrl = str('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  const rateLimitKeyPrefix = str('RATE_LIMIT_KEY_PREFIX') ?? 'dateline:rl';
+  if (!/^[\w:.-]{1,100}$/.test(rateLimitKeyPrefix)) {
+    problems.push('RATE_LIMIT_KEY_PREFIX may hold only letters, digits and _ : . - (at most 100)');
+  }
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = str('HOST') ?? '127.0.0.1';
+  const contentBaseUrl = (str('CONTENT_BASE_URL') ?? `http://${host}:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(contentBaseUrl)) {
+    problems.push(`CONTENT_BASE_URL must be an http(s) URL (got "${contentBaseUrl}")`);
+  }
+  const contentArticleUrl =
+    str('CONTENT_ARTICLE_URL') ?? `${contentBaseUrl}/api/v1/content/articles/{slug}?lang={language}`;
+  if (!/^https?:\/\/\S+$/.test(contentArticleUrl) || !contentArticleUrl.includes('{slug}')) {
+    problems.push(`CONTENT_ARTICLE_URL must be an http(s) URL template with {slug} (got "${contentArticleUrl}")`);
+  }
+
   const env: Env = {
     nodeEnv,
-    port: int('PORT', 3000, 0, 65535),
-    host: str('HOST') ?? '127.0.0.1',
+    port,
+    host,
     databaseUrl,
     dataDir,
     embeddedDb: oneOf('EMBEDDED_DB', ['auto', 'postgres', 'pglite'] as const, 'auto'),
@@ -156,6 +193,20 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
       timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
       retryBaseMs: int('WEBHOOK_RETRY_BASE_MS', 2000, 10, 3_600_000),
+    },
+    contentAccess: {
+      public: bool('CONTENT_API_PUBLIC', true),
+      redisUrl,
+      rateLimitKeyPrefix,
+      anonPerMinute: int('RATE_LIMIT_ANON_PER_MINUTE', 600, 1, 100_000_000),
+      keyPerMinute: int('RATE_LIMIT_KEY_PER_MINUTE', 6000, 1, 100_000_000),
+    },
+    content: {
+      cacheMaxAge: int('CONTENT_CACHE_MAX_AGE', 30, 0, 31_536_000),
+      cacheSMaxAge: int('CONTENT_CACHE_S_MAXAGE', 60, 0, 31_536_000),
+      cacheStaleWhileRevalidate: int('CONTENT_CACHE_SWR', 30, 0, 31_536_000),
+      baseUrl: contentBaseUrl,
+      articleUrl: contentArticleUrl,
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

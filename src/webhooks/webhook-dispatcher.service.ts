@@ -26,7 +26,13 @@ export class WebhookDispatcher implements OnModuleInit {
 
   onModuleInit(): void {
     this.jobs.register<{ eventId: string }>({
-      queue: { name: DISPATCH_QUEUE, retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 },
+      queue: {
+        name: DISPATCH_QUEUE,
+        retryLimit: 10,
+        retryDelay: 2,
+        retryBackoff: true,
+        expireInSeconds: 300,
+      },
       concurrency: 2,
       handler: async ({ eventId }) => {
         await this.dispatch(eventId);
@@ -46,10 +52,17 @@ export class WebhookDispatcher implements OnModuleInit {
         this.logger.warn(`event ${eventId} to dispatch does not exist`);
         return 0;
       }
+      // With no webhook at all there is nothing to do, nor to remember: a webhook created later only gets
+      // events that occur after it.
+      const [{ any }] = await em.query<{ any: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM webhook) AS "any"`);
+      if (!any) return 0;
       let events = [event];
       if (event.articleId !== null) {
         // Serializes dispatchers of one article; later statements see what the previous one committed.
-        await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DISPATCH_LOCK_CLASS, event.articleId]);
+        await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+          DISPATCH_LOCK_CLASS,
+          event.articleId,
+        ]);
         events = await em
           .getRepository(OutboxEvent)
           .createQueryBuilder('e')
@@ -73,12 +86,15 @@ export class WebhookDispatcher implements OnModuleInit {
     if (marked.length === 0) return 0;
     const created = await em.query<{ webhookId: string }[]>(
       `INSERT INTO webhook_delivery (webhook_id, event_id, event_seq, event_type, article_id, next_attempt_at)
-       SELECT w.id, $1, $2, $3, $4, now()
+       SELECT w.id, e.id, e.seq, e.type, e.article_id, now()
          FROM webhook w
-        WHERE w.active AND (w.events @> ARRAY[$3]::text[] OR w.events @> ARRAY['*']::text[])
+         JOIN event e ON e.id = $1
+        WHERE w.active AND (w.events @> ARRAY[e.type] OR w.events @> ARRAY['*'])
+          -- created_at keeps milliseconds only, hence the margin
+          AND e.occurred_at >= w.created_at - interval '1 millisecond'
        ON CONFLICT (webhook_id, event_id) DO NOTHING
        RETURNING webhook_id AS "webhookId"`,
-      [event.id, event.seq, event.type, event.articleId],
+      [event.id],
     );
     for (const { webhookId } of created) {
       const job: DeliverJob = { webhookId, articleId: event.articleId };

@@ -167,7 +167,11 @@ export async function assertDeliverableUrl(
   return url;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A dns.lookup replacement for the delivery sockets: the addresses the connection will actually use are

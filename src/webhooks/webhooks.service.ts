@@ -18,7 +18,12 @@ import { WebhookDelivery } from './webhook-delivery.entity';
 import { Webhook } from './webhook.entity';
 import { assertDeliverableUrl } from './webhook-url-guard';
 import type { PageQueryDto } from '../common/pagination';
-import { DELIVER_QUEUE, type DeliverJob, MAX_IN_FLIGHT_PER_WEBHOOK, generateSecret } from './webhooks.constants';
+import {
+  DELIVER_QUEUE,
+  type DeliverJob,
+  MAX_IN_FLIGHT_PER_WEBHOOK,
+  generateSecret,
+} from './webhooks.constants';
 
 /** ['*'] when it is asked for, otherwise the distinct types in EVENT_TYPES order. */
 export function normalizeEvents(events: string[]): string[] {

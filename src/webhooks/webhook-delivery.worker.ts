@@ -1,0 +1,294 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Agent, fetch } from 'undici';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../common/errors';
+import { webhooksConfig, type WebhooksConfig } from '../config/configuration';
+import { JobEngine } from '../jobs/job-engine.service';
+import { retryDelayMs } from './webhook-retry';
+import { signPayload } from './webhook-signing';
+import { assertDeliverableUrl, guardedLookup } from './webhook-url-guard';
+import {
+  DELIVER_CONCURRENCY,
+  DELIVER_QUEUE,
+  type DeliverJob,
+  MAX_IN_FLIGHT_PER_WEBHOOK,
+} from './webhooks.constants';
+
+/** A delivery this worker holds the lease of, with what it needs to send it. */
+interface Claimed {
+  id: string;
+  webhookId: string;
+  articleId: string | null;
+  attempts: number;
+  leaseToken: string;
+  url: string;
+  secret: string;
+  eventId: string;
+  type: string;
+  occurredAt: Date;
+  version: number | null;
+  payload: unknown;
+}
+
+interface Outcome {
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+}
+
+// One job serves a webhook for at most this long, then hands the rest to a fresh job.
+const JOB_BUDGET_MS = 120_000;
+const SWEEP_INTERVAL_MS = 30_000;
+// Only deliveries overdue by this much are swept: younger ones are still with their own job.
+const SWEEP_STALE_SECONDS = 30;
+const SWEEP_LIMIT = 200;
+const ERROR_MAX = 500;
+
+// The head of a lane: no earlier pending delivery of the same article to the same webhook.
+const IS_LANE_HEAD = `NOT EXISTS (
+  SELECT 1 FROM webhook_delivery e
+   WHERE e.webhook_id = d.webhook_id AND e.article_id IS NOT DISTINCT FROM d.article_id
+     AND e.status = 'pending' AND e.event_seq < d.event_seq)`;
+
+/**
+ * Sends deliveries. Each webhook's deliveries form lanes, one per article, sent strictly in event seq
+ * order: only a lane's head is ever sent, and only under a lease, so a delivery is never sent twice at
+ * once and a later one waits while an earlier one is retrying. At most MAX_IN_FLIGHT_PER_WEBHOOK leases
+ * per webhook, so a slow or dead receiver holds only a few of the worker slots.
+ */
+@Injectable()
+export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDeliveryWorker.name);
+  private readonly agent: Agent;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
+    private readonly jobs: JobEngine,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.agent = new Agent({
+      // Checks the addresses each connection really uses (a DNS answer can change after any check).
+      connect: { timeout: config.timeoutMs, ...(config.allowPrivate ? {} : { lookup: guardedLookup }) },
+      headersTimeout: config.timeoutMs,
+      bodyTimeout: config.timeoutMs,
+      keepAliveTimeout: 4_000,
+    });
+  }
+
+  onModuleInit(): void {
+    this.jobs.register<DeliverJob>({
+      queue: { name: DELIVER_QUEUE, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 600 },
+      concurrency: DELIVER_CONCURRENCY,
+      handler: (job) => this.work(job),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    // The sweep runs in servers only (not in CLI commands, which have no HTTP adapter).
+    if (!this.adapterHost.httpAdapter) return;
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.sweep()
+        .catch((err: unknown) => {
+          this.logger.error({ err }, 'webhook sweep failed');
+          return 0;
+        })
+        .finally(() => (this.sweeping = undefined));
+    }, SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
+    await this.agent.close();
+  }
+
+  /** The handler of a delivery job: sends what is due for the webhook, its own article's lane first. */
+  async work(job: DeliverJob): Promise<void> {
+    const deadline = Date.now() + JOB_BUDGET_MS;
+    for (;;) {
+      const claimed = await this.claim(job.webhookId, job.articleId);
+      if (!claimed) return;
+      await this.record(claimed, await this.send(claimed));
+      if (Date.now() > deadline) {
+        await this.jobs.send(DELIVER_QUEUE, job);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Queues work for pending deliveries that are due but have no job (a worker died holding a lease, a
+   * job was lost): idempotent, run every 30 s by each server. Returns the number of jobs queued.
+   */
+  async sweep(staleSeconds = SWEEP_STALE_SECONDS): Promise<number> {
+    const lanes = await this.dataSource.query<DeliverJob[]>(
+      `SELECT d.webhook_id AS "webhookId", d.article_id AS "articleId"
+         FROM webhook_delivery d
+         JOIN webhook w ON w.id = d.webhook_id AND w.active
+        WHERE d.status = 'pending'
+          AND d.next_attempt_at <= now() - $1 * interval '1 second'
+          AND (d.lease_until IS NULL OR d.lease_until <= now())
+          AND ${IS_LANE_HEAD}
+        ORDER BY d.next_attempt_at
+        LIMIT $2`,
+      [staleSeconds, SWEEP_LIMIT],
+    );
+    for (const lane of lanes) await this.jobs.send(DELIVER_QUEUE, lane);
+    if (lanes.length > 0) this.logger.warn(`webhook sweep queued ${lanes.length} stranded lane(s)`);
+    return lanes.length;
+  }
+
+  /** Leases the next due lane head of the webhook (its `articleId` lane first), or null when none may go. */
+  private claim(webhookId: string, articleId: string | null): Promise<Claimed | null> {
+    return this.dataSource.transaction(async (em) => {
+      // Claims of one webhook take turns, so its in-flight cap holds exactly.
+      const active = await em.query<unknown[]>(
+        `SELECT 1 FROM webhook WHERE id = $1 AND active FOR NO KEY UPDATE`,
+        [webhookId],
+      );
+      if (active.length === 0) return null;
+      const [leased] = await em.query<[{ id: string; leaseToken: string }[], number]>(
+        `WITH candidate AS (
+           SELECT d.id FROM webhook_delivery d
+            WHERE d.webhook_id = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
+              AND (d.lease_until IS NULL OR d.lease_until <= now())
+              AND ${IS_LANE_HEAD}
+              AND (SELECT count(*) FROM webhook_delivery f
+                    WHERE f.webhook_id = $1 AND f.status = 'pending' AND f.lease_until > now()) < $3
+            ORDER BY (d.article_id IS NOT DISTINCT FROM $2::uuid) DESC, d.event_seq
+            LIMIT 1)
+         UPDATE webhook_delivery d
+            SET lease_until = now() + $4 * interval '1 millisecond', lease_token = gen_random_uuid()
+           FROM candidate WHERE d.id = candidate.id
+         RETURNING d.id, d.lease_token AS "leaseToken"`,
+        [webhookId, articleId, MAX_IN_FLIGHT_PER_WEBHOOK, this.leaseMs()],
+      );
+      if (leased.length === 0) return null;
+      const [claimed] = await em.query<Claimed[]>(
+        `SELECT d.id, d.webhook_id AS "webhookId", d.article_id AS "articleId", d.attempts,
+                d.lease_token AS "leaseToken", w.url, w.secret, e.id AS "eventId", e.type,
+                e.occurred_at AS "occurredAt", e.version, e.payload
+           FROM webhook_delivery d
+           JOIN webhook w ON w.id = d.webhook_id
+           JOIN event e ON e.id = d.event_id
+          WHERE d.id = $1`,
+        [leased[0].id],
+      );
+      return claimed;
+    });
+  }
+
+  // Longer than any attempt can take (DNS check, connect, response), so a live lease is never taken over.
+  private leaseMs(): number {
+    return this.config.timeoutMs * 2 + 60_000;
+  }
+
+  /** One HTTP attempt. Never throws: every failure becomes an outcome to record. */
+  private async send(d: Claimed): Promise<Outcome> {
+    const body = JSON.stringify({
+      id: d.eventId,
+      type: d.type,
+      occurredAt: new Date(d.occurredAt).toISOString(),
+      articleId: d.articleId,
+      version: d.version,
+      data: d.payload,
+    });
+    try {
+      await assertDeliverableUrl(d.url, this.config.allowPrivate);
+      const timestamp = Math.floor(Date.now() / 1000);
+      const res = await fetch(d.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Dateline-Webhooks/1',
+          'dateline-event': d.type,
+          'dateline-delivery': d.id,
+          'dateline-signature': signPayload(d.secret, timestamp, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+        dispatcher: this.agent,
+      });
+      // The response body is not used; dropping it frees the connection.
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status, error: null };
+      const redirect = res.status >= 300 && res.status < 400;
+      return {
+        ok: false,
+        statusCode: res.status,
+        error: redirect ? `HTTP ${res.status}: redirects are not followed` : `HTTP ${res.status}`,
+      };
+    } catch (err) {
+      return { ok: false, statusCode: null, error: describeError(err, this.config.timeoutMs) };
+    }
+  }
+
+  /** Records an attempt under the lease it was made with; a failure schedules the retry in the same transaction. */
+  private async record(d: Claimed, outcome: Outcome): Promise<void> {
+    const attempts = d.attempts + 1;
+    if (outcome.ok) {
+      await this.dataSource.query(
+        `UPDATE webhook_delivery
+            SET status = 'succeeded', attempts = $3, last_status_code = $4, last_error = NULL,
+                delivered_at = now(), next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+                updated_at = now()
+          WHERE id = $1 AND lease_token = $2`,
+        [d.id, d.leaseToken, attempts, outcome.statusCode],
+      );
+      return;
+    }
+    const final = attempts >= this.config.maxAttempts;
+    const delay = retryDelayMs(attempts, this.config.retryBaseMs);
+    await this.dataSource.transaction(async (em) => {
+      const [rows] = await em.query<[{ nextAttemptAt: Date | null }[], number]>(
+        `UPDATE webhook_delivery
+            SET status = $3, attempts = $4, last_status_code = $5, last_error = $6,
+                next_attempt_at = CASE WHEN $3 = 'failed' THEN NULL ELSE now() + $7 * interval '1 millisecond' END,
+                lease_until = NULL, lease_token = NULL, updated_at = now()
+          WHERE id = $1 AND lease_token = $2
+          RETURNING next_attempt_at AS "nextAttemptAt"`,
+        [
+          d.id,
+          d.leaseToken,
+          final ? 'failed' : 'pending',
+          attempts,
+          outcome.statusCode,
+          (outcome.error ?? 'failed').slice(0, ERROR_MAX),
+          delay,
+        ],
+      );
+      const next = rows[0]?.nextAttemptAt;
+      if (next) {
+        const job: DeliverJob = { webhookId: d.webhookId, articleId: d.articleId };
+        await this.jobs.send(DELIVER_QUEUE, job, { em, startAfter: new Date(next) });
+      }
+    });
+    if (final) {
+      this.logger.warn(`webhook ${d.webhookId} delivery ${d.id} failed after ${attempts} attempts`);
+    }
+  }
+}
+
+/** A short, secret-free reason for a failed attempt (never the URL, which may carry a token). */
+function describeError(err: unknown, timeoutMs: number): string {
+  if (err instanceof DomainError) return err.message;
+  if (err instanceof Error) {
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+    const cause = (err as Error & { cause?: unknown }).cause;
+    if (cause instanceof Error) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'EPRIVATEADDRESS') return cause.message;
+      return code ? `network error: ${code}` : `network error: ${cause.message}`;
+    }
+    return `network error: ${err.message}`;
+  }
+  return 'network error';
+}

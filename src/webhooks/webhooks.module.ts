@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WebhookDelivery, WebhookDispatch } from './webhook-delivery.entity';
+import { WebhookDeliveryWorker } from './webhook-delivery.worker';
+import { WebhookDispatcher } from './webhook-dispatcher.service';
+import { Webhook } from './webhook.entity';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+/** Subscriptions, and signed, retried, logged deliveries of the outbox events. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery, WebhookDispatch])],
+  controllers: [WebhooksController],
+  providers: [WebhooksService, WebhookDispatcher, WebhookDeliveryWorker],
+  exports: [WebhooksService],
+})
+export class WebhooksModule {}
