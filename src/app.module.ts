@@ -5,8 +5,10 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { ArticlesModule } from './articles/articles.module';
+import { ContentApiModule } from './content-api/content-api.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthorsModule } from './authors/authors.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
@@ -43,6 +45,7 @@ export class AppModule {
           },
         }),
         JobsModule,
+        AuditModule,
         EventsModule,
         HealthModule,
         UsersModule,
@@ -54,6 +57,7 @@ export class AppModule {
         PublishingModule,
         WebhooksModule,
         ApiKeysModule,
+        ContentApiModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -9,6 +9,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { PinoNestLogger, createRootLogger } from './common/logger';
+import { requestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation';
 import { loadEnv } from './config/env';
 import { JobEngine } from './jobs/job-engine.service';
@@ -39,6 +40,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   const env = loadEnv();
   app.useGlobalPipes(createValidationPipe());
   const fastify = app.getHttpAdapter().getInstance();
+  // Everything the request does runs inside its context (request id, client IP, later the actor).
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    requestContext.run({ requestId: request.id, ip: request.ip }, done);
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -77,7 +77,7 @@ describe('auth and access (e2e)', () => {
             unexpectedPublic.push(key);
           continue;
         }
-        const res = await client(app).req({ method: r.method as 'GET', url: fill(r.path), payload: {} });
+        const res = await client(app).req({ method: r.method, url: fill(r.path), payload: {} });
         if (res.statusCode !== 401) notRefused.push(`${key} -> ${res.statusCode}`);
       }
       expect(unexpectedPublic).toEqual([]);

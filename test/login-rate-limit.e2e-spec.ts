@@ -6,15 +6,13 @@ describe('login rate limit (e2e)', () => {
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    // Loads its own config: small limits so the test needs few requests.
-    jest.resetModules();
+    // Each spec file has its own module registry, so this file's config is read with small limits.
     Object.assign(process.env, {
       LOGIN_RATE_LIMIT_PER_EMAIL: '3',
       LOGIN_RATE_LIMIT_PER_IP: '6',
       LOGIN_RATE_LIMIT_WINDOW: '60',
     });
-    const helpers = jest.requireActual<typeof import('./helpers')>('./helpers');
-    app = await helpers.bootApp();
+    app = await bootApp();
   });
   afterAll(async () => {
     await app.close();

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
 import { DomainError } from '../common/errors';
 import { changedFieldNames } from './article-diff';
 import type { Article } from './article.entity';
@@ -6,12 +7,16 @@ import { etagOf } from './article-etag';
 import { ArticleRevision } from './article-revision.entity';
 import { type ArticleResponse, type ArticleResponseConfig, loadArticleResponse } from './article.response';
 
-/** Appends the next numbered revision holding `snapshot`. The caller holds the article's row lock. */
+/**
+ * Appends the next numbered revision holding `snapshot`, and its audit row. The caller holds the
+ * article's row lock. `action` names the change in the audit log (default: article.create / article.update).
+ */
 export async function appendRevision(
   em: EntityManager,
   snapshot: ArticleResponse,
   actorId: string | null,
   reason: string | null,
+  action?: string,
 ): Promise<void> {
   // The article row is locked (or new), so max+1 cannot race.
   const row = await em
@@ -19,13 +24,21 @@ export async function appendRevision(
     .select('COALESCE(MAX(r.number), 0)::int', 'max')
     .where('r.article_id = :id', { id: snapshot.id })
     .getRawOne<{ max: number }>();
+  const number = (row?.max ?? 0) + 1;
   await em.insert(ArticleRevision, {
     articleId: snapshot.id,
-    number: (row?.max ?? 0) + 1,
+    number,
     version: snapshot.version,
     snapshot,
     actorId,
     reason,
+  });
+  await recordAudit(em, {
+    action: action ?? (number === 1 ? 'article.create' : 'article.update'),
+    entityType: 'article',
+    entityId: snapshot.id,
+    actorId,
+    details: { revision: number, version: snapshot.version, status: snapshot.status, reason },
   });
 }
 

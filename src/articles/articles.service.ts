@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
 import { Author } from '../authors/author.entity';
 import type { Actor } from '../common/auth.decorators';
 import { badRequest, conflict, forbidden, notFound } from '../common/errors';
@@ -154,6 +155,12 @@ export class ArticlesService {
         });
       }
       await em.delete(Article, { id });
+      await recordAudit(em, {
+        action: 'article.delete',
+        entityType: 'article',
+        entityId: id,
+        details: { headline: article.headline, version: article.version },
+      });
     });
   }
 

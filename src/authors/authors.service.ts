@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { recordAudit } from '../audit/audit.service';
 import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
@@ -46,7 +47,7 @@ export class AuthorsService {
           ? await uniqueSlug(slugify(dto.name) || 'author', (s) => this.slugTaken(em, s))
           : await this.claimSlug(em, dto.slug);
       const repo = em.getRepository(Author);
-      return repo.save(
+      const author = await repo.save(
         repo.create({
           name: dto.name,
           slug,
@@ -57,6 +58,13 @@ export class AuthorsService {
           userId: dto.userId ?? null,
         }),
       );
+      await recordAudit(em, {
+        action: 'author.create',
+        entityType: 'author',
+        entityId: author.id,
+        details: { name: author.name, slug },
+      });
+      return author;
     });
   }
 
@@ -80,6 +88,12 @@ export class AuthorsService {
       if (dto.active !== undefined) author.active = dto.active;
       const saved = await repo.save(author);
       await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { authorId: id }, { em });
+      await recordAudit(em, {
+        action: 'author.update',
+        entityType: 'author',
+        entityId: id,
+        details: { ...dto },
+      });
       return saved;
     });
   }
@@ -94,6 +108,7 @@ export class AuthorsService {
       author.active = false;
       const saved = await repo.save(author);
       await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { authorId: id }, { em });
+      await recordAudit(em, { action: 'author.deactivate', entityType: 'author', entityId: id });
       return saved;
     });
   }
@@ -103,16 +118,19 @@ export class AuthorsService {
    * with 409 by the database itself (one statement: nothing to roll back).
    */
   async remove(id: string): Promise<void> {
-    let affected: number | null | undefined;
-    try {
-      ({ affected } = await this.authors.delete({ id }));
-    } catch (e) {
-      if (isForeignKeyViolation(e)) {
-        throw conflict('This author is in use by articles; deactivate it instead', { id });
+    await this.dataSource.transaction(async (em) => {
+      let affected: number | null | undefined;
+      try {
+        ({ affected } = await em.delete(Author, { id }));
+      } catch (e) {
+        if (isForeignKeyViolation(e)) {
+          throw conflict('This author is in use by articles; deactivate it instead', { id });
+        }
+        throw e;
       }
-      throw e;
-    }
-    if (!affected) throw notFound('Author');
+      if (!affected) throw notFound('Author');
+      await recordAudit(em, { action: 'author.delete', entityType: 'author', entityId: id });
+    });
   }
 
   private async assertUserExists(em: EntityManager, userId: string): Promise<void> {

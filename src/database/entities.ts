@@ -1,6 +1,7 @@
 import { ApiKey } from '../api-keys/api-key.entity';
 import { Article, ArticleAuthor, ArticleTag } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
 import { Author } from '../authors/author.entity';
 import { OutboxEvent } from '../events/event.entity';
 import {
@@ -33,4 +34,5 @@ export const entities = [
   WebhookDelivery,
   WebhookDispatch,
   ApiKey,
+  AuditEntry,
 ];

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { recordAudit } from '../audit/audit.service';
 import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
@@ -157,6 +158,12 @@ export class ImporterService {
       em.getRepository(Author).existsBy({ slug: s }),
     );
     const author = await em.getRepository(Author).save({ name: dto.name, slug });
+    await recordAudit(em, {
+      action: 'author.create',
+      entityType: 'author',
+      entityId: author.id,
+      details: { name: author.name, slug, via: 'import' },
+    });
     return author.id;
   }
 
@@ -196,6 +203,12 @@ export class ImporterService {
         (await em.getRepository(TagAlias).existsBy({ slug: s })),
     );
     const tag = await em.getRepository(Tag).save({ name: dto.name, slug, kind: dto.kind });
+    await recordAudit(em, {
+      action: 'tag.create',
+      entityType: 'tag',
+      entityId: tag.id,
+      details: { name: tag.name, slug, kind: tag.kind, via: 'import' },
+    });
     return { id: tag.id, name: tag.name, created: true };
   }
 }

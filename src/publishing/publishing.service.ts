@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
 import { Article } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
 import { appendRevision, staleVersionError } from '../articles/article-revisions';
@@ -132,7 +133,13 @@ export class PublishingService {
         await em.insert(ArticleNotice, { articleId: id, ...applied.notice, createdBy: actorId });
       }
       const snapshot = await loadArticleResponse(em, id, this.config);
-      await appendRevision(em, snapshot, actorId, `${dto.action}${dto.change ? ` (${dto.change})` : ''}`);
+      await appendRevision(
+        em,
+        snapshot,
+        actorId,
+        dto.comment ?? dto.reason ?? dto.notice ?? null,
+        `article.${dto.action}${dto.change ? `.${dto.change}` : ''}`,
+      );
 
       let document: PublicDocument | KillDocument | undefined;
       if (applied.publication) {
@@ -220,6 +227,17 @@ export class PublishingService {
           version: a.version,
           actorId: null,
           payload: { slug: a.slug, language: a.language, rerender: true, document },
+        });
+        await recordAudit(em, {
+          action: 'article.rerender',
+          entityType: 'article',
+          entityId: a.id,
+          actorId: null,
+          details: {
+            tagId: ref.tagId ?? null,
+            authorId: ref.authorId ?? null,
+            publicVersion: existing.version + 1,
+          },
         });
       });
     }

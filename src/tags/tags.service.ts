@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { recordAudit } from '../audit/audit.service';
 import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
@@ -69,6 +70,12 @@ export class TagsService {
           externalUri: dto.externalUri ?? null,
         }),
       );
+      await recordAudit(em, {
+        action: 'tag.create',
+        entityType: 'tag',
+        entityId: tag.id,
+        details: { name: tag.name, slug, kind: tag.kind },
+      });
       return { tag, aliases: [] };
     });
   }
@@ -96,6 +103,7 @@ export class TagsService {
       const saved = await repo.save(tag);
       // The public documents showing this tag are re-rendered by a job, not in this request.
       await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { tagId: id }, { em });
+      await recordAudit(em, { action: 'tag.update', entityType: 'tag', entityId: id, details: { ...dto } });
       return { tag: saved, aliases: await this.aliasesOf(em, id) };
     });
   }
@@ -105,15 +113,18 @@ export class TagsService {
    * foreign key from the article side is answered with 409 "in use".
    */
   async remove(id: string): Promise<void> {
-    let affected: number | null | undefined;
-    try {
-      ({ affected } = await this.tags.delete({ id }));
-    } catch (e) {
-      if (isForeignKeyViolation(e))
-        throw conflict('This tag is in use by articles; merge it instead', { id });
-      throw e;
-    }
-    if (!affected) throw notFound('Tag');
+    await this.dataSource.transaction(async (em) => {
+      let affected: number | null | undefined;
+      try {
+        ({ affected } = await em.delete(Tag, { id }));
+      } catch (e) {
+        if (isForeignKeyViolation(e))
+          throw conflict('This tag is in use by articles; merge it instead', { id });
+        throw e;
+      }
+      if (!affected) throw notFound('Tag');
+      await recordAudit(em, { action: 'tag.delete', entityType: 'tag', entityId: id });
+    });
   }
 
   /**
@@ -144,6 +155,12 @@ export class TagsService {
       await aliases.insert({ slug: source.slug, tagId: intoId, formerTagId: id });
       // Public documents that showed the source tag now show the target.
       await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { tagId: id }, { em });
+      await recordAudit(em, {
+        action: 'tag.merge',
+        entityType: 'tag',
+        entityId: id,
+        details: { into: intoId, slug: source.slug, name: source.name },
+      });
       return { tag: target, aliases: await this.aliasesOf(em, intoId) };
     });
   }

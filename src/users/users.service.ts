@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { recordAudit } from '../audit/audit.service';
 import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -33,13 +34,20 @@ export class UsersService {
         .where('lower(u.email) = lower(:email)', { email: dto.email })
         .getExists();
       if (clash) throw conflict(`A user with email ${dto.email} already exists`, { field: 'email' });
-      return em
+      const user = await em
         .getRepository(User)
         .save(
           em
             .getRepository(User)
             .create({ email: dto.email.toLowerCase(), name: dto.name, role: dto.role, passwordHash }),
         );
+      await recordAudit(em, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: user.id,
+        details: { email: user.email, role: user.role },
+      });
+      return user;
     });
   }
 
@@ -86,19 +94,24 @@ export class UsersService {
         user.active = dto.active;
         user.tokenVersion += 1;
       }
-      return repo.save(user);
+      const saved = await repo.save(user);
+      await recordAudit(em, { action: 'user.update', entityType: 'user', entityId: id, details: { ...dto } });
+      return saved;
     });
   }
 
   async setPassword(id: string, password: string): Promise<void> {
     const passwordHash = await hashPassword(password);
-    const result = await this.users
-      .createQueryBuilder()
-      .update(User)
-      .set({ passwordHash, tokenVersion: () => 'token_version + 1' })
-      .where('id = :id', { id })
-      .execute();
-    if (!result.affected) throw notFound('User');
+    await this.dataSource.transaction(async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .update(User)
+        .set({ passwordHash, tokenVersion: () => 'token_version + 1' })
+        .where('id = :id', { id })
+        .execute();
+      if (!result.affected) throw notFound('User');
+      await recordAudit(em, { action: 'user.password', entityType: 'user', entityId: id });
+    });
   }
 
   async recordLogin(id: string): Promise<void> {
@@ -118,9 +131,16 @@ export class UsersService {
     const created = await this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.bootstrapAdmin]);
       if ((await em.getRepository(User).count()) > 0) return false;
-      await em
+      const admin = await em
         .getRepository(User)
         .save(em.getRepository(User).create({ email, name: 'Administrator', role: 'admin', passwordHash }));
+      await recordAudit(em, {
+        action: 'user.bootstrap',
+        entityType: 'user',
+        entityId: admin.id,
+        actorId: null,
+        details: { email, role: 'admin' },
+      });
       return true;
     });
     if (!created) return;

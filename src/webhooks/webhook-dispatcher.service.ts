@@ -35,6 +35,10 @@ export class WebhookDispatcher implements OnModuleInit {
       },
       concurrency: 2,
       handler: async ({ eventId }) => {
+        if (typeof eventId !== 'string') {
+          this.logger.error('event-dispatch job without an eventId: dropped');
+          return;
+        }
         await this.dispatch(eventId);
       },
     });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../common/auth.decorators';
 import { conflict, notFound } from '../common/errors';
 import { keysetPage, type Page } from '../common/pagination';
@@ -64,6 +65,12 @@ export class WebhooksService {
           createdBy: actor.id,
         }),
       );
+      await recordAudit(em, {
+        action: 'webhook.create',
+        entityType: 'webhook',
+        entityId: saved.id,
+        details: { url: saved.url, events: saved.events },
+      });
       return this.load(em, saved.id);
     });
     this.logger.log(`webhook ${webhook.id} created by ${actor.id}`);
@@ -104,6 +111,12 @@ export class WebhooksService {
       await repo.save(webhook);
       // Deliveries left pending while it was disabled go out again, in their order.
       if (resumed) await this.queuePending(em, id);
+      await recordAudit(em, {
+        action: dto.active === false ? 'webhook.disable' : 'webhook.update',
+        entityType: 'webhook',
+        entityId: id,
+        details: { ...dto },
+      });
       return this.load(em, id);
     });
     this.logger.log(`webhook ${id} updated by ${actor.id}`);
@@ -118,6 +131,7 @@ export class WebhooksService {
     await this.dataSource.transaction(async (em) => {
       const result = await em.getRepository(Webhook).delete({ id });
       if (!result.affected) throw notFound('Webhook');
+      await recordAudit(em, { action: 'webhook.delete', entityType: 'webhook', entityId: id });
     });
     this.logger.log(`webhook ${id} deleted by ${actor.id}`);
   }
@@ -133,6 +147,7 @@ export class WebhooksService {
         .where('id = :id', { id })
         .execute();
       if (!result.affected) throw notFound('Webhook');
+      await recordAudit(em, { action: 'webhook.rotate_secret', entityType: 'webhook', entityId: id });
       return this.load(em, id);
     });
     this.logger.log(`webhook ${id} secret rotated by ${actor.id}`);
@@ -194,6 +209,12 @@ export class WebhooksService {
       const delivery = await em.getRepository(WebhookDelivery).findOneByOrFail({ id: deliveryId });
       const job: DeliverJob = { webhookId, articleId: delivery.articleId };
       await this.jobs.send(DELIVER_QUEUE, job, { em });
+      await recordAudit(em, {
+        action: 'webhook.redeliver',
+        entityType: 'webhook',
+        entityId: webhookId,
+        details: { deliveryId },
+      });
       return delivery;
     });
     this.logger.log(`webhook delivery ${deliveryId} requeued by ${actor.id}`);

@@ -5,6 +5,8 @@ import { Webhooks1764300300000 } from './1764300300000-webhooks';
 import { Publishing1764300400000 } from './1764300400000-publishing';
 import { ApiKeys1764300500000 } from './1764300500000-api-keys';
 
+import { Audit1764300700000 } from './1764300700000-audit';
+
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
   Foundation1764300000000,
@@ -13,4 +15,5 @@ export const migrations = [
   Webhooks1764300300000,
   Publishing1764300400000,
   ApiKeys1764300500000,
+  Audit1764300700000,
 ];

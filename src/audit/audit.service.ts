@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Page, type PageQueryDto, keysetPage } from '../common/pagination';
+import { currentRequest } from '../common/request-context';
+import { AuditEntry, type AuditEntityType } from './audit-entry.entity';
+
+export interface AuditRecord {
+  action: string;
+  entityType: AuditEntityType;
+  entityId: string;
+  details?: AuditEntry['details'];
+  /** Defaults to the signed-in user of the current request */
+  actorId?: string | null;
+}
+
+export interface AuditQuery extends PageQueryDto {
+  entityType?: AuditEntityType;
+  entityId?: string;
+  actorId?: string;
+  action?: string;
+}
+
+/**
+ * Appends an audit row inside the caller's transaction (so the change and its record commit together).
+ * Actor, client IP and request id come from the current request's context.
+ */
+export async function recordAudit(em: EntityManager, entry: AuditRecord): Promise<void> {
+  const ctx = currentRequest();
+  const system = entry.actorId === null;
+  await em.insert(
+    AuditEntry,
+    em.create(AuditEntry, {
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      details: entry.details ?? {},
+      actorId: system ? null : (entry.actorId ?? ctx?.actorId ?? null),
+      actorEmail: system ? null : (ctx?.actorEmail ?? null),
+      ip: ctx?.ip ?? null,
+      requestId: ctx?.requestId ?? null,
+    }),
+  );
+}
+
+/** The audit log. Every newsroom change records itself inside its own transaction. */
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  list(query: AuditQuery): Promise<Page<AuditEntry>> {
+    const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('l');
+    if (query.entityType) qb.andWhere('l.entity_type = :entityType', { entityType: query.entityType });
+    if (query.entityId) qb.andWhere('l.entity_id = :entityId', { entityId: query.entityId });
+    if (query.actorId) qb.andWhere('l.actor_id = :actorId', { actorId: query.actorId });
+    if (query.action) qb.andWhere('l.action = :action', { action: query.action });
+    return keysetPage(
+      qb,
+      {
+        column: 'l.seq',
+        id: 'l.id',
+        direction: 'DESC',
+        values: (l) => [Number(l.seq), l.id],
+        cast: 'bigint',
+      },
+      query,
+    );
+  }
+}
