@@ -4,7 +4,7 @@ import { Outbox1764300200000 } from './1764300200000-outbox';
 import { Webhooks1764300300000 } from './1764300300000-webhooks';
 import { Publishing1764300400000 } from './1764300400000-publishing';
 import { ApiKeys1764300500000 } from './1764300500000-api-keys';
-
+import { ContentApi1764300600000 } from './1764300600000-content-api';
 import { Audit1764300700000 } from './1764300700000-audit';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
@@ -15,5 +15,6 @@ export const migrations = [
   Webhooks1764300300000,
   Publishing1764300400000,
   ApiKeys1764300500000,
+  ContentApi1764300600000,
   Audit1764300700000,
 ];

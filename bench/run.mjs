@@ -1,0 +1,503 @@
+#!/usr/bin/env node
+// `npm run bench`: Dateline's Content API against the yardstick baseline (../shared/bench), same
+// dataset, same session, alternating runs. Plain Node ESM so it runs without a build step of its own.
+//
+//   node bench/run.mjs [--articles 10000] [--repeat 3] [--duration 20] [--warmup 10] [--connections 32]
+//                      [--skip-load] [--skip-build] [--only A,B,C,D] [--concurrency 4]
+//                      [--servers baseline,dateline]   (one of them alone: a partial run)
+//
+// Steps: (a) generate the dataset; (b) create a fresh `dateline_bench` database and load the dataset
+// through Dateline's own services (`node dist/cli.js bench:load`); (c) load the baseline into a
+// `baseline` database, start both servers, run ../shared/bench/bench.mjs alternately (baseline,
+// dateline, baseline, …) appending JSON lines to bench/results/<date>.jsonl; (d) print medians and
+// ratios recomputed from that file. Every process started here is stopped at the end, on failure and
+// on Ctrl-C.
+//
+// Env: BENCH_SHARED (default ../shared/bench), BENCH_DATABASE_URL (default
+// postgres://postgres@127.0.0.1:5432/postgres: the server where both databases are created),
+// BENCH_ROOT (default /tmp/dateline-bench), BENCH_BASELINE_PORT (3900), BENCH_DATELINE_PORT (3910).
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(PROJECT, 'package.json'));
+const { Client } = require('pg');
+
+const { values: opt } = parseArgs({
+  options: {
+    articles: { type: 'string', default: '10000' },
+    repeat: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    concurrency: { type: 'string', default: '4' },
+    only: { type: 'string', default: 'A,B,C,D' },
+    servers: { type: 'string', default: 'baseline,dateline' },
+    'skip-load': { type: 'boolean', default: false },
+    'skip-build': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+if (opt.help) {
+  console.log(
+    fs
+      .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1, 18)
+      .join('\n'),
+  );
+  process.exit(0);
+}
+const positiveInt = (name) => {
+  const n = Number(opt[name]);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--${name} must be a positive integer (got ${opt[name]})`);
+  return n;
+};
+const ARTICLES = positiveInt('articles');
+const REPEAT = positiveInt('repeat');
+const DURATION = positiveInt('duration');
+const WARMUP = Number(opt.warmup);
+const CONNECTIONS = positiveInt('connections');
+const CONCURRENCY = positiveInt('concurrency');
+const ONLY = opt.only.split(',').map((s) => s.trim().toUpperCase());
+const SERVERS = opt.servers.split(',').map((s) => s.trim());
+if (SERVERS.length === 0 || SERVERS.some((s) => s !== 'baseline' && s !== 'dateline')) {
+  throw new Error(`--servers takes baseline and/or dateline (got ${opt.servers})`);
+}
+
+const SHARED = path.resolve(PROJECT, process.env.BENCH_SHARED || '../shared/bench');
+const BENCH_ROOT = process.env.BENCH_ROOT || '/tmp/dateline-bench';
+const DATASET = path.join(BENCH_ROOT, 'data', 'dataset.json');
+const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbUrl = (name) => {
+  const u = new URL(SERVER_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+const DATELINE_DB = 'dateline_bench';
+const BASELINE_DB = 'baseline';
+const BASELINE_PORT = Number(process.env.BENCH_BASELINE_PORT || 3900);
+const DATELINE_PORT = Number(process.env.BENCH_DATELINE_PORT || 3910);
+const RESULTS = path.join(PROJECT, 'bench', 'results');
+const JSONL = path.join(RESULTS, `${new Date().toISOString().slice(0, 10)}.jsonl`);
+
+const PATHS = {
+  baseline: {
+    A: '/api/v1/content/articles/{slug}',
+    B: '/api/v1/content/articles?tag={tag}&limit=20',
+    C: '/api/v1/content/articles?page=10&limit=20',
+    D: '/api/v1/content/search?q={word}&limit=20',
+  },
+  dateline: {
+    A: '/api/v1/content/articles/{slug}',
+    B: '/api/v1/content/articles?tag={tag}&limit=20',
+    C: null, // the cursor of page 10, found by walking 9 pages first
+    D: '/api/v1/content/articles?q={word}&limit=20',
+  },
+};
+
+// ---- processes: every child is tracked by pid and stopped on the way out ------------------------
+
+const children = new Map(); // pid -> { name, child }
+const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+function track(name, child) {
+  children.set(child.pid, { name, child });
+  child.once('exit', () => children.delete(child.pid));
+  return child;
+}
+
+async function stopAll() {
+  const alive = [...children.entries()];
+  for (const [pid, { name }] of alive) {
+    log(`stopping ${name} (pid ${pid})`);
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+  const deadline = Date.now() + 10_000;
+  while (children.size > 0 && Date.now() < deadline) await sleep(100);
+  for (const [pid, { name }] of children) {
+    log(`killing ${name} (pid ${pid})`);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs a command to completion (output streamed), failing on a non-zero exit or after timeoutMs. */
+function run(name, cmd, args, { env = {}, timeoutMs, cwd = PROJECT, capture = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = track(
+      name,
+      spawn(cmd, args, {
+        cwd,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
+      }),
+    );
+    let out = '';
+    if (capture)
+      child.stdout.on('data', (d) => {
+        out += d;
+        process.stdout.write(d);
+      });
+    const timer = setTimeout(() => {
+      log(`${name}: no result after ${Math.round(timeoutMs / 1000)} s, stopping it`);
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }, timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${name} failed (${signal ?? `exit ${code}`})`));
+    });
+  });
+}
+
+/** Starts a server in the background; resolves once `ready()` holds, fails if it exits first. */
+async function startServer(name, cmd, args, env, ready, timeoutMs = 120_000) {
+  const logFile = path.join(BENCH_ROOT, `${name}.log`);
+  const out = fs.openSync(logFile, 'w');
+  const child = track(
+    name,
+    spawn(cmd, args, { cwd: PROJECT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] }),
+  );
+  fs.closeSync(out);
+  let exited = null;
+  child.once('exit', (code, signal) => {
+    exited = signal ?? `exit ${code}`;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${name} stopped (${exited}); see ${logFile}`);
+    if (await ready().catch(() => false)) {
+      log(`${name} ready (pid ${child.pid}, log ${logFile})`);
+      return child.pid;
+    }
+    await sleep(250);
+  }
+  throw new Error(`${name} not ready after ${timeoutMs / 1000} s; see ${logFile}`);
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+async function httpOk(url) {
+  const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await r.arrayBuffer();
+  return r.ok;
+}
+
+// ---- database helpers -----------------------------------------------------------------------------
+
+async function withPg(url, fn) {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function freshDatabase(name) {
+  await withPg(SERVER_URL, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  });
+}
+
+// ---- machine ------------------------------------------------------------------------------------
+
+async function machine() {
+  const cpu =
+    (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m) || [])[1] ||
+    os.cpus()[0]?.model;
+  let mem = '';
+  try {
+    mem = execFileSync('free', ['-g'], { encoding: 'utf8' }).trim();
+  } catch {
+    mem = `${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+  }
+  const pg = await withPg(
+    SERVER_URL,
+    async (c) => (await c.query('SHOW server_version')).rows[0].server_version,
+  );
+  return { nproc: os.availableParallelism(), cpu, mem, node: process.version, postgres: pg };
+}
+
+// ---- steps --------------------------------------------------------------------------------------
+
+async function generate() {
+  log(`(a) dataset: ${ARTICLES} articles -> ${DATASET}`);
+  await run(
+    'gen-dataset',
+    process.execPath,
+    [path.join(SHARED, 'gen-dataset.mjs'), '--articles', String(ARTICLES)],
+    {
+      env: { BENCH_ROOT },
+      timeoutMs: 10 * 60_000,
+    },
+  );
+}
+
+async function loadDateline() {
+  log(`(b) fresh database ${DATELINE_DB}; loading through Dateline's services (${CONCURRENCY} at a time)`);
+  await freshDatabase(DATELINE_DB);
+  const t0 = Date.now();
+  await run(
+    'bench:load',
+    process.execPath,
+    ['dist/cli.js', 'bench:load', DATASET, '--concurrency', String(CONCURRENCY)],
+    {
+      env: datelineEnv(),
+      // Generous: about 40 articles/s on 2 cores, so 10k take ~4 min and 200k ~1.5 h.
+      timeoutMs: Math.max(10 * 60_000, ARTICLES * 50),
+    },
+  );
+  await withPg(dbUrl(DATELINE_DB), (c) => c.query('VACUUM ANALYZE'));
+  log(`(b) loaded in ${((Date.now() - t0) / 1000).toFixed(0)} s (VACUUM ANALYZE done, as for the baseline)`);
+}
+
+async function loadBaseline() {
+  log(`(c) fresh database ${BASELINE_DB}; loading the baseline schema`);
+  await freshDatabase(BASELINE_DB);
+  await run('load-baseline', process.execPath, [path.join(SHARED, 'baseline', 'load-baseline.mjs')], {
+    env: baselineEnv(),
+    timeoutMs: Math.max(10 * 60_000, ARTICLES * 20),
+  });
+}
+
+function datelineEnv() {
+  return {
+    DATABASE_URL: dbUrl(DATELINE_DB),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: 'bench-only-secret-0123456789abcdefghijklmnopqrstuv',
+    DATA_DIR: path.join(BENCH_ROOT, 'dateline-data'),
+    HOST: '127.0.0.1',
+    PORT: String(DATELINE_PORT),
+    // One client machine makes every request: the per-IP limit must not get in the way.
+    RATE_LIMIT_ANON_PER_MINUTE: '100000000',
+    CONTENT_API_PUBLIC: 'true',
+    REDIS_URL: '',
+  };
+}
+
+function baselineEnv() {
+  return {
+    BASELINE_DATABASE_URL: dbUrl(BASELINE_DB),
+    PORT: String(BASELINE_PORT),
+    HOST: '127.0.0.1',
+    MODE: 'doc',
+  };
+}
+
+/** Scenario C for Dateline: walk 9 pages of 20 by cursor, then page 10 is the one measured. */
+async function datelinePage10Path(base) {
+  let cursor = null;
+  for (let page = 1; page <= 9; page++) {
+    const url = `${base}/api/v1/content/articles?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`C: page ${page} answered ${r.status}: ${(await r.text()).slice(0, 300)}`);
+    const body = await r.json();
+    cursor = body?.meta?.nextCursor;
+    if (!cursor) throw new Error(`C: page ${page} has no meta.nextCursor`);
+  }
+  return `/api/v1/content/articles?cursor=${encodeURIComponent(cursor)}&limit=20`;
+}
+
+async function benchOnce(label, port, pid, paths) {
+  const args = [
+    path.join(SHARED, 'bench.mjs'),
+    '--base',
+    `http://127.0.0.1:${port}`,
+    '--pid',
+    String(pid),
+    '--label',
+    label,
+    '--json',
+    JSONL,
+    '--connections',
+    String(CONNECTIONS),
+    '--warmup',
+    String(WARMUP),
+    '--duration',
+    String(DURATION),
+    '--repeat',
+    '1',
+  ];
+  for (const s of ONLY) if (paths[s]) args.push(`--${s}`, paths[s]);
+  log(`${label}: ${ONLY.filter((s) => paths[s]).join(',')} (${WARMUP} s warm-up + ${DURATION} s each)`);
+  const scenarios = ONLY.filter((s) => paths[s]).length;
+  await run(`bench.mjs ${label}`, process.execPath, args, {
+    env: { BENCH_ROOT },
+    timeoutMs: (scenarios * (WARMUP + DURATION) + 120) * 1000,
+  });
+}
+
+// ---- (d) the table, recomputed from the JSON lines ------------------------------------------------
+
+const median = (xs) => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function table(since) {
+  const rows = fs
+    .readFileSync(JSONL, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.at >= since);
+  const pick = (label, s) => rows.filter((r) => r.label === label && r.scenario === s);
+  const TARGET = { A: 0.6, B: 0.8, C: 0.8, D: 0.8 };
+  const fmt = (n, d = 0) => (n === null || n === undefined ? '–' : Number(n).toFixed(d));
+  const lines = [
+    '| scenario | baseline req/s | dateline req/s | ratio (target) | baseline p99 ms | dateline p99 ms | dateline errors | dateline peak RSS MB | runs b+d |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const s of ['A', 'B', 'C', 'D']) {
+    const b = pick('baseline', s);
+    const d = pick('dateline', s);
+    if (b.length === 0 && d.length === 0) continue;
+    const peak = Math.max(0, ...d.map((r) => Math.max(r.rss_mb ?? 0, r.hwm_mb ?? 0)));
+    const br = median(b.map((r) => r.req_per_s));
+    const dr = median(d.map((r) => r.req_per_s));
+    const ratio = br && dr !== null ? dr / br : null;
+    const ok = ratio === null ? '' : ratio >= TARGET[s] ? ' ✓' : ' ✗';
+    lines.push(
+      `| ${s} | ${fmt(br)} | ${fmt(dr)} | ${fmt(ratio, 2)} (≥ ${TARGET[s]})${ok} | ${fmt(median(b.map((r) => r.p99_ms)))} | ${fmt(median(d.map((r) => r.p99_ms)))} | ${d.length ? d.reduce((n, r) => n + r.errors, 0) : '–'} | ${d.length ? fmt(peak) : '–'} | ${b.length}+${d.length} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+
+async function main() {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  fs.mkdirSync(BENCH_ROOT, { recursive: true });
+  const m = await machine();
+  log(`machine: ${m.nproc} cores, ${m.cpu}, Node ${m.node}, PostgreSQL ${m.postgres}`);
+  for (const port of [BASELINE_PORT, DATELINE_PORT]) {
+    if (!(await portFree(port)))
+      throw new Error(`port ${port} is in use (set BENCH_BASELINE_PORT / BENCH_DATELINE_PORT)`);
+  }
+  if (!opt['skip-build']) {
+    log('build (nest build)');
+    await run('build', process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], {
+      timeoutMs: 5 * 60_000,
+    });
+  }
+  if (!fs.existsSync(path.join(PROJECT, 'dist', 'main.js')))
+    throw new Error('dist/main.js is missing: run npm run build');
+
+  if (opt['skip-load']) {
+    if (!fs.existsSync(DATASET)) throw new Error(`--skip-load needs ${DATASET}`);
+    const ds = JSON.parse(fs.readFileSync(DATASET, 'utf8'));
+    const n = await withPg(
+      dbUrl(DATELINE_DB),
+      async (c) => (await c.query('SELECT count(*)::int AS n FROM publication')).rows[0].n,
+    );
+    if (n !== ds.articles.length)
+      throw new Error(
+        `--skip-load: ${DATELINE_DB} has ${n} publications, the dataset ${ds.articles.length} articles`,
+      );
+    log(`(a, b) skipped: reusing ${DATASET} and ${DATELINE_DB} (${n} articles)`);
+  } else {
+    await generate();
+    await loadDateline();
+    await loadBaseline();
+  }
+
+  log(`(c) starting the servers: ${SERVERS.join(', ')}`);
+  const withBaseline = SERVERS.includes('baseline');
+  const withDateline = SERVERS.includes('dateline');
+  const baselinePid = withBaseline
+    ? await startServer(
+        'baseline',
+        process.execPath,
+        [path.join(SHARED, 'baseline', 'server.mjs')],
+        baselineEnv(),
+        () => httpOk(`http://127.0.0.1:${BASELINE_PORT}/api/v1/content/articles?limit=1`),
+      )
+    : null;
+  const datelinePid = withDateline
+    ? await startServer('dateline', process.execPath, ['dist/main.js'], datelineEnv(), () =>
+        httpOk(`http://127.0.0.1:${DATELINE_PORT}/health`),
+      )
+    : null;
+
+  const datelinePaths = { ...PATHS.dateline };
+  if (withDateline && ONLY.includes('C'))
+    datelinePaths.C = await datelinePage10Path(`http://127.0.0.1:${DATELINE_PORT}`);
+
+  const since = new Date().toISOString();
+  for (let round = 1; round <= REPEAT; round++) {
+    log(`(c) round ${round}/${REPEAT}`);
+    if (withBaseline) await benchOnce('baseline', BASELINE_PORT, baselinePid, PATHS.baseline);
+    if (withDateline) await benchOnce('dateline', DATELINE_PORT, datelinePid, datelinePaths);
+  }
+
+  log(
+    `(d) medians of ${REPEAT} round(s), recomputed from ${path.relative(PROJECT, JSONL)} (lines since ${since})`,
+  );
+  console.log(
+    `\n${ARTICLES} articles, ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${DURATION} s measured; ${m.nproc} cores, ${m.cpu}, Node ${m.node}, PostgreSQL ${m.postgres}\n`,
+  );
+  console.log(table(since));
+  console.log(
+    '\nratio = dateline / baseline (doc mode) req/s; peak RSS = the largest RSS or high-water mark of the Dateline process over its runs.',
+  );
+}
+
+main()
+  .then(async () => {
+    await stopAll();
+    process.exit(0);
+  })
+  .catch(async (e) => {
+    console.error(`[bench] failed: ${e?.message ?? e}`);
+    await stopAll();
+    process.exit(1);
+  });

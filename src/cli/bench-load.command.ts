@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { INestApplicationContext } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { CreateArticleDto } from '../articles/article.dto';
+import { ArticlesService } from '../articles/articles.service';
+import { CreateAuthorDto } from '../authors/author.dto';
+import { AuthorsService } from '../authors/authors.service';
+import type { Actor } from '../common/auth.decorators';
+import { DomainError } from '../common/errors';
+import { PublishingService } from '../publishing/publishing.service';
+import { CreateTagDto } from '../tags/tag.dto';
+import { TagsService } from '../tags/tags.service';
+import { UsersService } from '../users/users.service';
+import { withAppContext } from './cli-context';
+
+export const BENCH_LOAD_USAGE = 'bench:load <dataset.json> [--concurrency 4]  (the yardstick dataset of ../shared/bench)';
+
+/** The parts of ../shared/bench/gen-dataset.mjs output the loader reads. */
+export interface BenchDataset {
+  authors: { id: number; slug: string; name: string; bio?: string }[];
+  tags: { id: number; slug: string; name: string }[];
+  articles: {
+    id: number;
+    slug: string;
+    headline: string;
+    summary?: string;
+    body: string;
+    published_at: string;
+    author_ids: number[];
+    tag_ids: number[];
+  }[];
+}
+
+const BENCH_ADMIN_EMAIL = 'bench-loader@dateline.invalid';
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Dataset body (paragraphs separated by blank lines) → the HTML the newsroom API takes. */
+export function paragraphsToHtml(body: string): string {
+  return body
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => `<p>${escapeHtml(p)}</p>`)
+    .join('\n');
+}
+
+/** Runs fn over items with at most `limit` at a time; the first failure stops new work and is thrown. */
+export async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed: unknown = null;
+  const worker = async () => {
+    while (failed === null && next < items.length) {
+      const i = next++;
+      try {
+        await fn(items[i], i);
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failed !== null) throw failed;
+}
+
+async function validated<T extends object>(cls: new () => T, plain: object, what: string): Promise<T> {
+  const dto = plainToInstance(cls, plain);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const reasons = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`${what} is invalid: ${reasons.join(', ')}`);
+  }
+  return dto;
+}
+
+/** The admin the loader acts as: created on first use with a random password nobody knows. */
+async function benchActor(users: UsersService): Promise<Actor> {
+  const user =
+    (await users.findByEmail(BENCH_ADMIN_EMAIL)) ??
+    (await users.create({
+      email: BENCH_ADMIN_EMAIL,
+      name: 'Benchmark loader',
+      role: 'admin',
+      password: randomBytes(24).toString('base64url'),
+    }));
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+function progress(label: string, total: number) {
+  const start = Date.now();
+  let last = 0;
+  return (done: number) => {
+    const now = Date.now();
+    if (done < total && now - last < 2000) return;
+    last = now;
+    const secs = (now - start) / 1000;
+    const rate = secs > 0 ? done / secs : 0;
+    const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+    console.log(
+      `${label}: ${done}/${total} in ${secs.toFixed(1)} s (${rate.toFixed(1)}/s)${done < total ? `, ~${eta} s left` : ''}`,
+    );
+  };
+}
+
+/**
+ * Loads the dataset through Dateline's own services, as the newsroom would: authors and tags
+ * created, each article created as a draft (with its original publication time) and then
+ * published through the workflow, which renders the public read model.
+ */
+export async function loadBenchDataset(
+  app: INestApplicationContext,
+  ds: BenchDataset,
+  concurrency: number,
+): Promise<{ authors: number; tags: number; articles: number; seconds: number }> {
+  const started = Date.now();
+  const actor = await benchActor(app.get(UsersService));
+  const authorsService = app.get(AuthorsService);
+  const tagsService = app.get(TagsService);
+  const articles = app.get(ArticlesService);
+  const publishing = app.get(PublishingService);
+
+  const authorIds = new Map<number, string>();
+  await mapLimit(ds.authors, concurrency, async (a) => {
+    const dto = await validated(
+      CreateAuthorDto,
+      { name: a.name, slug: a.slug, ...(a.bio ? { bio: a.bio } : {}) },
+      `author ${a.id}`,
+    );
+    authorIds.set(a.id, (await authorsService.create(dto)).id);
+  });
+  console.log(`authors: ${authorIds.size}`);
+
+  const tagIds = new Map<number, string>();
+  await mapLimit(ds.tags, concurrency, async (t) => {
+    const dto = await validated(CreateTagDto, { name: t.name, slug: t.slug, kind: 'topic' }, `tag ${t.id}`);
+    tagIds.set(t.id, (await tagsService.create(dto)).tag.id);
+  });
+  console.log(`tags: ${tagIds.size}`);
+
+  const report = progress('articles', ds.articles.length);
+  let done = 0;
+  await mapLimit(ds.articles, concurrency, async (a) => {
+    const dto = await validated(
+      CreateArticleDto,
+      {
+        headline: a.headline,
+        slug: a.slug,
+        language: 'en',
+        ...(a.summary ? { summary: a.summary } : {}),
+        body: paragraphsToHtml(a.body),
+        authors: a.author_ids.map((id) => ({ id: mapped(authorIds, id, 'author') })),
+        tags: a.tag_ids.map((id) => mapped(tagIds, id, 'tag')),
+      },
+      `article ${a.id}`,
+    );
+    try {
+      const draft = await articles.create(actor, dto, { originalPublishedAt: new Date(a.published_at) });
+      await publishing.transition(actor, draft.id, draft.version, { action: 'publish' });
+    } catch (e) {
+      const reason = e instanceof DomainError ? `${e.code} ${e.message}` : String(e);
+      throw new Error(`article ${a.id} (${a.slug}): ${reason}`);
+    }
+    report(++done);
+  });
+  return {
+    authors: authorIds.size,
+    tags: tagIds.size,
+    articles: done,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function mapped(ids: Map<number, string>, id: number, what: string): string {
+  const uuid = ids.get(id);
+  if (!uuid) throw new Error(`The dataset names ${what} ${id}, which it does not define`);
+  return uuid;
+}
+
+/** `bench:load <dataset.json>`: fills an empty database with the benchmark dataset. */
+export async function benchLoadCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { concurrency: { type: 'string', default: '4' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const concurrency = Number(values.concurrency);
+  if (positionals.length !== 1 || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+    console.error(`usage: ${BENCH_LOAD_USAGE}`);
+    return 2;
+  }
+  const ds = JSON.parse(await readFile(positionals[0], 'utf8')) as BenchDataset;
+  console.log(
+    `loading ${ds.articles.length} articles, ${ds.authors.length} authors, ${ds.tags.length} tags (${concurrency} at a time)`,
+  );
+  const result = await withAppContext((app) => loadBenchDataset(app, ds, concurrency));
+  console.log(
+    `loaded ${result.articles} articles in ${result.seconds.toFixed(1)} s (${(result.articles / result.seconds).toFixed(1)} articles/s)`,
+  );
+  return 0;
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { ContentArticlesController } from './content-articles.controller';
+import { ContentArticlesService } from './content-articles.service';
+import { ContentResponder } from './content-cache';
+import { ContentChangesController } from './content-changes.controller';
+import { ContentChangesService } from './content-changes.service';
+import { ContentDb } from './content-db';
+import { ContentFeedsController } from './content-feeds.controller';
+import { ContentFeedsService } from './content-feeds.service';
+import { ContentLookup } from './content-lookup.service';
+import { ContentTaxonomyController } from './content-taxonomy.controller';
+import { ContentTaxonomyService } from './content-taxonomy.service';
+
+/** The public read side: reads `publication`, `publication_version` and `event` only (tag/author slugs for filters). */
+@Module({
+  imports: [ApiKeysModule],
+  controllers: [
+    ContentArticlesController,
+    ContentTaxonomyController,
+    ContentChangesController,
+    ContentFeedsController,
+  ],
+  providers: [
+    ContentDb,
+    ContentLookup,
+    ContentResponder,
+    ContentArticlesService,
+    ContentTaxonomyService,
+    ContentChangesService,
+    ContentFeedsService,
+  ],
+})
+export class ContentApiModule {}

@@ -1,0 +1,199 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ContentAccess } from '../api-keys/content-access.guard';
+import { DomainError, badRequest, notFound } from '../common/errors';
+import { contentConfig, type ContentConfig } from '../config/configuration';
+import type { PublicDocument, PublicNotice } from '../publishing/publication.renderer';
+import {
+  type ArticleFilters,
+  type ArticleRow,
+  articlePageSql,
+  decodeListCursor,
+  pageJson,
+} from './content-article.query';
+import { type ContentBody, ContentResponder, JSON_TYPE, NINJS_TYPE } from './content-cache';
+import { ContentDb } from './content-db';
+import type { ContentArticleQueryDto, ContentArticlesQueryDto } from './content.dto';
+import { ContentLookup } from './content-lookup.service';
+import { embargoFlagSql, everSeenSql, releasedAtSql, visibleSql } from './content-visibility';
+import { toNinjs, toNinjsCanceled } from './ninjs.mapper';
+
+interface SingleRow {
+  id: string;
+  state: 'live' | 'killed' | 'hidden';
+  body: string | null;
+  tag_ids: string;
+  author_ids: string;
+}
+
+interface Gone {
+  id: string;
+  slug: string;
+  language: string;
+  version: number;
+  killedAt: string;
+  notice: PublicNotice;
+}
+
+export const EMPTY_PAGE = '{"data":[],"meta":{"nextCursor":null}}';
+
+/** An ISO date or date-time (validated by the DTO) as an exact UTC instant; a date alone is UTC midnight. */
+export const toInstant = (s: string): string => new Date(s).toISOString();
+
+/** Whether the Accept header asks for ninjs. */
+export function acceptsNinjs(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    return type === 'application/ninjs+json' && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
+}
+
+/** Public reads of articles: lists, search, single documents, versions as of a time. */
+@Injectable()
+export class ContentArticlesService {
+  constructor(
+    private readonly db: ContentDb,
+    private readonly lookup: ContentLookup,
+    private readonly responder: ContentResponder,
+    @Inject(contentConfig.KEY) private readonly config: ContentConfig,
+  ) {}
+
+  /** Tag and author slugs → ids; null when one does not exist (so nothing can match). */
+  async resolveFilters(
+    query: Pick<ContentArticlesQueryDto, 'tag' | 'author' | 'lang' | 'genre' | 'from' | 'to' | 'q'>,
+    keys: string[],
+  ): Promise<ArticleFilters | null> {
+    const from = query.from === undefined ? undefined : toInstant(query.from);
+    const to = query.to === undefined ? undefined : toInstant(query.to);
+    if (from !== undefined && to !== undefined && from > to) {
+      throw badRequest('from must not be after to', { field: 'from' });
+    }
+    const filters: ArticleFilters = { lang: query.lang, genre: query.genre, from, to, q: query.q };
+    if (query.tag) {
+      const tags = await Promise.all([...new Set(query.tag)].map((slug) => this.lookup.tag(slug)));
+      if (tags.some((t) => t === null)) return null;
+      filters.tagIds = [...new Set(tags.map((t) => t!.id))];
+      keys.push(...filters.tagIds.map((id) => `tag:${id}`));
+    }
+    if (query.author) {
+      const author = await this.lookup.author(query.author);
+      if (!author) return null;
+      filters.authorId = author.id;
+      keys.push(`author:${author.id}`);
+    }
+    return filters;
+  }
+
+  async list(access: ContentAccess, query: ContentArticlesQueryDto): Promise<ContentBody> {
+    const ranked = query.q !== undefined;
+    const cursor = query.cursor === undefined ? undefined : decodeListCursor(query.cursor, ranked);
+    const keys = ['articles'];
+    const filters = await this.resolveFilters(query, keys);
+    if (!filters) return { body: EMPTY_PAGE, contentType: JSON_TYPE, keys };
+    const limit = query.limit ?? 20;
+    const { text, values } = articlePageSql(access, filters, 'item', limit, cursor);
+    const rows = await this.db.rows<ArticleRow>(text, values);
+    return { body: pageJson(rows, limit, ranked), contentType: JSON_TYPE, keys };
+  }
+
+  /** One article by slug (and language), now or as it was public at `asOf`; killed → 410, else 404. */
+  async get(
+    access: ContentAccess,
+    slug: string,
+    query: ContentArticleQueryDto,
+    accept: string | undefined,
+  ): Promise<ContentBody> {
+    const ninjs = query.format === 'ninjs' || (query.format === undefined && acceptsNinjs(accept));
+    const asOf = query.asOf === undefined ? undefined : toInstant(query.asOf);
+    const { text, values } = this.singleSql(access, slug, query.lang, asOf);
+    const [row] = await this.db.rows<SingleRow>(text, values, true);
+    if (!row || row.state === 'hidden') throw notFound('Article');
+    const keys = [
+      `article:${row.id}`,
+      ...splitIds(row.tag_ids).map((id) => `tag:${id}`),
+      ...splitIds(row.author_ids).map((id) => `author:${id}`),
+    ];
+    if (row.state === 'killed') {
+      const gone = JSON.parse(row.body!) as Gone;
+      if (ninjs) {
+        return {
+          body: JSON.stringify(toNinjsCanceled(gone)),
+          contentType: NINJS_TYPE,
+          keys,
+          status: 410,
+          vary: ['Accept'],
+        };
+      }
+      throw new DomainError(
+        'GONE',
+        'This article has been withdrawn',
+        { slug: gone.slug, language: gone.language, killedAt: gone.killedAt, notice: gone.notice },
+        this.responder.errorHeaders(access, keys),
+      );
+    }
+    if (row.body === null) throw notFound('Article', { asOf: 'not public at that time' });
+    if (!ninjs) return { body: row.body, contentType: JSON_TYPE, keys, vary: ['Accept'] };
+    const doc = JSON.parse(row.body) as PublicDocument;
+    return {
+      body: JSON.stringify(toNinjs(doc, this.config.agencyName, new Date())),
+      contentType: NINJS_TYPE,
+      keys,
+      vary: ['Accept'],
+    };
+  }
+
+  /**
+   * The single-read query: by slug (publication_slug_idx) or language + slug
+   * (publication_language_slug_key). Without a language the visible row wins, then a killed one, then
+   * the one first published (the original of a translation family), then the language code.
+   */
+  private singleSql(
+    access: ContentAccess,
+    slug: string,
+    lang: string | undefined,
+    asOf: string | undefined,
+  ): { text: string; values: unknown[] } {
+    const values: unknown[] = [slug];
+    let where = 'p.slug = $1';
+    if (lang !== undefined) {
+      values.push(lang);
+      where += ` AND p.language = $${values.length}`;
+    }
+    const visible = visibleSql('p', access);
+    const translations = `(SELECT coalesce(jsonb_object_agg(t.language, t.slug), '{}'::jsonb) FROM publication t
+        WHERE t.translation_group_id = p.translation_group_id AND t.article_id <> p.article_id
+          AND ${visibleSql('t', access)})`;
+    const gone = `jsonb_build_object('id', p.article_id, 'slug', p.slug, 'language', p.language,
+        'version', p.version, 'killedAt', p.document -> 'killedAt', 'notice', p.document -> 'notice')::text`;
+    let body: string;
+    let join = '';
+    if (asOf === undefined) {
+      body = `CASE WHEN ${visible}
+          THEN (p.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('p', access)})::text
+        WHEN p.status = 'killed' THEN ${gone} END`;
+    } else {
+      values.push(asOf);
+      const at = `least($${values.length}::timestamptz, now())`;
+      // The version valid at that time (publication_version_pkey), shown only if it was released then.
+      join = `LEFT JOIN LATERAL (SELECT v.article_id, v.status, v.embargo_until, v.document FROM publication_version v
+          WHERE v.article_id = p.article_id AND v.valid_from <= ${at}
+          ORDER BY v.version DESC LIMIT 1) v ON true`;
+      body = `CASE WHEN ${visible} AND v.article_id IS NOT NULL AND ${releasedAtSql('v', at, access)}
+          THEN (v.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('v', access, at)})::text
+        WHEN p.status = 'killed' THEN ${gone} END`;
+    }
+    const text = `SELECT p.article_id AS id,
+        CASE WHEN ${visible} THEN 'live'
+          WHEN p.status = 'killed' AND ${everSeenSql('p', access)} THEN 'killed'
+          ELSE 'hidden' END AS state,
+        ${body} AS body,
+        array_to_string(p.tag_ids, ' ') AS tag_ids, array_to_string(p.author_ids, ' ') AS author_ids
+      FROM publication p ${join}
+      WHERE ${where}
+      ORDER BY ${visible} DESC, (p.status = 'killed') DESC, p.first_published_at, p.language
+      LIMIT 1`;
+    return { text, values };
+  }
+}
+
+const splitIds = (s: string): string[] => (s === '' ? [] : s.split(' '));

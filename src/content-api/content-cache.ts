@@ -1,0 +1,78 @@
+import { hash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ContentAccess } from '../api-keys/content-access.guard';
+import { contentConfig, type ContentConfig } from '../config/configuration';
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+export const NINJS_TYPE = 'application/ninjs+json; charset=utf-8';
+
+/** A finished Content API response: the body text as it goes on the wire, and what a CDN may purge it by. */
+export interface ContentBody {
+  body: string;
+  contentType: string;
+  /** Surrogate-Key names: `article:<id>`, `tag:<id>`, `author:<id>`, `articles`… */
+  keys: string[];
+  status?: number;
+  /** Request headers the body depends on, besides the API key */
+  vary?: string[];
+  /** For a 301 */
+  location?: string;
+}
+
+/** Strong ETag: a hash of the exact body bytes, so it changes whenever the body does. */
+export function strongEtag(body: string): string {
+  return `"${hash('sha1', body, 'base64url')}"`;
+}
+
+/** RFC 9110 If-None-Match (weak comparison): `*` or a list of entity tags. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+/** Adds names to a Vary header already set (CORS sets Origin). */
+export function varyHeader(existing: unknown, add: string[]): string {
+  const names = typeof existing === 'string' && existing !== '' ? existing.split(',').map((s) => s.trim()) : [];
+  for (const n of add) if (!names.some((x) => x.toLowerCase() === n.toLowerCase())) names.push(n);
+  return names.join(', ');
+}
+
+/** Sends Content API bodies with the caching headers: ETag + 304, Cache-Control, Surrogate-Key, Vary. */
+@Injectable()
+export class ContentResponder {
+  private readonly publicCacheControl: string;
+
+  constructor(@Inject(contentConfig.KEY) config: ContentConfig) {
+    this.publicCacheControl = `public, max-age=${config.cacheMaxAge}, s-maxage=${config.cacheSMaxAge}, stale-while-revalidate=${config.cacheStaleWhileRevalidate}`;
+  }
+
+  /** Cache-Control for a reader: embargoed material never goes into a shared or browser cache. */
+  cacheControl(access: ContentAccess): string {
+    return access.embargoed ? 'private, no-store' : this.publicCacheControl;
+  }
+
+  /** The headers of a cacheable error (410 of a killed item). */
+  errorHeaders(access: ContentAccess, keys: string[]): Record<string, string> {
+    const headers: Record<string, string> = { 'cache-control': this.cacheControl(access) };
+    if (!access.embargoed) headers['surrogate-key'] = keys.join(' ');
+    return headers;
+  }
+
+  send(req: FastifyRequest, reply: FastifyReply, access: ContentAccess, content: ContentBody): void {
+    const etag = strongEtag(content.body);
+    void reply
+      .header('etag', etag)
+      .header('cache-control', this.cacheControl(access))
+      .header('vary', varyHeader(reply.getHeader('vary'), ['X-Api-Key', ...(content.vary ?? [])]));
+    if (!access.embargoed) void reply.header('surrogate-key', content.keys.join(' '));
+    if (content.location) void reply.header('location', content.location);
+    const status = content.status ?? 200;
+    if (status === 200 && matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
+      void reply.status(304).send();
+      return;
+    }
+    void reply.status(status).header('content-type', content.contentType).send(content.body);
+  }
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import type { ContentAccess } from '../api-keys/content-access.guard';
+import { type ContentBody, JSON_TYPE } from './content-cache';
+import { ContentDb } from './content-db';
+import type { ContentChangesQueryDto } from './content.dto';
+import { PUBLIC_EVENT_TYPES, eventEmbargoSql, eventVisibleSql } from './content-visibility';
+
+/**
+ * A gap in `seq` younger than this may be a transaction that took its number and has not committed
+ * yet: the feed stops before it rather than step over an event that would then never be delivered.
+ * An older gap is a rolled-back transaction and is stepped over.
+ */
+export const GAP_SETTLE_SECONDS = 5;
+
+export interface ChangeRow {
+  seq: string;
+  fresh: boolean;
+  visible: boolean;
+  type: string;
+  id: string | null;
+  slug: string | null;
+  language: string | null;
+  version: number | null;
+  at: string;
+  embargoed: boolean | null;
+}
+
+export interface Change {
+  cursor: string;
+  type: string;
+  id: string;
+  slug: string;
+  language: string;
+  version: number;
+  at: string;
+  embargoed?: true;
+}
+
+/**
+ * Walks scanned outbox rows in seq order from `since`: keeps the visible ones (up to `limit`), steps
+ * over hidden ones and settled gaps, and stops at a fresh gap. The cursor is the last seq stepped over.
+ */
+export function walkChanges(
+  rows: ChangeRow[],
+  since: bigint,
+  limit: number,
+  scanned: number,
+): { data: Change[]; nextCursor: string; hasMore: boolean } {
+  const data: Change[] = [];
+  let position = since;
+  let hasMore = rows.length >= scanned;
+  for (const row of rows) {
+    const seq = BigInt(row.seq);
+    if (seq !== position + 1n && row.fresh) {
+      hasMore = false;
+      break;
+    }
+    if (data.length === limit) {
+      hasMore = true;
+      break;
+    }
+    position = seq;
+    if (row.visible && row.id && row.slug && row.language && row.version !== null) {
+      data.push({
+        cursor: row.seq,
+        type: row.type.replace(/^article\./, ''),
+        id: row.id,
+        slug: row.slug,
+        language: row.language,
+        version: row.version,
+        at: row.at,
+        ...(row.embargoed ? { embargoed: true as const } : {}),
+      });
+    }
+  }
+  return { data, nextCursor: position.toString(), hasMore };
+}
+
+/** The changes feed: every public change in order, for partners to stay in sync (removals included). */
+@Injectable()
+export class ContentChangesService {
+  constructor(private readonly db: ContentDb) {}
+
+  async changes(access: ContentAccess, query: ContentChangesQueryDto): Promise<ContentBody> {
+    const since = BigInt(query.since ?? '0');
+    const limit = query.limit ?? 100;
+    const scan = Math.min(limit * 4 + 50, 5000);
+    const types = PUBLIC_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+    const embargoed = access.embargoed
+      ? `(${eventEmbargoSql('e')} > now() AND p.embargo_until > now())`
+      : 'NULL::boolean';
+    // event_seq_key gives the order; the visibility of each event is decided by the one filter.
+    const rows = await this.db.rows<ChangeRow>(
+      `SELECT e.seq::text AS seq, e.occurred_at > now() - make_interval(secs => ${GAP_SETTLE_SECONDS}) AS fresh,
+          s.visible, e.type,
+          CASE WHEN s.visible THEN e.article_id END AS id,
+          CASE WHEN s.visible THEN e.payload ->> 'slug' END AS slug,
+          CASE WHEN s.visible THEN e.payload ->> 'language' END AS language,
+          CASE WHEN s.visible THEN coalesce((e.payload -> 'document' ->> 'version')::int,
+            (SELECT max(v.version) FROM publication_version v
+              WHERE v.article_id = e.article_id AND v.valid_from <= e.occurred_at)) END AS version,
+          to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+          CASE WHEN s.visible THEN ${embargoed} END AS embargoed
+        FROM event e
+        LEFT JOIN publication p ON p.article_id = e.article_id
+        CROSS JOIN LATERAL (SELECT (e.type IN (${types}) AND p.article_id IS NOT NULL
+          AND ${eventVisibleSql('e', 'p', access)}) AS visible) s
+        WHERE e.seq > $1::bigint
+        ORDER BY e.seq
+        LIMIT $2`,
+      [since.toString(), scan],
+      true,
+    );
+    const page = walkChanges(rows, since, limit, scan);
+    return {
+      body: JSON.stringify({ data: page.data, meta: { nextCursor: page.nextCursor, hasMore: page.hasMore } }),
+      contentType: JSON_TYPE,
+      keys: ['changes'],
+    };
+  }
+}

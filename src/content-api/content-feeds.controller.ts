@@ -1,0 +1,97 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiProduces, ApiResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ContentAccess } from '../api-keys/content-access.guard';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { ContentAccessParam } from './content-access.decorator';
+import { ContentResponder } from './content-cache';
+import { ContentLangQueryDto } from './content.dto';
+import { ContentFeedsService } from './content-feeds.service';
+import { ContentApi } from './content-route.decorator';
+
+const FILE_PARAM = { name: 'file', enum: ['rss.xml', 'atom.xml', 'feed.json'] };
+const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/feed+json'];
+
+@ContentApi()
+@Controller('api/v1/content')
+export class ContentFeedsController {
+  constructor(
+    private readonly feeds: ContentFeedsService,
+    private readonly responder: ContentResponder,
+  ) {}
+
+  @Get('feeds/:file')
+  @ApiOperation({ summary: 'The latest 50 public articles as RSS 2.0, Atom 1.0 or JSON Feed 1.1' })
+  @ApiParam(FILE_PARAM)
+  @ApiProduces(...FEED_TYPES)
+  @ApiResponse({ status: 200, description: 'The feed' })
+  @ApiErrors(400, 404)
+  async all(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @ContentAccessParam() access: ContentAccess,
+    @Param('file') file: string,
+    @Query() query: ContentLangQueryDto,
+  ): Promise<void> {
+    this.responder.send(req, reply, access, await this.feeds.feed(access, file, { kind: 'all' }, query.lang, req.url));
+  }
+
+  @Get('feeds/tags/:slug/:file')
+  @ApiOperation({ summary: "A tag's feed (an old slug of a merged tag: 301)" })
+  @ApiParam({ name: 'slug', example: 'energy' })
+  @ApiParam(FILE_PARAM)
+  @ApiProduces(...FEED_TYPES)
+  @ApiResponse({ status: 200, description: 'The feed' })
+  @ApiResponse({ status: 301, description: 'Moved: Location names the current slug' })
+  @ApiErrors(400, 404)
+  async tag(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @ContentAccessParam() access: ContentAccess,
+    @Param('slug') slug: string,
+    @Param('file') file: string,
+    @Query() query: ContentLangQueryDto,
+  ): Promise<void> {
+    this.responder.send(
+      req,
+      reply,
+      access,
+      await this.feeds.feed(access, file, { kind: 'tag', slug }, query.lang, req.url),
+    );
+  }
+
+  @Get('feeds/authors/:slug/:file')
+  @ApiOperation({ summary: "An author's feed" })
+  @ApiParam({ name: 'slug', example: 'adlet-seilkhanov' })
+  @ApiParam(FILE_PARAM)
+  @ApiProduces(...FEED_TYPES)
+  @ApiResponse({ status: 200, description: 'The feed' })
+  @ApiErrors(400, 404)
+  async author(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @ContentAccessParam() access: ContentAccess,
+    @Param('slug') slug: string,
+    @Param('file') file: string,
+    @Query() query: ContentLangQueryDto,
+  ): Promise<void> {
+    this.responder.send(
+      req,
+      reply,
+      access,
+      await this.feeds.feed(access, file, { kind: 'author', slug }, query.lang, req.url),
+    );
+  }
+
+  @Get('sitemaps/news.xml')
+  @ApiOperation({ summary: 'Google News sitemap: articles first published in the last 48 hours' })
+  @ApiProduces('application/xml')
+  @ApiResponse({ status: 200, description: 'The sitemap' })
+  async newsSitemap(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @ContentAccessParam() access: ContentAccess,
+  ): Promise<void> {
+    this.responder.send(req, reply, access, await this.feeds.newsSitemap(access));
+  }
+}
