@@ -464,7 +464,7 @@ async function main() {
     : null;
   const datelinePid = withDateline
     ? await startServer('dateline', process.execPath, ['dist/main.js'], datelineEnv(), () =>
-        httpOk(`http://127.0.0.1:${DATELINE_PORT}/health`),
+        httpOk(`http://127.0.0.1:${DATELINE_PORT}/health/ready`),
       )
     : null;
 
@@ -497,6 +497,7 @@ main()
     process.exit(0);
   })
   .catch(async (e) => {
+    if (stopping) return; // Ctrl-C: the signal handler stops everything and exits
     console.error(`[bench] failed: ${e?.message ?? e}`);
     await stopAll();
     process.exit(1);

@@ -158,6 +158,20 @@ describe('API keys (e2e)', () => {
       expect(res.json()).toMatchObject({ code: 'UNAUTHORIZED' });
     });
 
+    it('should guard the real Content API routes with the same rules when they are called', async () => {
+      const key = await createKey(admin);
+      await expect(client(first).get('/api/v1/content/articles?limit=1')).resolves.toMatchObject({
+        statusCode: 401,
+      });
+      await expect(
+        client(first).get('/api/v1/content/articles?limit=1', { 'x-api-key': key.key }),
+      ).resolves.toMatchObject({ statusCode: 200 });
+      await admin.post(`/api/v1/api-keys/${key.id}/revoke`);
+      await expect(
+        client(first).get('/api/v1/content/articles?limit=1', { 'x-api-key': key.key }),
+      ).resolves.toMatchObject({ statusCode: 401 });
+    });
+
     it('should let a content:read key in without the embargo flag', async () => {
       const key = await createKey(admin);
       const res = await probe(first, key.key);

@@ -80,6 +80,15 @@ describe('Content API rate limits in memory (e2e)', () => {
     expect(await statuses(1, '10.0.2.1')).toEqual([200]);
   });
 
+  it('should answer 429 with Retry-After on a real Content API route when the IP budget is spent', async () => {
+    const get = () =>
+      app.inject({ method: 'GET', url: '/api/v1/content/articles?limit=1', remoteAddress: '10.0.4.1' });
+    const seen: number[] = [];
+    for (let i = 0; i < 4; i++) seen.push((await get()).statusCode);
+    expect(seen).toEqual([200, 200, 200, 429]);
+    expect(Number((await get()).headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+
   it('should count failed key attempts against the IP when keys are guessed', async () => {
     const guess = (i: number) => `dlk_${'G'.repeat(8)}_${String(i).padStart(40, 'x')}`;
     const out: number[] = [];

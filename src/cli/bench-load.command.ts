@@ -16,7 +16,8 @@ import { TagsService } from '../tags/tags.service';
 import { UsersService } from '../users/users.service';
 import { withAppContext } from './cli-context';
 
-export const BENCH_LOAD_USAGE = 'bench:load <dataset.json> [--concurrency 4]  (the yardstick dataset of ../shared/bench)';
+export const BENCH_LOAD_USAGE =
+  'bench:load <dataset.json> [--concurrency 4]  (the yardstick dataset of ../shared/bench)';
 
 /** The parts of ../shared/bench/gen-dataset.mjs output the loader reads. */
 export interface BenchDataset {
@@ -56,19 +57,19 @@ export async function mapLimit<T>(
   fn: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  let failed: unknown = null;
+  const state: { failed: Error | null } = { failed: null };
   const worker = async () => {
-    while (failed === null && next < items.length) {
+    while (state.failed === null && next < items.length) {
       const i = next++;
       try {
         await fn(items[i], i);
       } catch (e) {
-        failed ??= e;
+        state.failed ??= e instanceof Error ? e : new Error(String(e));
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failed !== null) throw failed;
+  if (state.failed) throw state.failed;
 }
 
 async function validated<T extends object>(cls: new () => T, plain: object, what: string): Promise<T> {
@@ -166,7 +167,7 @@ export async function loadBenchDataset(
       await publishing.transition(actor, draft.id, draft.version, { action: 'publish' });
     } catch (e) {
       const reason = e instanceof DomainError ? `${e.code} ${e.message}` : String(e);
-      throw new Error(`article ${a.id} (${a.slug}): ${reason}`);
+      throw new Error(`article ${a.id} (${a.slug}): ${reason}`, { cause: e });
     }
     report(++done);
   });

@@ -35,4 +35,11 @@ export type NewsroomConfig = ConfigType<typeof newsroomConfig>;
 export type WebhooksConfig = ConfigType<typeof webhooksConfig>;
 export type ContentAccessConfig = ConfigType<typeof contentAccessConfig>;
 export type ContentConfig = ConfigType<typeof contentConfig>;
-export const configNamespaces = [httpConfig, authConfig, newsroomConfig, webhooksConfig, contentAccessConfig, contentConfig];
+export const configNamespaces = [
+  httpConfig,
+  authConfig,
+  newsroomConfig,
+  webhooksConfig,
+  contentAccessConfig,
+  contentConfig,
+];

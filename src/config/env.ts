@@ -23,6 +23,12 @@ export interface Env {
   logLevel: LogLevel;
   loginRateLimit: { perIp: number; perEmail: number; windowSeconds: number };
   bodyLimitBytes: number;
+  /** Deepest nesting of arrays and objects a JSON body may have (400 beyond). */
+  jsonMaxDepth: number;
+  /** Slow clients: the whole request (headers and body) must arrive within requestTimeoutMs; an idle
+   * socket is closed after connectionTimeoutMs. */
+  requestTimeoutMs: number;
+  connectionTimeoutMs: number;
   dbPoolMax: number;
   /** Number of proxy hops whose X-Forwarded-For is trusted for the client IP (0: none). */
   trustProxy: number;
@@ -162,7 +168,9 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
   const contentArticleUrl =
     str('CONTENT_ARTICLE_URL') ?? `${contentBaseUrl}/api/v1/content/articles/{slug}?lang={language}`;
   if (!/^https?:\/\/\S+$/.test(contentArticleUrl) || !contentArticleUrl.includes('{slug}')) {
-    problems.push(`CONTENT_ARTICLE_URL must be an http(s) URL template with {slug} (got "${contentArticleUrl}")`);
+    problems.push(
+      `CONTENT_ARTICLE_URL must be an http(s) URL template with {slug} (got "${contentArticleUrl}")`,
+    );
   }
 
   const env: Env = {
@@ -186,6 +194,9 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
       windowSeconds: int('LOGIN_RATE_LIMIT_WINDOW', 900, 1, 86400),
     },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    jsonMaxDepth: int('JSON_MAX_DEPTH', 32, 2, 1000),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 30_000, 500, 600_000),
+    connectionTimeoutMs: int('CONNECTION_TIMEOUT_MS', 30_000, 500, 600_000),
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     webhooks: {
