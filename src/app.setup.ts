@@ -6,8 +6,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Logger } from 'pino';
+import type { FastifyError, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
+import { badRequest, codeForStatus } from './common/errors';
+import { jsonTooDeep, jsonWellFormed } from './common/json-body';
 import { PinoNestLogger, createRootLogger } from './common/logger';
 import { requestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation';
@@ -29,9 +32,32 @@ export function createAdapter(root: Logger): FastifyAdapter {
     },
     // Only trusted hops may set the client IP that rate limits count by.
     trustProxy: env.trustProxy > 0 ? (_addr: string, hop: number) => hop < env.trustProxy : false,
-    connectionTimeout: 30_000,
-    requestTimeout: 30_000,
+    // Slow clients (slowloris): the whole request must arrive within requestTimeout, checked often
+    // enough (Node checks every 30 s by default) that a trickling connection is cut close to it.
+    connectionTimeout: env.connectionTimeoutMs,
+    requestTimeout: env.requestTimeoutMs,
+    http: {
+      headersTimeout: env.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(env.requestTimeoutMs / 4)),
+    },
     keepAliveTimeout: 5_000,
+    // Slugs are up to 120 characters; the router's default limit on a path parameter is 100.
+    routerOptions: { maxParamLength: 500 },
+    // The router answers a malformed URL (400) or an over-long parameter (414) before Nest sees the
+    // request: in the one error shape too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      void reply
+        .status(status)
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('x-request-id', request.id)
+        .send({
+          statusCode: status,
+          code: codeForStatus(status),
+          message: error.message,
+          requestId: request.id,
+        });
+    },
   });
 }
 
@@ -40,6 +66,29 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   const env = loadEnv();
   app.useGlobalPipes(createValidationPipe());
   const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's JSON parser (prototype-poisoning checks, body limit), after a depth check (a deeply
+  // nested body would otherwise reach the recursive validator and transformer), then a Unicode check.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>(
+    'application/json',
+    { bodyLimit: env.bodyLimitBytes },
+    (req, body, done) => {
+      if (jsonTooDeep(body, env.jsonMaxDepth)) {
+        done(badRequest(`JSON nested deeper than ${env.jsonMaxDepth} levels`), undefined);
+        return;
+      }
+      void parseJson(req, body.toString('utf8'), (err, parsed) => {
+        if (!err && !jsonWellFormed(parsed)) {
+          done(
+            badRequest('JSON strings must be well-formed Unicode (a lone surrogate escape was sent)'),
+            undefined,
+          );
+          return;
+        }
+        done(err, parsed);
+      });
+    },
+  );
   // Everything the request does runs inside its context (request id, client IP, later the actor).
   fastify.addHook('onRequest', (request, _reply, done) => {
     requestContext.run({ requestId: request.id, ip: request.ip }, done);
@@ -88,8 +137,11 @@ function setupOpenApi(app: INestApplication): void {
 }
 
 /** Builds the whole application on a database URL, ready for listen() or inject(). */
-export async function createApp(databaseUrl: string): Promise<NestFastifyApplication> {
-  const root = createRootLogger(loadEnv().logLevel);
+export async function createApp(
+  databaseUrl: string,
+  options: { logDestination?: DestinationStream } = {},
+): Promise<NestFastifyApplication> {
+  const root = createRootLogger(loadEnv().logLevel, options.logDestination);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ databaseUrl }),
     createAdapter(root),

@@ -1,58 +1,10 @@
-import { createHmac } from 'node:crypto';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { IS_PUBLIC } from '../src/common/auth.decorators';
 import { ADMIN, asAdmin, bootApp, client, login, staff, tableCounts, uniq } from './helpers';
-
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD', 'SEARCH'];
+import { fill, forgeToken, walkRoutes } from './routes';
 
 // Routes that answer without a staff token. Adding a public route means adding it here, on purpose.
 const EXPECTED_PUBLIC = new Set(['GET /health/live', 'GET /health/ready', 'POST /api/v1/auth/login']);
 const PUBLIC_PREFIXES = ['/api/v1/content', '/feeds', '/sitemaps'];
-
-interface RouteInfo {
-  method: string;
-  path: string;
-  isPublic: boolean;
-}
-
-/** Every controller route of the running app, read from Nest's own metadata. */
-function walkRoutes(app: NestFastifyApplication): RouteInfo[] {
-  const modules = app.get(ModulesContainer);
-  const scanner = new MetadataScanner();
-  const reflector = app.get(Reflector);
-  const routes: RouteInfo[] = [];
-  const controllers = [...modules.values()].flatMap((m) => [...m.controllers.values()]);
-  for (const wrapper of controllers) {
-    const { instance, metatype } = wrapper;
-    if (!instance || !metatype) continue;
-    const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
-    const proto = Object.getPrototypeOf(instance) as object;
-    for (const name of scanner.getAllMethodNames(proto)) {
-      const handler = (proto as Record<string, unknown>)[name] as () => unknown;
-      const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-      const method = Reflect.getMetadata(METHOD_METADATA, handler) as number | undefined;
-      if (sub === undefined || method === undefined) continue;
-      const path = `/${[base, sub]
-        .map((p) => p.replace(/^\/|\/$/g, ''))
-        .filter(Boolean)
-        .join('/')}`;
-      const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, metatype]) === true;
-      routes.push({ method: METHODS[method], path, isPublic });
-    }
-  }
-  return routes;
-}
-
-const fill = (path: string) => path.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
-
-function forgeToken(payload: object, secret: string, alg = 'HS256'): string {
-  const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const head = `${enc({ alg, typ: 'JWT' })}.${enc(payload)}`;
-  if (alg === 'none') return `${head}.`;
-  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
-}
 
 describe('auth and access (e2e)', () => {
   let app: NestFastifyApplication;

@@ -50,7 +50,9 @@ export async function draft(editor: Client, fields: Record<string, unknown> = {}
 }
 
 export async function act(editor: Client, a: Story, body: Record<string, unknown>): Promise<Story> {
-  const res = await editor.post(`/api/v1/articles/${a.id}/transitions`, body, { 'if-match': `"${a.version}"` });
+  const res = await editor.post(`/api/v1/articles/${a.id}/transitions`, body, {
+    'if-match': `"${a.version}"`,
+  });
   if (res.statusCode !== 200) throw new Error(`${String(body.action)}: ${res.statusCode} ${res.body}`);
   return res.json();
 }

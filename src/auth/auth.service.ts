@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/errors';
 import type { Actor } from '../common/auth.decorators';
 import { authConfig, type AuthConfig } from '../config/configuration';
@@ -48,8 +49,17 @@ export class AuthService {
       throw invalidToken();
     }
     if (typeof payload.sub !== 'string' || typeof payload.tv !== 'number') throw invalidToken();
-    const user = await this.users.get(payload.sub).catch(() => null);
+    const user = await this.users.get(payload.sub).catch((e: unknown) => {
+      // No such user is a bad token; a database that does not answer is a 503 (exception filter), not a 401.
+      if (e instanceof DomainError || (e instanceof QueryFailedError && isInvalidText(e))) return null;
+      throw e;
+    });
     if (!user || !user.active || user.tokenVersion !== payload.tv) throw invalidToken();
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   }
+}
+
+/** A subject that is not a uuid (invalid_text_representation). */
+function isInvalidText(e: QueryFailedError): boolean {
+  return (e.driverError as { code?: string } | undefined)?.code === '22P02';
 }

@@ -1,6 +1,7 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DatabaseError } from 'pg';
 import { QueryFailedError } from 'typeorm';
 import type { ErrorBody, ErrorCode } from './errors';
 import { DomainError, ERROR_STATUS, codeForStatus } from './errors';
@@ -51,14 +52,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
             : e.message;
       return { body: { statusCode: status, code: codeForStatus(status), message } };
     }
-    if (e instanceof QueryFailedError) {
-      const pg = e.driverError as PgError;
+    // TypeORM wraps the driver's error; the Content API's plain pg queries throw it as it is.
+    if (e instanceof QueryFailedError || e instanceof DatabaseError) {
+      const pg = (e instanceof QueryFailedError ? e.driverError : e) as PgError;
       // Safety net: constraint violations that a service did not pre-check still answer 4xx.
       if (pg.code === '23505')
         return { body: this.body('CONFLICT', 'A record with this value already exists', pg.detail) };
       if (pg.code === '23503')
         return { body: this.body('CONFLICT', 'A referenced record is missing or still in use', pg.detail) };
-      if (pg.code === '22P02' || pg.code === '22007' || pg.code === '22008') {
+      // Bad text, uuid or time input; 22021/22P05: a NUL character, which PostgreSQL text cannot hold.
+      if (['22P02', '22007', '22008', '22021', '22P05'].includes(pg.code ?? '')) {
         return { body: this.body('BAD_REQUEST', 'A value has the wrong format') };
       }
       if (pg.code === '40001' || pg.code === '40P01') {

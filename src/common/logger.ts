@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/env';
 
 // Secrets never reach the logs, wherever they appear in a logged object.
@@ -14,8 +14,12 @@ const REDACT = [
   '*.token',
 ];
 
-export function createRootLogger(level: LogLevel): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'dateline' } });
+/** The root logger: JSON lines on stdout, or on `destination` (tests capture the logs there). */
+export function createRootLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  return pino(
+    { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'dateline' } },
+    destination,
+  );
 }
 
 /** Nest's logger interface over pino, so framework and app logs are the same JSON lines. */

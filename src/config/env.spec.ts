@@ -48,4 +48,18 @@ describe('parseEnv', () => {
     ]);
     expect(() => parseEnv({ ...base, CORS_ORIGINS: 'not a url' })).toThrow(/CORS_ORIGINS/);
   });
+
+  it('should default the request limits and refuse a JSON depth or timeout out of range', () => {
+    expect(parseEnv(base)).toMatchObject({
+      jsonMaxDepth: 32,
+      requestTimeoutMs: 30_000,
+      connectionTimeoutMs: 30_000,
+    });
+    expect(parseEnv({ ...base, JSON_MAX_DEPTH: '8', REQUEST_TIMEOUT_MS: '2000' })).toMatchObject({
+      jsonMaxDepth: 8,
+      requestTimeoutMs: 2000,
+    });
+    expect(() => parseEnv({ ...base, JSON_MAX_DEPTH: '0' })).toThrow(/JSON_MAX_DEPTH/);
+    expect(() => parseEnv({ ...base, REQUEST_TIMEOUT_MS: 'soon' })).toThrow(/REQUEST_TIMEOUT_MS/);
+  });
 });

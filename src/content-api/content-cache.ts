@@ -21,7 +21,7 @@ export interface ContentBody {
 }
 
 /** Strong ETag: a hash of the exact body bytes, so it changes whenever the body does. */
-export function strongEtag(body: string): string {
+export function strongEtag(body: string | Buffer): string {
   return `"${hash('sha1', body, 'base64url')}"`;
 }
 
@@ -34,7 +34,8 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 
 /** Adds names to a Vary header already set (CORS sets Origin). */
 export function varyHeader(existing: unknown, add: string[]): string {
-  const names = typeof existing === 'string' && existing !== '' ? existing.split(',').map((s) => s.trim()) : [];
+  const names =
+    typeof existing === 'string' && existing !== '' ? existing.split(',').map((s) => s.trim()) : [];
   for (const n of add) if (!names.some((x) => x.toLowerCase() === n.toLowerCase())) names.push(n);
   return names.join(', ');
 }
@@ -61,18 +62,22 @@ export class ContentResponder {
   }
 
   send(req: FastifyRequest, reply: FastifyReply, access: ContentAccess, content: ContentBody): void {
-    const etag = strongEtag(content.body);
-    void reply
-      .header('etag', etag)
-      .header('cache-control', this.cacheControl(access))
-      .header('vary', varyHeader(reply.getHeader('vary'), ['X-Api-Key', ...(content.vary ?? [])]));
-    if (!access.embargoed) void reply.header('surrogate-key', content.keys.join(' '));
-    if (content.location) void reply.header('location', content.location);
+    // Encoded once: hashed for the ETag and written to the socket as the same bytes.
+    const bytes = Buffer.from(content.body, 'utf8');
+    const etag = strongEtag(bytes);
+    const headers: Record<string, string> = {
+      etag,
+      'cache-control': this.cacheControl(access),
+      vary: varyHeader(reply.getHeader('vary'), ['X-Api-Key', ...(content.vary ?? [])]),
+    };
+    if (!access.embargoed) headers['surrogate-key'] = content.keys.join(' ');
+    if (content.location) headers.location = content.location;
+    void reply.headers(headers);
     const status = content.status ?? 200;
     if (status === 200 && matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
       void reply.status(304).send();
       return;
     }
-    void reply.status(status).header('content-type', content.contentType).send(content.body);
+    void reply.status(status).header('content-type', content.contentType).send(bytes);
   }
 }

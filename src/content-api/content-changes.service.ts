@@ -104,7 +104,7 @@ export class ContentChangesService {
         FROM event e
         LEFT JOIN publication p ON p.article_id = e.article_id
         CROSS JOIN LATERAL (SELECT (e.type IN (${types}) AND p.article_id IS NOT NULL
-          AND ${eventVisibleSql('e', 'p', access)}) AS visible) s
+          AND ${eventVisibleSql('e', 'p', access)}) AS visible OFFSET 0) s
         WHERE e.seq > $1::bigint
         ORDER BY e.seq
         LIMIT $2`,

@@ -33,7 +33,12 @@ export class ContentFeedsController {
     @Param('file') file: string,
     @Query() query: ContentLangQueryDto,
   ): Promise<void> {
-    this.responder.send(req, reply, access, await this.feeds.feed(access, file, { kind: 'all' }, query.lang, req.url));
+    this.responder.send(
+      req,
+      reply,
+      access,
+      await this.feeds.feed(access, file, { kind: 'all' }, query.lang, req.url),
+    );
   }
 
   @Get('feeds/tags/:slug/:file')

@@ -83,7 +83,8 @@ export class ContentFeedsService {
     let name: string | undefined;
     let path = '/api/v1/content/feeds';
     if (scope.kind !== 'all') {
-      const target = scope.kind === 'tag' ? await this.lookup.tag(scope.slug) : await this.lookup.author(scope.slug);
+      const target =
+        scope.kind === 'tag' ? await this.lookup.tag(scope.slug) : await this.lookup.author(scope.slug);
       const what = scope.kind === 'tag' ? 'Tag' : 'Author';
       if (!target) throw notFound(what);
       if (target.slug !== scope.slug) {
@@ -104,7 +105,9 @@ export class ContentFeedsService {
     }
     const { text, values } = articlePageSql(access, filters, 'full', FEED_ITEMS);
     const rows = await this.db.rows<ArticleRow>(text, values);
-    const docs = rows.slice(0, FEED_ITEMS).map((r) => JSON.parse(r.doc) as PublicDocument & { embargoed?: true });
+    const docs = rows
+      .slice(0, FEED_ITEMS)
+      .map((r) => JSON.parse(r.doc) as PublicDocument & { embargoed?: true });
     const query = lang ? `?lang=${encodeURIComponent(lang)}` : '';
     const links = {
       rss: `${this.config.baseUrl}${path}/${FILE.rss}${query}`,
@@ -113,7 +116,10 @@ export class ContentFeedsService {
     };
     const title = `${this.config.agencyName}${name ? `: ${name}` : ''}${lang ? ` (${lang})` : ''}`;
     // The newest change of the items, not the clock: the same items give the same bytes (and ETag).
-    const updated = docs.reduce((max, d) => (d.updatedAt > max ? d.updatedAt : max), '1970-01-01T00:00:00.000Z');
+    const updated = docs.reduce(
+      (max, d) => (d.updatedAt > max ? d.updatedAt : max),
+      '1970-01-01T00:00:00.000Z',
+    );
     const body =
       format === 'json'
         ? this.jsonFeed(title, links.json, lang, docs)
@@ -199,7 +205,12 @@ export class ContentFeedsService {
     const rows = await this.db.rows<ArticleRow>(text, values);
     const publication = xmlText(this.config.agencyName);
     const urls = rows.slice(0, SITEMAP_MAX_URLS).map((r) => {
-      const t = JSON.parse(r.doc) as { slug: string; language: string; headline: string; firstPublishedAt: string };
+      const t = JSON.parse(r.doc) as {
+        slug: string;
+        language: string;
+        headline: string;
+        firstPublishedAt: string;
+      };
       return `<url><loc>${xmlText(this.articleUrl(t.slug, t.language))}</loc><news:news><news:publication><news:name>${publication}</news:name><news:language>${xmlText(newsLanguage(t.language))}</news:language></news:publication><news:publication_date>${xmlText(t.firstPublishedAt)}</news:publication_date><news:title>${xmlText(t.headline)}</news:title></news:news></url>`;
     });
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n${urls.join('\n')}\n</urlset>\n`;

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { ContentAccess } from '../api-keys/content-access.guard';
 import { decodeCursor, encodeCursor } from '../common/pagination';
 import { badRequest, notFound } from '../common/errors';
-import { type ArticleRow, SqlParams, articlePageSql, decodeListCursor, pageJson } from './content-article.query';
+import {
+  type ArticleRow,
+  SqlParams,
+  articlePageSql,
+  decodeListCursor,
+  pageJson,
+} from './content-article.query';
 import { type ContentBody, JSON_TYPE } from './content-cache';
 import { ContentDb } from './content-db';
 import type { ContentAuthorsQueryDto, ContentTagsQueryDto, ContentTaxonomyPageQueryDto } from './content.dto';
@@ -71,7 +77,10 @@ export class ContentTaxonomyService {
   ): Promise<ContentBody> {
     const limit = query.limit ?? 20;
     const ps = new SqlParams();
-    const where = [`EXISTS (SELECT 1 FROM publication p WHERE ${this.articlesOf(kind, access, ps, query.lang)})`];
+    // OFFSET 0: probe each tag/author in name order (stopping at the page) rather than join every article.
+    const where = [
+      `EXISTS (SELECT 1 FROM publication p WHERE ${this.articlesOf(kind, access, ps, query.lang)} OFFSET 0)`,
+    ];
     if ('kind' in query && query.kind) where.push(`x.kind = ${ps.add(query.kind)}`);
     if (query.cursor) {
       const [nameKey, id] = decodeCursor(query.cursor, 2);

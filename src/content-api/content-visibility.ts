@@ -41,6 +41,13 @@ export function embargoFlagSql(rowAlias: string, access: ContentAccess, at = 'no
   return ` || CASE WHEN ${r}.embargo_until > ${at} THEN '{"embargoed": true}'::jsonb ELSE '{}'::jsonb END`;
 }
 
+/** The same mark on a document already rendered as JSON text (jsonb text always ends with `}`). */
+export function embargoFlagTextSql(rowAlias: string, text: string, access: ContentAccess): string {
+  if (!access.embargoed) return text;
+  const r = alias(rowAlias);
+  return `CASE WHEN ${r}.embargo_until > now() THEN left(${text}, -1) || ', "embargoed": true}' ELSE ${text} END`;
+}
+
 /**
  * Whether this reader could ever have seen the article of `publication` (alias): some live version
  * of it was released before the next version replaced it. Killed articles answer 410 only then
@@ -50,8 +57,10 @@ export function everSeenSql(rowAlias: string, access: ContentAccess): string {
   const r = alias(rowAlias);
   const until = `least(now(), coalesce((SELECT nv.valid_from FROM publication_version nv
       WHERE nv.article_id = sv.article_id AND nv.version = sv.version + 1), 'infinity'))`;
+  // OFFSET 0 keeps it a per-row probe of publication_version_pkey: without it the planner may hash the
+  // whole table when many rows are tested (the changes feed).
   return `EXISTS (SELECT 1 FROM publication_version sv WHERE sv.article_id = ${r}.article_id
-    AND ${releasedAtSql('sv', until, access)})`;
+    AND ${releasedAtSql('sv', until, access)} OFFSET 0)`;
 }
 
 /** Public change types of the outbox (never scheduled/unscheduled). */
@@ -66,7 +75,12 @@ export const PUBLIC_EVENT_TYPES = [
 ] as const;
 
 /** Types whose event carries the content: hidden while the document they published is under embargo. */
-const CONTENT_EVENT_TYPES = ['article.published', 'article.updated', 'article.corrected', 'article.clarified'];
+const CONTENT_EVENT_TYPES = [
+  'article.published',
+  'article.updated',
+  'article.corrected',
+  'article.clarified',
+];
 
 /** The embargo of the document an event carried (null when none). */
 export function eventEmbargoSql(eventAlias: string): string {

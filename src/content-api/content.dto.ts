@@ -51,8 +51,8 @@ const IsSlug = (field: string) => (target: object, key: string) => {
 
 /** `?tag=a&tag=b` and `?tag=a,b` both give ['a', 'b']. */
 const SlugList = () =>
-  Transform(({ value }: { value: unknown }) =>
-    (Array.isArray(value) ? value : [value]).flatMap((v) =>
+  Transform(({ value }: { value: unknown }): unknown[] =>
+    (Array.isArray(value) ? (value as unknown[]) : [value]).flatMap((v): unknown[] =>
       typeof v === 'string'
         ? v
             .split(',')
@@ -262,7 +262,11 @@ export class ContentArticleResponse extends ContentArticleListItem {
 }
 
 class PageMeta {
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null at the end' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page; null at the end',
+  })
   nextCursor: string | null;
 }
 
@@ -296,7 +300,10 @@ export class ContentTagPageResponse {
 }
 
 export class ContentTagDetailResponse extends ContentTagResponse {
-  @ApiProperty({ type: ContentArticlePageResponse, description: 'Its articles; the cursor also works on /articles?tag=' })
+  @ApiProperty({
+    type: ContentArticlePageResponse,
+    description: 'Its articles; the cursor also works on /articles?tag=',
+  })
   articles: ContentArticlePageResponse;
 }
 

@@ -58,6 +58,8 @@ export class JobEngine implements OnApplicationShutdown {
         max: 4,
         application_name: 'dateline-jobs',
         supervise: true,
+        // Maintenance fails jobs past their expiry (left active by a crashed instance) into a retry.
+        maintenanceIntervalSeconds: 15,
         schedule: false,
         migrate: true,
       });
@@ -66,7 +68,11 @@ export class JobEngine implements OnApplicationShutdown {
       for (const def of this.workers.values()) {
         const { name, ...queueOptions } = def.queue;
         await boss.createQueue(name, { name, ...queueOptions });
+        // createQueue leaves an existing queue alone: options changed in code reach it here.
+        await boss.updateQueue(name, { name, ...queueOptions });
       }
+      // Jobs a crashed instance left active are retried now if they have expired, not at the first maintenance.
+      await boss.expire();
       this.boss = boss;
       return boss;
     })();
@@ -79,11 +85,15 @@ export class JobEngine implements OnApplicationShutdown {
     this.workersStarted = true;
     for (const def of this.workers.values()) {
       for (let i = 0; i < (def.concurrency ?? 1); i++) {
-        await boss.work<unknown>(
+        let workerId = '';
+        workerId = await boss.work<unknown>(
           def.queue.name,
           { batchSize: 1, pollingIntervalSeconds: def.pollingIntervalSeconds ?? 1 },
           async ([job]) => {
             await def.handler(job.data, job);
+            // pg-boss waits out the polling interval even after finding a job (one job per second per
+            // worker); a worker that found work looks for the next job at once instead.
+            boss.notifyWorker(workerId);
           },
         );
       }

@@ -15,7 +15,9 @@ export class PublishingJobs implements OnModuleInit {
   onModuleInit(): void {
     for (const name of [PUBLISH_QUEUE, EXPIRE_QUEUE, EMBARGO_QUEUE]) {
       this.jobs.register<{ articleId: string }>({
-        queue: { name, retryLimit: 10, retryDelay: 5, retryBackoff: true },
+        // A handler is one short transaction: a job left active by a crashed instance is retried after 30 s
+        // (pg-boss's default is 15 minutes).
+        queue: { name, retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 30 },
         concurrency: 2,
         handler: (data, job) => this.publishing.runScheduledJob(name, data.articleId, job.id),
       });

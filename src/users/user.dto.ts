@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
 import { ROLES, type Role } from '../common/roles';
 import { Trim, TrimLower } from '../common/transforms';
@@ -31,9 +40,12 @@ export class CreateUserDto {
   password: string;
 }
 
-export class UpdateUserDto extends PartialType(PickType(CreateUserDto, ['name', 'role'] as const)) {
+// skipNullProperties: false so that `"name": null` (or role, active) is a 400 rather than a NOT NULL error.
+export class UpdateUserDto extends PartialType(PickType(CreateUserDto, ['name', 'role'] as const), {
+  skipNullProperties: false,
+}) {
   @ApiPropertyOptional({ description: 'false deactivates the account; its existing tokens stop working' })
-  @IsOptional()
+  @ValidateIf((_: unknown, v: unknown) => v !== undefined)
   @IsBoolean()
   active?: boolean;
 }

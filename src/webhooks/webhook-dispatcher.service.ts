@@ -31,7 +31,8 @@ export class WebhookDispatcher implements OnModuleInit {
         retryLimit: 10,
         retryDelay: 2,
         retryBackoff: true,
-        expireInSeconds: 300,
+        // One short transaction: a job left active by a crashed instance is retried after 30 s.
+        expireInSeconds: 30,
       },
       concurrency: 2,
       handler: async ({ eventId }) => {

@@ -9,9 +9,22 @@ export class ContentApi1764300600000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX "publication_live_language_first_published_idx" ON "publication" ("language", "first_published_at" DESC, "article_id" DESC) WHERE "status" = 'live'`,
     );
+    // What search results are ranked by: the A/B-weighted part of `search` (headline, subheadline, summary,
+    // tag names). Small and stored in the row, so ranking every match costs about as much as counting
+    // them; ranking on `search` itself would de-TOAST the whole body vector of every match (~10x slower).
+    await q.query(
+      `ALTER TABLE "publication" ADD "search_rank" tsvector GENERATED ALWAYS AS (ts_filter("search", '{a,b}')) STORED`,
+    );
+    // A list item is the document without its body, as JSON text: kept ready so a page of 20 is 20
+    // short text values instead of 20 documents decompressed, cut and re-serialized on every request.
+    await q.query(
+      `ALTER TABLE "publication" ADD "list_item" text GENERATED ALWAYS AS (("document" - 'bodyHtml' - 'bodyText')::text) STORED`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "publication" DROP "list_item"`);
+    await q.query(`ALTER TABLE "publication" DROP "search_rank"`);
     await q.query(`DROP INDEX "publication_live_language_first_published_idx"`);
   }
 }

@@ -1,0 +1,78 @@
+import { encodeCursor } from '../common/pagination';
+import { DomainError } from '../common/errors';
+import { decodeListCursor, encodeListCursor, pageJson, tsQuerySql } from './content-article.query';
+import { acceptsNinjs, toInstant } from './content-articles.service';
+
+const ID = '3f1c1d7e-8a51-4f39-9a52-0b2b7f6f3c11';
+
+describe('list cursors', () => {
+  it('should round-trip the time and id, and the rank too when searching', () => {
+    const row = { doc: '{}', fp: '2025-11-28T05:43:00.123+00:00', id: ID, rank: 0.0607927 };
+    expect(decodeListCursor(encodeListCursor(row, false), false)).toEqual({
+      firstPublishedAt: row.fp,
+      id: ID,
+      rank: undefined,
+    });
+    expect(decodeListCursor(encodeListCursor(row, true), true)).toEqual({
+      firstPublishedAt: row.fp,
+      id: ID,
+      rank: 0.0607927,
+    });
+  });
+
+  it('should reject garbage, a wrong shape and a search cursor used without the search', () => {
+    const search = encodeCursor([0.1, '2025-11-28T05:43:00Z', ID]);
+    for (const [cursor, ranked] of [
+      ['garbage', false],
+      [encodeCursor(['yesterday', ID]), false],
+      [encodeCursor(['2025-11-28T05:43:00Z', 'not-a-uuid']), false],
+      [search, false],
+      [encodeCursor(['x', '2025-11-28T05:43:00Z', ID]), true],
+    ] as const) {
+      expect(() => decodeListCursor(cursor, ranked)).toThrow(DomainError);
+    }
+  });
+});
+
+describe('pageJson', () => {
+  it('should join the documents and give a cursor only when a further row was fetched', () => {
+    const rows = ['{"a":1}', '{"a":2}', '{"a":3}'].map((doc, i) => ({
+      doc,
+      fp: `2025-11-28T05:43:0${i}Z`,
+      id: ID,
+      rank: null,
+    }));
+    const full = JSON.parse(pageJson(rows, 2, false)) as { data: unknown[]; meta: { nextCursor: string } };
+    expect(full.data).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(decodeListCursor(full.meta.nextCursor, false).firstPublishedAt).toBe('2025-11-28T05:43:01Z');
+    expect(JSON.parse(pageJson(rows.slice(0, 2), 2, false))).toEqual({
+      data: [{ a: 1 }, { a: 2 }],
+      meta: { nextCursor: null },
+    });
+  });
+});
+
+describe('tsQuerySql', () => {
+  it('should use the language configuration, or several when no language is given', () => {
+    expect(tsQuerySql('ru', '$1')).toBe("websearch_to_tsquery('russian'::regconfig, $1)");
+    expect(tsQuerySql('kk', '$1')).toBe("websearch_to_tsquery('simple'::regconfig, $1)");
+    expect(tsQuerySql(undefined, '$2')).toContain("'english'::regconfig, $2) || ");
+  });
+});
+
+describe('acceptsNinjs', () => {
+  it('should see ninjs in an Accept list unless it has q=0', () => {
+    expect(acceptsNinjs('application/ninjs+json')).toBe(true);
+    expect(acceptsNinjs('application/json, application/ninjs+json;q=0.9')).toBe(true);
+    expect(acceptsNinjs('application/ninjs+json;q=0')).toBe(false);
+    expect(acceptsNinjs('application/json')).toBe(false);
+    expect(acceptsNinjs(undefined)).toBe(false);
+  });
+});
+
+describe('toInstant', () => {
+  it('should read a date alone as UTC midnight and keep an explicit offset', () => {
+    expect(toInstant('2025-11-28')).toBe('2025-11-28T00:00:00.000Z');
+    expect(toInstant('2025-11-28T10:00:00+05:00')).toBe('2025-11-28T05:00:00.000Z');
+  });
+});
