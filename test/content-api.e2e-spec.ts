@@ -16,6 +16,7 @@ import {
   createTag,
   draft,
   edit,
+  eventually,
   newsroom,
   published,
   sleep,
@@ -160,7 +161,11 @@ describe('Content API (e2e)', () => {
       expect((await get(`/articles/${slug}`)).json<Item>().id).toBe(en.id);
       expect((await get(`/articles/${slug}?lang=ru`)).json<Item>().id).toBe(ru.id);
       await act(editor, en, { action: 'unpublish' });
-      expect((await get(`/articles/${slug}`)).json<Item>().id).toBe(ru.id);
+      const after = await eventually(
+        () => get(`/articles/${slug}`),
+        (r) => r.json<Item>().id === ru.id,
+      );
+      expect(after.json<Item>().id).toBe(ru.id);
       expect((await get(`/articles/${slug}?lang=en`)).statusCode).toBe(404);
     });
 
@@ -452,12 +457,17 @@ describe('Content API (e2e)', () => {
       expect((await get('/feeds/rss.json')).statusCode).toBe(404);
       expect((await get(`/feeds/tags/no-such-tag-${uniq()}/rss.xml`)).statusCode).toBe(404);
       expect((await get('/feeds/rss.xml?lang=x y')).statusCode).toBe(400);
+      // The same feeds at the site root, where feed readers look for them.
+      const root = await pub.get('/feeds/atom.xml?lang=ru');
+      expect(root.statusCode).toBe(200);
+      expect(root.body).toBe(all.body);
     });
 
     it('should list the last 48 hours in a Google News sitemap', async () => {
       const a = await published(editor, { headline: `Sitemap ${uniq()} story` });
       const res = await get('/sitemaps/news.xml');
       expect(res.statusCode).toBe(200);
+      expect((await pub.get('/sitemaps/news.xml')).body).toBe(res.body);
       expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');
       const urls = asArray(
         (
@@ -497,7 +507,10 @@ describe('Content API (e2e)', () => {
       expect((await get(`/articles/${a.slug}`, { 'if-none-match': `W/${etag}` })).statusCode).toBe(304);
 
       a = await act(editor, a, { action: 'publish', change: 'correction', notice: 'Fixed a name.' });
-      const changed = await get(`/articles/${a.slug}`, { 'if-none-match': etag });
+      const changed = await eventually(
+        () => get(`/articles/${a.slug}`, { 'if-none-match': etag }),
+        (r) => r.statusCode === 200,
+      );
       expect(changed.statusCode).toBe(200);
       expect(changed.headers.etag).not.toBe(etag);
 

@@ -84,3 +84,20 @@ export interface Page<T> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls until `ok(value)`: instances drop their read cache when PostgreSQL delivers the change
+ * notification, a few milliseconds after the commit.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  ms = 3000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > end) return value;
+    await sleep(10);
+  }
+}

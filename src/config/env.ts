@@ -48,6 +48,8 @@ export interface Env {
     cacheStaleWhileRevalidate: number;
     baseUrl: string;
     articleUrl: string;
+    /** Keep finished anonymous article reads in memory (dropped on every change via LISTEN/NOTIFY). */
+    readCache: boolean;
   };
 }
 
@@ -218,6 +220,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
       cacheStaleWhileRevalidate: int('CONTENT_CACHE_SWR', 30, 0, 31_536_000),
       baseUrl: contentBaseUrl,
       articleUrl: contentArticleUrl,
+      readCache: bool('CONTENT_READ_CACHE', true),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -9,6 +9,7 @@ import { ContentDb } from './content-db';
 import { ContentFeedsController } from './content-feeds.controller';
 import { ContentFeedsService } from './content-feeds.service';
 import { ContentLookup } from './content-lookup.service';
+import { ContentReadCache } from './content-read-cache.service';
 import { ContentTaxonomyController } from './content-taxonomy.controller';
 import { ContentTaxonomyService } from './content-taxonomy.service';
 
@@ -24,6 +25,7 @@ import { ContentTaxonomyService } from './content-taxonomy.service';
   providers: [
     ContentDb,
     ContentLookup,
+    ContentReadCache,
     ContentResponder,
     ContentArticlesService,
     ContentTaxonomyService,

@@ -6,14 +6,23 @@ import type { PublicDocument, PublicNotice } from '../publishing/publication.ren
 import {
   type ArticleFilters,
   type ArticleRow,
+  type ListCursor,
   articlePageSql,
   decodeListCursor,
   pageJson,
 } from './content-article.query';
-import { type ContentBody, ContentResponder, JSON_TYPE, NINJS_TYPE } from './content-cache';
+import {
+  type ContentBody,
+  ContentResponder,
+  JSON_TYPE,
+  NINJS_TYPE,
+  type SentBody,
+  finish,
+} from './content-cache';
 import { ContentDb } from './content-db';
 import type { ContentArticleQueryDto, ContentArticlesQueryDto } from './content.dto';
 import { ContentLookup } from './content-lookup.service';
+import { ContentReadCache } from './content-read-cache.service';
 import { embargoFlagSql, everSeenSql, releasedAtSql, visibleSql } from './content-visibility';
 import { toNinjs, toNinjsCanceled } from './ninjs.mapper';
 
@@ -55,6 +64,7 @@ export class ContentArticlesService {
     private readonly db: ContentDb,
     private readonly lookup: ContentLookup,
     private readonly responder: ContentResponder,
+    private readonly cache: ContentReadCache,
     @Inject(contentConfig.KEY) private readonly config: ContentConfig,
   ) {}
 
@@ -84,15 +94,40 @@ export class ContentArticlesService {
     return filters;
   }
 
-  async list(access: ContentAccess, query: ContentArticlesQueryDto): Promise<ContentBody> {
+  async list(access: ContentAccess, query: ContentArticlesQueryDto): Promise<SentBody> {
     const ranked = query.q !== undefined;
     const cursor = query.cursor === undefined ? undefined : decodeListCursor(query.cursor, ranked);
+    const key = JSON.stringify([
+      'list',
+      query.tag ?? null,
+      query.author ?? null,
+      query.lang ?? null,
+      query.genre ?? null,
+      query.from ?? null,
+      query.to ?? null,
+      query.q ?? null,
+      query.cursor ?? null,
+      query.limit ?? null,
+    ]);
+    return this.cached(access, key, () => this.computeList(access, query, ranked, cursor));
+  }
+
+  private async computeList(
+    access: ContentAccess,
+    query: ContentArticlesQueryDto,
+    ranked: boolean,
+    cursor: ListCursor | undefined,
+  ): Promise<ContentBody> {
     const keys = ['articles'];
     const filters = await this.resolveFilters(query, keys);
     if (!filters) return { body: EMPTY_PAGE, contentType: JSON_TYPE, keys };
     const limit = query.limit ?? 20;
     const { text, values } = articlePageSql(access, filters, 'item', limit, cursor);
-    const rows = await this.db.rows<ArticleRow>(text, values);
+    // Prepared (planned once per connection) unless a tag or author narrows it: how many articles a tag
+    // has decides between walking the date index and reading the tag's GIN entries, so those are planned
+    // with their values each time.
+    const prepared = filters.tagIds === undefined && filters.authorId === undefined;
+    const rows = await this.db.rows<ArticleRow>(text, values, prepared);
     return { body: pageJson(rows, limit, ranked), contentType: JSON_TYPE, keys };
   }
 
@@ -102,10 +137,37 @@ export class ContentArticlesService {
     slug: string,
     query: ContentArticleQueryDto,
     accept: string | undefined,
-  ): Promise<ContentBody> {
+  ): Promise<SentBody> {
     const ninjs = query.format === 'ninjs' || (query.format === undefined && acceptsNinjs(accept));
     const asOf = query.asOf === undefined ? undefined : toInstant(query.asOf);
-    const { text, values } = this.singleSql(access, slug, query.lang, asOf);
+    const compute = () => this.computeGet(access, slug, query.lang, asOf, ninjs);
+    // Versions as of a time are not cached (rare, and each time is its own URL).
+    if (asOf !== undefined) return finish(await compute());
+    return this.cached(access, JSON.stringify(['article', slug, query.lang ?? null, ninjs]), compute);
+  }
+
+  /** Anonymous 200 responses through the read cache; embargoed-scope reads never touch it. */
+  private async cached(
+    access: ContentAccess,
+    key: string,
+    compute: () => Promise<ContentBody>,
+  ): Promise<SentBody> {
+    if (access.embargoed) return finish(await compute());
+    const found = this.cache.lookup(key);
+    if ('hit' in found) return { ...found.hit, cache: 'hit' };
+    const sent = finish(await compute());
+    if (found.ticket && (sent.status ?? 200) === 200) this.cache.store(found.ticket, sent);
+    return { ...sent, cache: 'miss' };
+  }
+
+  private async computeGet(
+    access: ContentAccess,
+    slug: string,
+    lang: string | undefined,
+    asOf: string | undefined,
+    ninjs: boolean,
+  ): Promise<ContentBody> {
+    const { text, values } = this.singleSql(access, slug, lang, asOf);
     const [row] = await this.db.rows<SingleRow>(text, values, true);
     if (!row || row.state === 'hidden') throw notFound('Article');
     const keys = [

@@ -20,6 +20,20 @@ export interface ContentBody {
   location?: string;
 }
 
+/** A body ready for the wire: its bytes and their ETag computed once (and kept by the read cache). */
+export interface SentBody extends ContentBody {
+  bytes: Buffer;
+  etag: string;
+  /** x-content-cache: whether the in-process read cache answered */
+  cache?: 'hit' | 'miss';
+}
+
+export function finish(content: ContentBody): SentBody {
+  if ('bytes' in content) return content as SentBody;
+  const bytes = Buffer.from(content.body, 'utf8');
+  return { ...content, bytes, etag: strongEtag(bytes) };
+}
+
 /** Strong ETag: a hash of the exact body bytes, so it changes whenever the body does. */
 export function strongEtag(body: string | Buffer): string {
   return `"${hash('sha1', body, 'base64url')}"`;
@@ -61,10 +75,10 @@ export class ContentResponder {
     return headers;
   }
 
-  send(req: FastifyRequest, reply: FastifyReply, access: ContentAccess, content: ContentBody): void {
+  send(req: FastifyRequest, reply: FastifyReply, access: ContentAccess, body: ContentBody | SentBody): void {
     // Encoded once: hashed for the ETag and written to the socket as the same bytes.
-    const bytes = Buffer.from(content.body, 'utf8');
-    const etag = strongEtag(bytes);
+    const content = finish(body);
+    const { bytes, etag } = content;
     const headers: Record<string, string> = {
       etag,
       'cache-control': this.cacheControl(access),
@@ -72,6 +86,7 @@ export class ContentResponder {
     };
     if (!access.embargoed) headers['surrogate-key'] = content.keys.join(' ');
     if (content.location) headers.location = content.location;
+    if (content.cache) headers['x-content-cache'] = content.cache;
     void reply.headers(headers);
     const status = content.status ?? 200;
     if (status === 200 && matchesIfNoneMatch(req.headers['if-none-match'], etag)) {

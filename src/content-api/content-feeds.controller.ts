@@ -12,8 +12,10 @@ import { ContentApi } from './content-route.decorator';
 const FILE_PARAM = { name: 'file', enum: ['rss.xml', 'atom.xml', 'feed.json'] };
 const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/feed+json'];
 
+// Served under the Content API prefix and at the site root (/feeds/rss.xml, /sitemaps/news.xml), where
+// feed readers and search engines expect them.
 @ContentApi()
-@Controller('api/v1/content')
+@Controller(['api/v1/content', ''])
 export class ContentFeedsController {
   constructor(
     private readonly feeds: ContentFeedsService,

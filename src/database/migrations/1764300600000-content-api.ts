@@ -20,9 +20,23 @@ export class ContentApi1764300600000 implements MigrationInterface {
     await q.query(
       `ALTER TABLE "publication" ADD "list_item" text GENERATED ALWAYS AS (("document" - 'bodyHtml' - 'bodyText')::text) STORED`,
     );
+    // Instances keep finished responses of the hot reads in memory; every change of the read model is
+    // announced (on commit) so each instance drops them at once: nothing is served after a kill.
+    await q.query(`
+      CREATE FUNCTION "publication_notify_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('dateline_publication_changed', '');
+        RETURN NULL;
+      END
+      $$`);
+    await q.query(`
+      CREATE TRIGGER "publication_changed" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "publication"
+      FOR EACH STATEMENT EXECUTE FUNCTION "publication_notify_change"()`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER "publication_changed" ON "publication"`);
+    await q.query(`DROP FUNCTION "publication_notify_change"()`);
     await q.query(`ALTER TABLE "publication" DROP "list_item"`);
     await q.query(`ALTER TABLE "publication" DROP "search_rank"`);
     await q.query(`DROP INDEX "publication_live_language_first_published_idx"`);

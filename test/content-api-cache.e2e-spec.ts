@@ -1,0 +1,87 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { bootApp, client } from './helpers';
+import {
+  CONTENT,
+  type Newsroom,
+  act,
+  createApiKey,
+  createTag,
+  eventually,
+  newsroom,
+  published,
+} from './content-api.helpers';
+
+describe('Content API read cache (e2e, two instances)', () => {
+  let writer: NestFastifyApplication;
+  let reader: NestFastifyApplication;
+  let room: Newsroom;
+
+  beforeAll(async () => {
+    // Two instances on one database, as behind a load balancer: one publishes, the other reads.
+    writer = await bootApp();
+    reader = await bootApp();
+    room = await newsroom(writer);
+  });
+  afterAll(async () => {
+    await reader?.close();
+    await writer?.close();
+  });
+
+  const read = (url: string, headers: Record<string, string> = {}) =>
+    client(reader).get(`${CONTENT}${url}`, headers);
+
+  it('should stop serving a cached article and list on another instance as soon as the article is killed', async () => {
+    const tag = await createTag(room.admin);
+    let a = await published(room.editor, { tags: [tag.id] });
+    const first = await read(`/articles/${a.slug}`);
+    expect([first.statusCode, first.headers['x-content-cache']]).toEqual([200, 'miss']);
+    // Stored once the publication's own change notification has passed.
+    const isHit = (r: { headers: Record<string, unknown> }) => r.headers['x-content-cache'] === 'hit';
+    const second = await eventually(() => read(`/articles/${a.slug}`), isHit);
+    expect([second.statusCode, second.headers['x-content-cache']]).toEqual([200, 'hit']);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(second.body).toBe(first.body);
+    expect(
+      (await eventually(() => read(`/articles?tag=${tag.slug}`), isHit)).headers['x-content-cache'],
+    ).toBe('hit');
+
+    a = await act(room.editor, a, { action: 'kill', reason: 'Withdrawn.' });
+    const started = Date.now();
+    const gone = await eventually(
+      () => read(`/articles/${a.slug}`),
+      (r) => r.statusCode === 410,
+    );
+    expect(gone.statusCode).toBe(410);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const list = await eventually(
+      () => read(`/articles?tag=${tag.slug}`),
+      (r) => !r.body.includes(a.id),
+    );
+    expect(list.json()).toMatchObject({ data: [] });
+    // Nothing stale comes back afterwards.
+    for (let i = 0; i < 5; i++) expect((await read(`/articles/${a.slug}`)).statusCode).toBe(410);
+  });
+
+  it('should drop cached reads when an article is unpublished, and never cache embargoed-scope reads', async () => {
+    const a = await published(room.editor);
+    const hit = await eventually(
+      () => read(`/articles/${a.slug}`),
+      (r) => r.headers['x-content-cache'] === 'hit',
+    );
+    expect(hit.headers['x-content-cache']).toBe('hit');
+    await act(room.editor, a, { action: 'unpublish' });
+    const res = await eventually(
+      () => read(`/articles/${a.slug}`),
+      (r) => r.statusCode === 404,
+    );
+    expect(res.statusCode).toBe(404);
+
+    const key = await createApiKey(room.admin, ['content:read', 'content:embargoed']);
+    const b = await published(room.editor);
+    for (let i = 0; i < 2; i++) {
+      const scoped = await read(`/articles/${b.slug}`, { 'x-api-key': key });
+      expect(scoped.statusCode).toBe(200);
+      expect(scoped.headers).not.toHaveProperty('x-content-cache');
+    }
+  });
+});
