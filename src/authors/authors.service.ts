@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { recordAudit } from '../audit/audit.service';
 import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { isForeignKeyViolation } from '../common/db-errors';
 import { badRequest, conflict, notFound } from '../common/errors';
 import { JobEngine } from '../jobs/job-engine.service';
 import { RERENDER_QUEUE, type RerenderJob } from '../publishing/queues';
@@ -151,8 +152,4 @@ export class AuthorsService {
     if (exceptId) qb.andWhere('a.id <> :exceptId', { exceptId });
     return qb.getExists();
   }
-}
-
-function isForeignKeyViolation(e: unknown): boolean {
-  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23503';
 }

@@ -1,8 +1,8 @@
-import { mapLimit, paragraphsToHtml } from './bench-load.command';
+import { mapLimit, datasetBodyToHtml } from './bench-load.command';
 
 describe('bench:load helpers', () => {
   it('should turn blank-line separated paragraphs into escaped <p> elements', () => {
-    expect(paragraphsToHtml('LONDON, Jan 3 (PRN) - A & B <rise>.\n\n"Quote," he said.\n\n\n')).toBe(
+    expect(datasetBodyToHtml('LONDON, Jan 3 (PRN) - A & B <rise>.\n\n"Quote," he said.\n\n\n')).toBe(
       '<p>LONDON, Jan 3 (PRN) - A &amp; B &lt;rise&gt;.</p>\n<p>&quot;Quote,&quot; he said.</p>',
     );
   });

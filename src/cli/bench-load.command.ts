@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { paragraphsToHtml } from '../common/html';
 import { CreateArticleDto } from '../articles/article.dto';
 import { ArticlesService } from '../articles/articles.service';
 import { CreateAuthorDto } from '../authors/author.dto';
@@ -37,17 +38,14 @@ export interface BenchDataset {
 
 const BENCH_ADMIN_EMAIL = 'bench-loader@dateline.invalid';
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** Dataset body (paragraphs separated by blank lines) → the HTML the newsroom API takes. */
-export function paragraphsToHtml(body: string): string {
-  return body
-    .split(/\n{2,}/)
-    .map((p) => p.trim())
-    .filter((p) => p.length > 0)
-    .map((p) => `<p>${escapeHtml(p)}</p>`)
-    .join('\n');
+export function datasetBodyToHtml(body: string): string {
+  return paragraphsToHtml(
+    body
+      .split(/\n{2,}/)
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+  );
 }
 
 /** Runs fn over items with at most `limit` at a time; the first failure stops new work and is thrown. */
@@ -156,7 +154,7 @@ export async function loadBenchDataset(
         slug: a.slug,
         language: 'en',
         ...(a.summary ? { summary: a.summary } : {}),
-        body: paragraphsToHtml(a.body),
+        body: datasetBodyToHtml(a.body),
         authors: a.author_ids.map((id) => ({ id: mapped(authorIds, id, 'author') })),
         tags: a.tag_ids.map((id) => mapped(tagIds, id, 'tag')),
       },

@@ -57,18 +57,7 @@ export function importHash(text: string): string {
   return createHash('sha256').update(normalized, 'utf8').digest('hex');
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** `<p>` elements for plain paragraphs, with &<>"' escaped. */
-export function paragraphsToHtml(paragraphs: string[]): string {
-  return paragraphs.map((p) => `<p>${p.replace(/[&<>"']/gu, (c) => HTML_ESCAPES[c])}</p>`).join('\n');
-}
+export { paragraphsToHtml } from '../common/html';
 
 // Upper-case words, in any script ("ASTANA", "UST-KAMENOGORSK", "АСТАНА", "ST. PETERSBURG").
 const UPPER_WORD = String.raw`\p{Lu}[\p{Lu}\p{M}'’\-]*`;

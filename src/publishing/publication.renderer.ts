@@ -1,3 +1,4 @@
+import { escapeHtml } from '../common/html';
 import type { ArticleResponse } from '../articles/article.response';
 import type { Author } from '../authors/author.entity';
 import type { Tag } from '../tags/tag.entity';
@@ -75,9 +76,6 @@ export interface RenderTimes {
   updatedAt: Date;
   embargoUntil: Date | null;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Puts the rendered dateline in front of the first paragraph's text; it is never stored in the body. */
 export function withDateline(bodyHtml: string, dateline: string | null): string {
