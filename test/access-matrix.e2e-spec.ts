@@ -93,6 +93,7 @@ describe('access matrix: every route × every identity (e2e)', () => {
     const digest = await DbDigest.create(app, ['webhook_delivery', 'webhook_dispatch']);
     const wrong: string[] = [];
     let cells = 0;
+    const tally = new Map<string, number>();
     const send = (route: RouteInfo, who: Identity): Promise<InjectResponse> =>
       app.inject({
         method: route.method as 'GET',
@@ -121,6 +122,8 @@ describe('access matrix: every route × every identity (e2e)', () => {
         }
         const res = who === 'anonymous' ? anonymous : await send(route, who);
         cells++;
+        const kind = 'status' in expected ? String(expected.status) : Object.keys(expected)[0];
+        tally.set(kind, (tally.get(kind) ?? 0) + 1);
         const got = `${key} as ${who}: ${res.statusCode} ${res.body.slice(0, 160)}`;
         if (res.statusCode >= 500) wrong.push(`${got} (5xx)`);
         else if ('status' in expected && res.statusCode !== expected.status) {
@@ -140,8 +143,8 @@ describe('access matrix: every route × every identity (e2e)', () => {
       }
     }
     console.log(
-      `access matrix: ${routes.length} routes × ${identities.length} identities = ${cells} cells` +
-        `${skipped ? ` (${skipped})` : ''}`,
+      `access matrix: ${routes.length} routes × ${identities.length} identities = ${cells} cells ` +
+        `(expected: ${JSON.stringify(Object.fromEntries(tally))})${skipped ? ` (${skipped})` : ''}`,
     );
     expect(wrong).toEqual([]);
     expect(cells).toBe(routes.length * identities.length);

@@ -47,7 +47,7 @@ describe('secrets never reach the logs (e2e)', () => {
     process.env = saved;
   });
 
-  it('should log requests with their ids but never a password, token, API key or webhook secret', async () => {
+  it('should log requests with their ids but never a password, token, API key or webhook secret when a full scenario runs at trace level', async () => {
     const secrets: Record<string, string> = { JWT_SECRET: process.env.JWT_SECRET as string };
     const requestIds: string[] = [];
     const track = <T extends { headers: Record<string, unknown> }>(res: T): T => {

@@ -22,6 +22,9 @@ export interface RouteInfo {
   handler: string;
 }
 
+const asList = (paths: unknown): string[] =>
+  (Array.isArray(paths) ? paths : [paths ?? '']).map((p) => String(p as string));
+
 /** Every controller route of the running app, read from Nest's own metadata. */
 export function walkRoutes(app: NestFastifyApplication): RouteInfo[] {
   const modules = app.get(ModulesContainer);
@@ -32,32 +35,37 @@ export function walkRoutes(app: NestFastifyApplication): RouteInfo[] {
   for (const wrapper of controllers) {
     const { instance, metatype } = wrapper;
     if (!instance || !metatype) continue;
-    const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
+    const bases = asList(Reflect.getMetadata(PATH_METADATA, metatype));
     const proto = Object.getPrototypeOf(instance) as object;
     for (const name of scanner.getAllMethodNames(proto)) {
       const handler = (proto as Record<string, unknown>)[name] as () => unknown;
-      const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      const subs = Reflect.getMetadata(PATH_METADATA, handler) as unknown;
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as number | undefined;
-      if (sub === undefined || method === undefined) continue;
-      const path = `/${[base, sub]
-        .map((p) => p.replace(/^\/|\/$/g, ''))
-        .filter(Boolean)
-        .join('/')}`;
+      if (subs === undefined || method === undefined) continue;
       const targets = [handler, metatype];
       const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true;
       const guards = [
         ...((Reflect.getMetadata(GUARDS_METADATA, metatype) as unknown[] | undefined) ?? []),
         ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[] | undefined) ?? []),
       ].map((g) => (typeof g === 'function' ? g.name : (g as object).constructor.name));
-      routes.push({
-        method: METHODS[method],
-        path,
-        openApiPath: path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
-        isPublic,
-        minRole: isPublic ? undefined : reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets),
-        guards,
-        handler: `${metatype.name}.${name}`,
-      });
+      // A controller or a handler may be mounted on several paths: each one is a route.
+      for (const base of bases) {
+        for (const sub of asList(subs)) {
+          const path = `/${[base, sub]
+            .map((p) => p.replace(/^\/|\/$/g, ''))
+            .filter(Boolean)
+            .join('/')}`;
+          routes.push({
+            method: METHODS[method],
+            path,
+            openApiPath: path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+            isPublic,
+            minRole: isPublic ? undefined : reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets),
+            guards,
+            handler: `${metatype.name}.${name}`,
+          });
+        }
+      }
     }
   }
   return routes;

@@ -51,7 +51,7 @@ export class AuthService {
     if (typeof payload.sub !== 'string' || typeof payload.tv !== 'number') throw invalidToken();
     const user = await this.users.get(payload.sub).catch((e: unknown) => {
       // No such user is a bad token; a database that does not answer is a 503 (exception filter), not a 401.
-      if (e instanceof DomainError || (e instanceof QueryFailedError && isInvalidText(e))) return null;
+      if (e instanceof DomainError || isInvalidText(e)) return null;
       throw e;
     });
     if (!user || !user.active || user.tokenVersion !== payload.tv) throw invalidToken();
@@ -60,6 +60,6 @@ export class AuthService {
 }
 
 /** A subject that is not a uuid (invalid_text_representation). */
-function isInvalidText(e: QueryFailedError): boolean {
-  return (e.driverError as { code?: string } | undefined)?.code === '22P02';
+function isInvalidText(e: unknown): boolean {
+  return e instanceof QueryFailedError && (e.driverError as { code?: string } | undefined)?.code === '22P02';
 }

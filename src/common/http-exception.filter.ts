@@ -2,7 +2,11 @@ import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseError } from 'pg';
-import { QueryFailedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import type { ErrorBody, ErrorCode } from './errors';
 import { DomainError, ERROR_STATUS, codeForStatus } from './errors';
 
@@ -91,6 +95,9 @@ function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   const msg = e instanceof Error ? e.message : '';
   return (
+    // A transaction whose connection the server dropped: TypeORM released it under the running use case.
+    e instanceof QueryRunnerAlreadyReleasedError ||
+    e instanceof QueryRunnerProviderAlreadyReleasedError ||
     code === 'ECONNREFUSED' ||
     code === 'ECONNRESET' ||
     code === '57P01' ||

@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
@@ -29,13 +29,16 @@ export interface SendOptions {
   retryLimit?: number;
 }
 
+// Marks errors of pg-boss's own statements (see guardJobOutcomes).
+const JOB_ENGINE_SQL = Symbol('dateline.jobEngineSql');
+
 /**
  * The PostgreSQL-backed job engine (pg-boss), on the same database. Safe with several app instances:
  * jobs are claimed with SKIP LOCKED, so each runs on one instance, and a job due while every instance
  * was down runs on the next start.
  */
 @Injectable()
-export class JobEngine implements OnApplicationShutdown {
+export class JobEngine implements BeforeApplicationShutdown {
   private readonly logger = new Logger(JobEngine.name);
   private boss: PgBoss | undefined;
   private readonly workers = new Map<string, WorkerDefinition<unknown>>();
@@ -65,6 +68,7 @@ export class JobEngine implements OnApplicationShutdown {
       });
       boss.on('error', (err: Error) => this.logger.error({ err }, 'job engine error'));
       await boss.start();
+      this.guardJobOutcomes(boss);
       for (const def of this.workers.values()) {
         const { name, ...queueOptions } = def.queue;
         await boss.createQueue(name, { name, ...queueOptions });
@@ -78,6 +82,34 @@ export class JobEngine implements OnApplicationShutdown {
     })();
     return this.starting;
   }
+
+  /**
+   * pg-boss 10 records a job's outcome (complete or fail) without awaiting it: when the database is gone
+   * at that moment, the rejection is unhandled and would end the process. Its statements' errors are
+   * marked, and such a rejection is only logged (the job stays active and is retried once it expires);
+   * any other unhandled rejection still ends the process, as Node does by default.
+   */
+  private guardJobOutcomes(boss: PgBoss): void {
+    const db = boss.getDb();
+    const executeSql = db.executeSql.bind(db);
+    db.executeSql = (text, values) =>
+      executeSql(text, values).catch((err: unknown) => {
+        if (err !== null && typeof err === 'object') Object.assign(err, { [JOB_ENGINE_SQL]: true });
+        throw err;
+      });
+    process.on('unhandledRejection', this.onUnhandledRejection);
+  }
+
+  private readonly onUnhandledRejection = (reason: unknown): void => {
+    if (reason !== null && typeof reason === 'object' && JOB_ENGINE_SQL in reason) {
+      this.logger.warn(
+        { err: reason },
+        'job engine could not record a job outcome; the job runs again once it expires',
+      );
+      return;
+    }
+    throw reason;
+  };
 
   async startWorkers(): Promise<void> {
     const boss = await this.start();
@@ -125,11 +157,13 @@ export class JobEngine implements OnApplicationShutdown {
     };
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the shutdown hooks close the database pool: running handlers finish with a live pool.
+  async beforeApplicationShutdown(): Promise<void> {
     const boss = this.boss;
     this.boss = undefined;
     this.starting = undefined;
     // Waits for running handlers, then closes pg-boss's own pool.
     await boss?.stop({ graceful: true, wait: true, timeout: 15_000 });
+    process.off('unhandledRejection', this.onUnhandledRejection);
   }
 }
