@@ -16,4 +16,5 @@ COPY package.json ./
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/main.js"]
+# A heap cap keeps RSS bounded under load (the live set is far smaller; see docs/benchmarks.md).
+CMD ["node", "--max-old-space-size=192", "dist/main.js"]

@@ -3,7 +3,7 @@
 // dataset, same session, alternating runs. Plain Node ESM so it runs without a build step of its own.
 //
 //   node bench/run.mjs [--articles 10000] [--repeat 3] [--duration 20] [--warmup 10] [--connections 32]
-//                      [--skip-load] [--skip-build] [--only A,B,C,D] [--concurrency 4]
+//                      [--skip-load] [--skip-build] [--no-read-cache] [--only A,B,C,D] [--concurrency 4]
 //                      [--servers baseline,dateline]   (one of them alone: a partial run)
 //
 // Steps: (a) generate the dataset; (b) create a fresh `dateline_bench` database and load the dataset
@@ -23,6 +23,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+// The V8 heap cap Dateline runs with in production (see the Dockerfile): the live set is small, and without
+// a cap V8 lets garbage grow the process past the 250 MB target under load.
+const DATELINE_HEAP_MB = Number(process.env.BENCH_DATELINE_HEAP_MB ?? 192);
 import { parseArgs } from 'node:util';
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +45,7 @@ const { values: opt } = parseArgs({
     servers: { type: 'string', default: 'baseline,dateline' },
     'skip-load': { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
+    'no-read-cache': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -318,6 +323,8 @@ function datelineEnv() {
     RATE_LIMIT_ANON_PER_MINUTE: '100000000',
     CONTENT_API_PUBLIC: 'true',
     REDIS_URL: '',
+    // `--no-read-cache` measures every request against PostgreSQL (the in-process cache off).
+    CONTENT_READ_CACHE: opt['no-read-cache'] ? 'false' : 'true',
   };
 }
 
@@ -463,7 +470,7 @@ async function main() {
       )
     : null;
   const datelinePid = withDateline
-    ? await startServer('dateline', process.execPath, ['dist/main.js'], datelineEnv(), () =>
+    ? await startServer('dateline', process.execPath, [`--max-old-space-size=${DATELINE_HEAP_MB}`, 'dist/main.js'], datelineEnv(), () =>
         httpOk(`http://127.0.0.1:${DATELINE_PORT}/health/ready`),
       )
     : null;
