@@ -1,6 +1,11 @@
 import { QueryFailedError } from 'typeorm';
 
-/** PostgreSQL's foreign_key_violation (23503): the row is still referenced. */
+// foreign_key_violation; PostgreSQL 18 reports ON DELETE RESTRICT as restrict_violation instead.
+const STILL_REFERENCED = new Set(['23503', '23001']);
+
+/** The row is still referenced by a foreign key (PostgreSQL 15–18). */
 export function isForeignKeyViolation(e: unknown): boolean {
-  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23503';
+  return (
+    e instanceof QueryFailedError && STILL_REFERENCED.has((e.driverError as { code?: string }).code ?? '')
+  );
 }

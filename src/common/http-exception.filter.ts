@@ -62,7 +62,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // Safety net: constraint violations that a service did not pre-check still answer 4xx.
       if (pg.code === '23505')
         return { body: this.body('CONFLICT', 'A record with this value already exists', pg.detail) };
-      if (pg.code === '23503')
+      if (pg.code === '23503' || pg.code === '23001')
         return { body: this.body('CONFLICT', 'A referenced record is missing or still in use', pg.detail) };
       // Bad text, uuid or time input; 22021/22P05: a NUL character, which PostgreSQL text cannot hold.
       if (['22P02', '22007', '22008', '22021', '22P05'].includes(pg.code ?? '')) {

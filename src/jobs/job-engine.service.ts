@@ -2,6 +2,8 @@ import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface QueueDefinition {
@@ -44,6 +46,8 @@ export class JobEngine implements BeforeApplicationShutdown {
   private readonly workers = new Map<string, WorkerDefinition<unknown>>();
   private starting: Promise<PgBoss> | undefined;
   private workersStarted = false;
+  /** Handlers running now on this instance */
+  private inFlight = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -122,7 +126,12 @@ export class JobEngine implements BeforeApplicationShutdown {
           def.queue.name,
           { batchSize: 1, pollingIntervalSeconds: def.pollingIntervalSeconds ?? 1 },
           async ([job]) => {
-            await def.handler(job.data, job);
+            this.inFlight += 1;
+            try {
+              await def.handler(job.data, job);
+            } finally {
+              this.inFlight -= 1;
+            }
             // pg-boss waits out the polling interval even after finding a job (one job per second per
             // worker); a worker that found work looks for the next job at once instead.
             boss.notifyWorker(workerId);
@@ -162,8 +171,13 @@ export class JobEngine implements BeforeApplicationShutdown {
     const boss = this.boss;
     this.boss = undefined;
     this.starting = undefined;
+    const busy = this.inFlight > 0;
     // Waits for running handlers, then closes pg-boss's own pool.
     await boss?.stop({ graceful: true, wait: true, timeout: 15_000 });
+    for (const until = Date.now() + 15_000; this.inFlight > 0 && Date.now() < until;) await sleep(50);
+    // pg-boss checks once a second, after stop() has returned, whether a worker that was busy has exited;
+    // waiting out that check keeps its timer from outliving the application (and a test's environment).
+    if (busy) await sleep(1100);
     process.off('unhandledRejection', this.onUnhandledRejection);
   }
 }
