@@ -18,9 +18,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   ADMIN,
+  analyzeLikeAutovacuum,
   api,
   appEnv,
   fmt,
+  maxOf,
   freePort,
   ifMatch,
   login,
@@ -154,12 +156,17 @@ class Client {
       return false;
     }
     stats.rejected++;
-    throw new Error(`${kind} ${action ?? ''} of ${a.id} at v${a.version} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    throw new Error(
+      `${kind} ${action ?? ''} of ${a.id} at v${a.version} answered ${r.status}: ${JSON.stringify(r.body)}`,
+    );
   }
 
   applied(a, kind, action, body) {
     if (body.version !== a.version + 1)
-      violate(round, `${kind} ${action ?? ''} of ${a.id} moved the version from ${a.version} to ${body.version}`);
+      violate(
+        round,
+        `${kind} ${action ?? ''} of ${a.id} moved the version from ${a.version} to ${body.version}`,
+      );
     a.version = body.version;
     a.status = body.status;
     a.ops.push({ kind, action, version: body.version });
@@ -206,7 +213,10 @@ class Client {
       const cur = await this.app.api.get(`/api/v1/articles/${p.a.id}`);
       const moved = (cur.body?.version ?? 0) - p.a.version;
       if (moved !== 1 && !(p.a.handsOff && moved === 2)) {
-        violate(round, `after an interrupted ${p.kind} ${p.action ?? ''} of ${p.a.id} (v${p.a.version}) it is at v${cur.body?.version}`);
+        violate(
+          round,
+          `after an interrupted ${p.kind} ${p.action ?? ''} of ${p.a.id} (v${p.a.version}) it is at v${cur.body?.version}`,
+        );
       }
       stats.resolvedApplied++;
       this.applied(p.a, p.kind, p.action, { version: p.a.version + 1, status: cur.body?.status });
@@ -239,7 +249,9 @@ class Client {
       if (!a) return;
       const until = new Date(Date.now() + 2000 + random() * 5000);
       a.handsOff = true;
-      if (await this.write(a, 'transition', 'publish', { action: 'publish', embargoUntil: until.toISOString() }))
+      if (
+        await this.write(a, 'transition', 'publish', { action: 'publish', embargoUntil: until.toISOString() })
+      )
         embargoed.push({ id: a.id, until: until.getTime() });
       else this.pending.onApplied = () => embargoed.push({ id: a.id, until: until.getTime() });
       return;
@@ -254,9 +266,12 @@ class Client {
     const r = random();
     switch (a.status) {
       case 'draft':
-        return this.write(a, 'transition', r < 0.6 ? 'submit' : 'publish', { action: r < 0.6 ? 'submit' : 'publish' });
+        return this.write(a, 'transition', r < 0.6 ? 'submit' : 'publish', {
+          action: r < 0.6 ? 'submit' : 'publish',
+        });
       case 'in_review':
-        if (r < 0.2) return this.write(a, 'transition', 'return', { action: 'return', comment: 'Needs a source' });
+        if (r < 0.2)
+          return this.write(a, 'transition', 'return', { action: 'return', comment: 'Needs a source' });
         return this.write(a, 'transition', 'approve', { action: 'approve' });
       case 'approved':
         return this.write(a, 'transition', 'publish', { action: 'publish' });
@@ -269,10 +284,16 @@ class Client {
             notice: 'An earlier version misspelled a name.',
           });
         if (r < 0.85) return this.write(a, 'transition', 'unpublish', { action: 'unpublish' });
-        return this.write(a, 'transition', 'kill', { action: 'kill', reason: 'Withdrawn at the source’s request.' });
+        return this.write(a, 'transition', 'kill', {
+          action: 'kill',
+          reason: 'Withdrawn at the source’s request.',
+        });
       case 'unpublished':
         if (r < 0.7) return this.write(a, 'transition', 'publish', { action: 'publish' });
-        return this.write(a, 'transition', 'kill', { action: 'kill', reason: 'Withdrawn for legal reasons.' });
+        return this.write(a, 'transition', 'kill', {
+          action: 'kill',
+          reason: 'Withdrawn for legal reasons.',
+        });
       default:
         return undefined;
     }
@@ -300,6 +321,9 @@ async function checkInvariants(db, webhookId, rx, { final = false } = {}) {
   const bad = (what) => found.push(what);
   await withPg(db.url, async (c) => {
     const q = async (sql, params) => (await c.query(sql, params)).rows;
+    // One snapshot for every check: the job engine keeps working while they run.
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const [{ t: snapshotAt }] = await q('SELECT extract(epoch FROM now()) * 1000 AS t');
 
     // 1. The read model matches the article's state.
     for (const r of await q(`
@@ -324,15 +348,20 @@ async function checkInvariants(db, webhookId, rx, { final = false } = {}) {
         FROM article a LEFT JOIN article_revision v ON v.article_id = a.id
        GROUP BY a.id, a.version`)) {
       if (r.n !== r.version || r.maxn !== r.version || r.mismatched > 0)
-        bad(`article ${r.id} v${r.version} has ${r.n} revisions (max ${r.maxn}, ${r.mismatched} numbered off)`);
+        bad(
+          `article ${r.id} v${r.version} has ${r.n} revisions (max ${r.maxn}, ${r.mismatched} numbered off)`,
+        );
     }
 
     // 3. Every transition has its outbox event in the same order, and no event lacks its transition.
     const evs = await q(`
       SELECT article_id, type, version, payload ? 'rerender' AS rerender FROM event ORDER BY seq`);
-    const trs = await q(`SELECT article_id, action, data, actor_id FROM article_event ORDER BY created_at, id`);
+    const trs = await q(
+      `SELECT article_id, action, data, actor_id FROM article_event ORDER BY created_at, id`,
+    );
     const byArticle = new Map();
-    const slot = (id) => byArticle.get(id) ?? byArticle.set(id, { events: [], transitions: [], system: [] }).get(id);
+    const slot = (id) =>
+      byArticle.get(id) ?? byArticle.set(id, { events: [], transitions: [], system: [] }).get(id);
     for (const e of evs) if (!e.rerender) slot(e.article_id).events.push(e.type);
     for (const t of trs) {
       const s = slot(t.article_id);
@@ -348,12 +377,15 @@ async function checkInvariants(db, webhookId, rx, { final = false } = {}) {
       SELECT e.article_id, e.version FROM event e
        WHERE NOT (e.payload ? 'rerender')
          AND NOT EXISTS (SELECT 1 FROM article_revision r WHERE r.article_id = e.article_id AND r.number = e.version)`);
-    for (const e of eventVersions) bad(`event of ${e.article_id} names version ${e.version} that has no revision`);
+    for (const e of eventVersions)
+      bad(`event of ${e.article_id} names version ${e.version} that has no revision`);
 
     // 4. The clients' ledger: every acknowledged change is there, once, and nothing else changed the article
     //    but the scheduler (the only other actor).
     const tracked = [...articles.values()];
-    const rows = await q(`SELECT id, version, status FROM article WHERE id = ANY($1::uuid[])`, [tracked.map((a) => a.id)]);
+    const rows = await q(`SELECT id, version, status FROM article WHERE id = ANY($1::uuid[])`, [
+      tracked.map((a) => a.id),
+    ]);
     const dbById = new Map(rows.map((r) => [r.id, r]));
     for (const a of tracked) {
       const r = dbById.get(a.id);
@@ -378,10 +410,12 @@ async function checkInvariants(db, webhookId, rx, { final = false } = {}) {
     }
 
     // 5. Scheduled items fire once, when due; embargoes lift once.
-    const t = Date.now();
+    const t = Number(snapshotAt);
     const fired = new Map(
-      (await q(`SELECT article_id, action, count(*)::int AS n, min(created_at) AS first FROM article_event
-                 WHERE actor_id IS NULL GROUP BY article_id, action`)).map((r) => [`${r.article_id}:${r.action}`, r]),
+      (
+        await q(`SELECT article_id, action, count(*)::int AS n, min(created_at) AS first FROM article_event
+                 WHERE actor_id IS NULL GROUP BY article_id, action`)
+      ).map((r) => [`${r.article_id}:${r.action}`, r]),
     );
     const lateness = [];
     let overdue = 0;
@@ -419,16 +453,21 @@ async function checkInvariants(db, webhookId, rx, { final = false } = {}) {
     );
     stats.deliveries = d;
     const rs = receiverStats(rx);
-    if (rs.eventsWithSeveralIds > 0) bad(`${rs.eventsWithSeveralIds} event(s) reached the receiver under several delivery ids`);
+    if (rs.eventsWithSeveralIds > 0)
+      bad(`${rs.eventsWithSeveralIds} event(s) reached the receiver under several delivery ids`);
     if (final) {
       if (d.failed > 0) bad(`${d.failed} deliveries failed`);
       if (d.pending > 0 || d.undispatched > 0)
         bad(`${d.pending} deliveries still pending, ${d.undispatched} events never dispatched`);
       if (d.total !== d.events) bad(`${d.events} events but ${d.total} deliveries`);
-      const ids = await q(`SELECT id, event_id FROM webhook_delivery WHERE webhook_id = $1 AND status = 'succeeded'`, [webhookId]);
+      const ids = await q(
+        `SELECT id, event_id FROM webhook_delivery WHERE webhook_id = $1 AND status = 'succeeded'`,
+        [webhookId],
+      );
       const missing = ids.filter((r) => rx.byDelivery.get(r.id)?.eventId !== r.event_id).length;
       if (missing > 0) bad(`${missing} succeeded deliveries never reached the receiver with their event`);
     }
+    await c.query('COMMIT');
   });
   return found;
 }
@@ -442,6 +481,7 @@ async function main() {
   const mach = await machine();
   log(`seed ${SEED}; ${KILLS} kills; ${CLIENTS} clients; machine ${JSON.stringify(mach)}`);
   const db = await throwAwayDatabase('dateline_crash', { keep: opt['keep-db'], log });
+  await analyzeLikeAutovacuum(db.url, { log });
   const rx = await startReceiver();
   const port = await freePort();
   const logFile = path.join(os.tmpdir(), `dateline-crash-${process.pid}.log`);
@@ -454,7 +494,11 @@ async function main() {
   upIntervals.push([Date.now(), null]);
   const token = await login(base, ADMIN.email, ADMIN.password);
   app.api = api(base, token, { timeoutMs: 15_000 });
-  const hook = await app.api.post('/api/v1/webhooks', { url: rx.url, events: ['*'], description: 'crash-test' });
+  const hook = await app.api.post('/api/v1/webhooks', {
+    url: rx.url,
+    events: ['*'],
+    description: 'crash-test',
+  });
   if (hook.status !== 201) throw new Error(`webhook: ${hook.status} ${JSON.stringify(hook.body)}`);
   const webhookId = hook.body.id;
   for (let i = 0; i < CLIENTS; i++) clients.add(new Client(i, app));
@@ -540,21 +584,59 @@ async function main() {
   console.log('\nPer round:');
   console.log(
     table(
-      ['round', 'kill after ms', 'ok', 'interrupted', 'had applied', 'ready ms', 'articles', 'events', 'delivered', 'pending', 'sched. overdue', 'violations'],
-      rounds.map((r) => [r.round, r.killAfterMs, r.ok, r.interrupted, r.appliedBeforeKill, r.readyMs, r.articles, r.events, r.delivered, r.pending, r.overdue, r.violations]),
+      [
+        'round',
+        'kill after ms',
+        'ok',
+        'interrupted',
+        'had applied',
+        'ready ms',
+        'articles',
+        'events',
+        'delivered',
+        'pending',
+        'sched. overdue',
+        'violations',
+      ],
+      rounds.map((r) => [
+        r.round,
+        r.killAfterMs,
+        r.ok,
+        r.interrupted,
+        r.appliedBeforeKill,
+        r.readyMs,
+        r.articles,
+        r.events,
+        r.delivered,
+        r.pending,
+        r.overdue,
+        r.violations,
+      ]),
     ),
   );
   const summary = [
     ['kills survived', `${killsDone}`],
     ['requests acknowledged / interrupted by a kill', `${stats.ok} / ${stats.unknown}`],
-    ['interrupted, found applied / not applied on resend', `${stats.resolvedApplied} / ${stats.resolvedNotApplied}`],
-    ['edit/transition latency p50 / p99 ms', `${fmt(percentile(opLatencies, 50))} / ${fmt(percentile(opLatencies, 99))}`],
-    ['restart to /health/ready p50 / max ms', `${fmt(percentile(readies, 50))} / ${fmt(Math.max(...readies))}`],
+    [
+      'interrupted, found applied / not applied on resend',
+      `${stats.resolvedApplied} / ${stats.resolvedNotApplied}`,
+    ],
+    [
+      'edit/transition latency p50 / p99 ms',
+      `${fmt(percentile(opLatencies, 50))} / ${fmt(percentile(opLatencies, 99))}`,
+    ],
+    ['restart to /health/ready p50 / max ms', `${fmt(percentile(readies, 50))} / ${fmt(maxOf(readies))}`],
     ['articles tracked', `${articles.size}`],
     ['scheduled items / embargoes', `${scheduled.length} / ${embargoed.length}`],
-    ['scheduler lateness after due-with-app-up p50 / max ms', `${fmt(percentile(lat, 50))} / ${fmt(lat.length ? Math.max(...lat) : null)}`],
+    [
+      'scheduler lateness after due-with-app-up p50 / max ms',
+      `${fmt(percentile(lat, 50))} / ${fmt(maxOf(lat))}`,
+    ],
     ['outbox events / deliveries succeeded', `${stats.deliveries.events} / ${stats.deliveries.succeeded}`],
-    ['receiver: requests / delivery ids / duplicate receptions', `${rs.requests} / ${rs.deliveryIds} / ${rs.duplicates}`],
+    [
+      'receiver: requests / delivery ids / duplicate receptions',
+      `${rs.requests} / ${rs.deliveryIds} / ${rs.duplicates}`,
+    ],
     ['events seen under two delivery ids', `${rs.eventsWithSeveralIds}`],
     ['time to settle after the last kill', `${(settledMs / 1000).toFixed(1)} s`],
     ['violations', `${violations.length}`],

@@ -169,11 +169,15 @@ export async function snapshotDist(log = console.log) {
       try {
         fs.cpSync(src, dst, { recursive: true });
         // Loads every module once: fails when the copy caught a build half-way.
-        execFileSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(dst, 'app.module.js'))})`], {
-          stdio: 'ignore',
-          cwd: root,
-          timeout: 60_000,
-        });
+        execFileSync(
+          process.execPath,
+          ['-e', `require(${JSON.stringify(path.join(dst, 'app.module.js'))})`],
+          {
+            stdio: 'ignore',
+            cwd: root,
+            timeout: 60_000,
+          },
+        );
         distSnapshot = path.join(dst, 'main.js');
         log(`using a copy of dist/ in ${root}`);
         return distSnapshot;
@@ -208,7 +212,8 @@ export async function startApp(name, env, { logFile, timeoutMs = 90_000 } = {}) 
   const base = `http://127.0.0.1:${env.PORT}`;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (state.exited) throw new Error(`${name} stopped (${state.exited}) before it was ready; see ${logFile}`);
+    if (state.exited)
+      throw new Error(`${name} stopped (${state.exited}) before it was ready; see ${logFile}`);
     const r = await httpGet(`${base}/health/ready`, 1000).catch(() => null);
     if (r?.status === 200) {
       state.readyMs = now() - state.startedAt;
@@ -318,6 +323,28 @@ export async function throwAwayDatabase(prefix, { keep = false, log = console.lo
   return { name, url: dbUrl(SERVER_URL, name) };
 }
 
+/**
+ * When the server runs with autovacuum off (this machine's shared PostgreSQL does), nothing ever analyzes
+ * the throw-away database and the planner keeps guessing one row per table. Production runs autovacuum,
+ * so the scripts stand in for its auto-analyze: ANALYZE every intervalMs. Returns a stop function.
+ */
+export async function analyzeLikeAutovacuum(url, { intervalMs = 20_000, log = console.log } = {}) {
+  const on = await withPg(url, async (c) => (await c.query('SHOW autovacuum')).rows[0].autovacuum === 'on');
+  if (on) return () => undefined;
+  log(`autovacuum is off on this server: running ANALYZE every ${intervalMs / 1000} s instead`);
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    withPg(url, (c) => c.query('ANALYZE'))
+      .catch(() => undefined)
+      .finally(() => (running = false));
+  }, intervalMs);
+  const stop = () => clearInterval(timer);
+  onCleanup(stop);
+  return stop;
+}
+
 // ---- the webhook receiver --------------------------------------------------------------------------
 
 /**
@@ -397,6 +424,13 @@ export function percentile(values, p) {
   return s[i];
 }
 
+/** The largest value (null for none); safe for arrays too long to spread. */
+export function maxOf(values) {
+  let m = null;
+  for (const v of values) if (v !== null && v !== undefined && (m === null || v > m)) m = v;
+  return m;
+}
+
 export const fmt = (n, d = 0) => (n === null || n === undefined ? '–' : Number(n).toFixed(d));
 
 export function countBy(items, key) {
@@ -419,9 +453,10 @@ export async function machine(pgUrl = SERVER_URL) {
   const cpu =
     (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m) || [])[1] ||
     os.cpus()[0]?.model;
-  const postgres = await withPg(pgUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version).catch(
-    () => 'unknown',
-  );
+  const postgres = await withPg(
+    pgUrl,
+    async (c) => (await c.query('SHOW server_version')).rows[0].server_version,
+  ).catch(() => 'unknown');
   let redis = '';
   try {
     redis = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(/v=(\S+)/)?.[1] ?? '';
