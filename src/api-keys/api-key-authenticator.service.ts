@@ -1,8 +1,8 @@
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { NotifyListener } from '../database/notify-listener';
 import { type ApiKeyScope, hashApiKey, parseApiKey } from './api-key.format';
 
 /** What the guard needs to know about a key, cached per instance. */
@@ -21,7 +21,6 @@ export const API_KEY_CHANGED_CHANNEL = 'dateline_api_key_changed';
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX_ENTRIES = 10_000;
 const LAST_USED_EVERY_MS = 60_000;
-const RECONNECT_DELAY_MS = 1_000;
 
 /**
  * Turns an X-Api-Key value into the key it stands for without a database round trip on the hot path:
@@ -35,24 +34,28 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
   private readonly logger = new Logger(ApiKeyAuthenticator.name);
   private readonly cache = new Map<string, CacheEntry>();
   private readonly lastUsedWritten = new Map<string, number>();
-  private listener: Client | null = null;
-  private listening = false;
-  private stopped = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly listener: NotifyListener;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.listener = new NotifyListener({
+      // The same database as the pool (buildDataSourceOptions always sets url), on its own connection.
+      url: (dataSource.options as { url?: string }).url,
+      channel: API_KEY_CHANGED_CHANNEL,
+      logger: this.logger,
+      lostMessage: 'API key change listener lost; caching paused until it reconnects',
+      onNotify: (payload) => {
+        if (payload) this.forget(payload);
+      },
+      onReset: () => this.cache.clear(),
+    });
+  }
 
   async onModuleInit(): Promise<void> {
-    await this.listen();
+    await this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.reconnectTimer);
-    const listener = this.listener;
-    this.listener = null;
-    this.listening = false;
-    await listener?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 
   /** The key, or null when it is malformed, unknown, revoked or expired. */
@@ -60,10 +63,10 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
     if (!parseApiKey(rawKey)) return null;
     const hash = hashApiKey(rawKey);
     const now = Date.now();
-    let entry = this.listening ? this.cache.get(hash) : undefined;
+    let entry = this.listener.listening ? this.cache.get(hash) : undefined;
     if (!entry || entry.until <= now) {
       entry = { key: await this.load(hash), until: now + CACHE_TTL_MS };
-      if (this.listening) this.remember(hash, entry);
+      if (this.listener.listening) this.remember(hash, entry);
     }
     const key = entry.key;
     if (!key || (key.expiresAt !== null && key.expiresAt <= now)) return null;
@@ -109,43 +112,5 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
         [id],
       )
       .catch((err: unknown) => this.logger.warn({ err }, 'Could not record an API key use'));
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    // The same database as the pool (buildDataSourceOptions always sets url), on its own connection.
-    const { url } = this.dataSource.options as { url?: string };
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-    const lost = (err?: unknown) => {
-      if (this.listener !== client) return;
-      this.listener = null;
-      this.listening = false;
-      this.cache.clear();
-      client.removeAllListeners();
-      void client.end().catch(() => undefined);
-      if (this.stopped) return;
-      this.logger.warn({ err }, 'API key change listener lost; caching paused until it reconnects');
-      this.reconnectTimer = setTimeout(() => void this.listen(), RECONNECT_DELAY_MS);
-    };
-    this.listener = client;
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', (msg) => {
-      if (msg.channel === API_KEY_CHANGED_CHANNEL && msg.payload) this.forget(msg.payload);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${API_KEY_CHANGED_CHANNEL}`);
-      if (this.listener !== client) {
-        await client.end().catch(() => undefined); // shut down while connecting
-        return;
-      }
-      // Anything cached before (re)connecting may have missed a notification.
-      this.cache.clear();
-      this.listening = true;
-    } catch (err) {
-      if (this.listener === client) lost(err);
-      else await client.end().catch(() => undefined);
-    }
   }
 }

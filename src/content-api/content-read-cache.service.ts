@@ -1,16 +1,15 @@
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { contentConfig, type ContentConfig } from '../config/configuration';
+import { NotifyListener } from '../database/notify-listener';
 import type { SentBody } from './content-cache';
 
 export const PUBLICATION_CHANGED_CHANNEL = 'dateline_publication_changed';
 const TTL_MS = 10_000;
 const MAX_ENTRIES = 4_096;
 const MAX_BYTES = 64 * 1024 * 1024;
-const RECONNECT_DELAY_MS = 1_000;
 
 interface Entry {
   sent: SentBody;
@@ -40,33 +39,34 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private epoch = 0;
-  private listener: Client | null = null;
-  private listening = false;
-  private stopped = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly listener: NotifyListener;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     @Inject(contentConfig.KEY) private readonly config: ContentConfig,
-  ) {}
+  ) {
+    this.listener = new NotifyListener({
+      url: (dataSource.options as { url?: string }).url,
+      channel: PUBLICATION_CHANGED_CHANNEL,
+      logger: this.logger,
+      lostMessage: 'Publication change listener lost; the read cache is off until it reconnects',
+      onNotify: () => this.clear(),
+      onReset: () => this.clear(),
+    });
+  }
 
   async onModuleInit(): Promise<void> {
-    if (this.config.readCache) await this.listen();
+    if (this.config.readCache) await this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.reconnectTimer);
-    const listener = this.listener;
-    this.listener = null;
-    this.listening = false;
+    await this.listener.stop();
     this.clear();
-    await listener?.end().catch(() => undefined);
   }
 
   /** A cached response, or a ticket to store the one about to be computed (null: do not cache). */
   lookup(key: string): { hit: SentBody } | { ticket: CacheTicket | null } {
-    if (!this.listening) return { ticket: null };
+    if (!this.listener.listening) return { ticket: null };
     const entry = this.entries.get(key);
     if (entry && entry.until > Date.now()) return { hit: entry.sent };
     if (entry) this.drop(key, entry);
@@ -75,7 +75,7 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
 
   /** Stores a response unless a change was announced since its ticket was taken. */
   store(ticket: CacheTicket, sent: SentBody): void {
-    if (!this.listening || ticket.epoch !== this.epoch) return;
+    if (!this.listener.listening || ticket.epoch !== this.epoch) return;
     if (sent.bytes.length > MAX_BYTES / 64) return;
     const old = this.entries.get(ticket.key);
     if (old) this.drop(ticket.key, old);
@@ -99,44 +99,5 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
   private drop(key: string, entry: Entry): void {
     this.entries.delete(key);
     this.bytes -= entry.sent.bytes.length;
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const { url } = this.dataSource.options as { url?: string };
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-    const lost = (err?: unknown) => {
-      if (this.listener !== client) return;
-      this.listener = null;
-      this.listening = false;
-      this.clear();
-      client.removeAllListeners();
-      void client.end().catch(() => undefined);
-      if (this.stopped) return;
-      this.logger.warn(
-        { err },
-        'Publication change listener lost; the read cache is off until it reconnects',
-      );
-      this.reconnectTimer = setTimeout(() => void this.listen(), RECONNECT_DELAY_MS);
-    };
-    this.listener = client;
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', (msg) => {
-      if (msg.channel === PUBLICATION_CHANGED_CHANNEL) this.clear();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${PUBLICATION_CHANGED_CHANNEL}`);
-      if (this.listener !== client) {
-        await client.end().catch(() => undefined);
-        return;
-      }
-      this.clear();
-      this.listening = true;
-    } catch (err) {
-      if (this.listener === client) lost(err);
-      else await client.end().catch(() => undefined);
-    }
   }
 }
