@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, applyDecorators } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentAccess } from '../api-keys/content-access.guard';
@@ -12,6 +12,18 @@ import { ContentApi } from './content-route.decorator';
 const FILE_PARAM = { name: 'file', enum: ['rss.xml', 'atom.xml', 'feed.json'] };
 const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/feed+json'];
 
+/** A feed route in its three formats, with its OpenAPI description. */
+const FeedRoute = (path: string, summary: string, ...extra: MethodDecorator[]) =>
+  applyDecorators(
+    Get(path),
+    ApiOperation({ summary }),
+    ApiParam(FILE_PARAM),
+    ApiProduces(...FEED_TYPES),
+    ApiResponse({ status: 200, description: 'The feed' }),
+    ApiErrors(400, 404),
+    ...extra,
+  );
+
 // Served under the Content API prefix and at the site root (/feeds/rss.xml, /sitemaps/news.xml), where
 // feed readers and search engines expect them.
 @ContentApi()
@@ -22,12 +34,7 @@ export class ContentFeedsController {
     private readonly responder: ContentResponder,
   ) {}
 
-  @Get('feeds/:file')
-  @ApiOperation({ summary: 'The latest 50 public articles as RSS 2.0, Atom 1.0 or JSON Feed 1.1' })
-  @ApiParam(FILE_PARAM)
-  @ApiProduces(...FEED_TYPES)
-  @ApiResponse({ status: 200, description: 'The feed' })
-  @ApiErrors(400, 404)
+  @FeedRoute('feeds/:file', 'The latest 50 public articles as RSS 2.0, Atom 1.0 or JSON Feed 1.1')
   async all(
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -43,14 +50,12 @@ export class ContentFeedsController {
     );
   }
 
-  @Get('feeds/tags/:slug/:file')
-  @ApiOperation({ summary: "A tag's feed (an old slug of a merged tag: 301)" })
-  @ApiParam({ name: 'slug', example: 'energy' })
-  @ApiParam(FILE_PARAM)
-  @ApiProduces(...FEED_TYPES)
-  @ApiResponse({ status: 200, description: 'The feed' })
-  @ApiResponse({ status: 301, description: 'Moved: Location names the current slug' })
-  @ApiErrors(400, 404)
+  @FeedRoute(
+    'feeds/tags/:slug/:file',
+    "A tag's feed (an old slug of a merged tag: 301)",
+    ApiParam({ name: 'slug', example: 'energy' }),
+    ApiResponse({ status: 301, description: 'Moved: Location names the current slug' }),
+  )
   async tag(
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -67,13 +72,11 @@ export class ContentFeedsController {
     );
   }
 
-  @Get('feeds/authors/:slug/:file')
-  @ApiOperation({ summary: "An author's feed" })
-  @ApiParam({ name: 'slug', example: 'adlet-seilkhanov' })
-  @ApiParam(FILE_PARAM)
-  @ApiProduces(...FEED_TYPES)
-  @ApiResponse({ status: 200, description: 'The feed' })
-  @ApiErrors(400, 404)
+  @FeedRoute(
+    'feeds/authors/:slug/:file',
+    "An author's feed",
+    ApiParam({ name: 'slug', example: 'adlet-seilkhanov' }),
+  )
   async author(
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
