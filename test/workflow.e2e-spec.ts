@@ -116,6 +116,10 @@ describe('workflow (e2e)', () => {
       'publish',
     ]);
     expect(history.at(-1)!.actor).toBeNull();
+    // The scheduler records how late it ran (never early).
+    expect((history.at(-1) as unknown as { data: { lateMs?: number } }).data.lateMs).toBeGreaterThanOrEqual(
+      0,
+    );
     expect(await events(a.id)).toEqual(['article.scheduled', 'article.published']);
   });
 
@@ -249,8 +253,15 @@ describe('workflow (e2e)', () => {
     a = (
       await act(editor, a, { action: 'schedule', at: new Date(Date.now() + 1000).toISOString() })
     ).json<ArticleBody>();
+    const [{ schedule_job_id: jobId }] = await ds.query<{ schedule_job_id: string }[]>(
+      'SELECT schedule_job_id FROM article WHERE id = $1',
+      [a.id],
+    );
+    expect(jobId).toEqual(expect.any(String));
     a = (await act(editor, a, { action: 'unschedule' })).json<ArticleBody>();
     expect(a.status).toBe('approved');
+    const [job] = await ds.query<{ state: string }[]>('SELECT state FROM pgboss.job WHERE id = $1', [jobId]);
+    expect(job.state).toBe('cancelled');
     await new Promise((r) => setTimeout(r, 2500));
     expect((await editor.get(`/api/v1/articles/${a.id}`)).json<ArticleBody>().status).toBe('approved');
     expect(await publication(a.id)).toBeUndefined();

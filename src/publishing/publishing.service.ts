@@ -76,15 +76,14 @@ export class PublishingService {
     return this.dataSource.transaction(async (em) => {
       const article = await em.findOne(Article, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!article) throw notFound('Article');
+      // A scheduler job acts only if it is still the one the article waits for, checked under the row lock.
+      if (jobId && !isCurrentJob(article, dto.action, jobId)) {
+        throw new DomainError('CONFLICT', 'This scheduler job is no longer current');
+      }
       if (expectedVersion !== null && article.version !== expectedVersion) {
         throw await staleVersionError(em, this.config, article, expectedVersion);
       }
-      const check = checkTransition(
-        article.status,
-        dto.action,
-        actor === 'system' ? 'system' : actor,
-        article.createdById,
-      );
+      const check = checkTransition(article.status, dto.action, actor, article.createdById);
       if (!check.ok && check.reason === 'invalid') {
         throw new DomainError(
           'INVALID_TRANSITION',
@@ -99,6 +98,12 @@ export class PublishingService {
 
       const from = article.status;
       const now = new Date();
+      const dueAt = jobId ? dueTimeOf(article, dto.action) : null;
+      const lateMs = dueAt ? now.getTime() - dueAt.getTime() : undefined;
+      if (lateMs !== undefined && lateMs > 5000) {
+        this.logger.warn({ articleId: id, action: dto.action, lateMs }, 'scheduler job ran late');
+      }
+      const actorId = actor === 'system' ? null : actor.id;
       const applied = await this.apply(em, article, dto, now, jobId);
       article.status = check.to;
       const wasPublic = article.publishedVersion !== null && article.publishedVersion === article.version;
@@ -106,10 +111,9 @@ export class PublishingService {
       if (applied.publication?.status === 'live' && !applied.contentNeutral)
         article.publishedVersion = article.version;
       else if (applied.contentNeutral && wasPublic) article.publishedVersion = article.version;
-      article.updatedById = actor === 'system' ? null : actor.id;
+      article.updatedById = actorId;
       await em.save(article);
 
-      const actorId = actor === 'system' ? null : actor.id;
       await em.insert(
         ArticleEvent,
         em.create(ArticleEvent, {
@@ -125,7 +129,7 @@ export class PublishingService {
             expiresAt: dto.expiresAt?.toISOString(),
             change: dto.change,
             notice: dto.notice,
-            lateMs: jobId && article.scheduledAt ? now.getTime() - article.scheduledAt.getTime() : undefined,
+            lateMs,
           }),
         }),
       );
@@ -166,28 +170,24 @@ export class PublishingService {
           }),
         });
       }
-      return loadArticleResponse(em, id, this.config);
+      return snapshot;
     });
   }
 
   /** Runs a due scheduler job (publish, expire or embargo lift) as the system actor; a stale job does nothing. */
   async runScheduledJob(queue: string, articleId: string, jobId: string): Promise<void> {
+    const action: WorkflowAction =
+      queue === PUBLISH_QUEUE ? 'publish' : queue === EXPIRE_QUEUE ? 'unpublish' : 'lift_embargo';
+    // A cheap look first; transition() checks again under the row lock.
     const article = await this.dataSource.getRepository(Article).findOneBy({ id: articleId });
-    const current =
-      article &&
-      ((queue === PUBLISH_QUEUE && article.status === 'scheduled' && article.scheduleJobId === jobId) ||
-        (queue === EXPIRE_QUEUE && article.status === 'published' && article.expireJobId === jobId) ||
-        (queue === EMBARGO_QUEUE && article.status === 'published' && article.embargoJobId === jobId));
-    if (!current) {
+    if (!article || !isCurrentJob(article, action, jobId)) {
       this.logger.log({ queue, articleId, jobId }, 'scheduler job no longer current; nothing to do');
       return;
     }
-    const action: WorkflowAction =
-      queue === PUBLISH_QUEUE ? 'publish' : queue === EXPIRE_QUEUE ? 'unpublish' : 'lift_embargo';
     try {
       await this.transition('system', articleId, null, { action }, jobId);
     } catch (e) {
-      // Another instance or an editor got there first (the checks above ran outside the lock).
+      // Another instance or an editor got there first (transition() checks again under the lock).
       if (e instanceof DomainError && (e.code === 'INVALID_TRANSITION' || e.code === 'CONFLICT')) {
         this.logger.log({ queue, articleId, jobId, code: e.code }, 'scheduler job superseded');
         return;
@@ -212,15 +212,14 @@ export class PublishingService {
         });
         if (!a || a.status !== 'published') return;
         const now = new Date();
-        const existing = await em.findOneOrFail(Publication, { where: { articleId: a.id } });
-        const document = await this.renderLive(
+        const document = await this.writePublication(
           em,
           a,
           await this.publishedSnapshot(em, a),
-          existing.version + 1,
+          'live',
+          'rerender',
           now,
         );
-        await this.upsertPublication(em, a, document, 'live', existing.version + 1, 'rerender', now);
         await this.outbox.append(em, {
           type: 'article.updated',
           articleId: a.id,
@@ -236,7 +235,7 @@ export class PublishingService {
           details: {
             tagId: ref.tagId ?? null,
             authorId: ref.authorId ?? null,
-            publicVersion: existing.version + 1,
+            publicVersion: document.version,
           },
         });
       });
@@ -361,10 +360,6 @@ export class PublishingService {
     }
     if (a.status === 'scheduled') {
       if (a.scheduleJobId !== jobId) await this.cancel(em, PUBLISH_QUEUE, a.scheduleJobId);
-      if (jobId) {
-        const lateMs = now.getTime() - (a.scheduledAt?.getTime() ?? now.getTime());
-        if (lateMs > 5000) this.logger.warn({ articleId: a.id, lateMs }, 'scheduled publication ran late');
-      }
       a.scheduleJobId = null;
       a.scheduledAt = null;
     } else {
@@ -415,8 +410,7 @@ export class PublishingService {
     jobId?: string,
   ): Promise<Applied> {
     if (jobId) {
-      // The scheduled lift: the embargo time has come; nothing but the event changes.
-      if (a.embargoJobId !== jobId) throw conflict('This embargo job is no longer current');
+      // The scheduled lift (transition() checked the job is current): only the event changes.
       a.embargoJobId = null;
       return {
         eventType: 'article.embargo_lifted',
@@ -623,4 +617,20 @@ export class PublishingService {
 
 function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The job the article waits for, for the action the scheduler takes. */
+function isCurrentJob(a: Article, action: WorkflowAction, jobId: string): boolean {
+  if (action === 'publish') return a.status === 'scheduled' && a.scheduleJobId === jobId;
+  if (action === 'unpublish') return a.status === 'published' && a.expireJobId === jobId;
+  if (action === 'lift_embargo') return a.status === 'published' && a.embargoJobId === jobId;
+  return false;
+}
+
+/** When the scheduler's action was due. */
+function dueTimeOf(a: Article, action: WorkflowAction): Date | null {
+  if (action === 'publish') return a.scheduledAt;
+  if (action === 'unpublish') return a.expiresAt;
+  if (action === 'lift_embargo') return a.embargoUntil;
+  return null;
 }
