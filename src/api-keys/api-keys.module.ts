@@ -9,7 +9,7 @@ import { ContentRateLimiter } from './content-rate-limiter.service';
 
 /**
  * API keys (admin CRUD under /api/v1/api-keys) and Content API access: import this module and put
- * `@Public() @UseGuards(ContentAccessGuard)` on Content API controllers.
+ * `@ContentApi()` on Content API controllers.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey])],

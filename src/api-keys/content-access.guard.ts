@@ -20,13 +20,14 @@ declare module 'fastify' {
 }
 
 export const API_KEY_HEADER = 'x-api-key';
-const ANONYMOUS: ContentAccess = Object.freeze({ keyId: null, embargoed: false });
+/** What an anonymous reader may see. */
+export const PUBLIC_ACCESS: ContentAccess = Object.freeze({ keyId: null, embargoed: false });
 
 const invalidKey = () => new DomainError('UNAUTHORIZED', 'Invalid, revoked or expired API key');
 
 /**
- * Content API access. Use on routes that are @Public() for the staff guard:
- * `@Public() @UseGuards(ContentAccessGuard)`, then read `request.contentAccess`.
+ * Content API access, applied with `@ContentApi()` (src/content-api/content-route.decorator.ts) on routes
+ * the staff guard treats as public; handlers read the result with `@ContentAccessParam()`.
  *
  * - no X-Api-Key: anonymous (401 when CONTENT_API_PUBLIC=false), rate-limited per client IP;
  * - a key: 401 unless it exists, is not revoked and not expired; 403 without `content:read`;
@@ -55,7 +56,7 @@ export class ContentAccessGuard implements CanActivate {
         throw new DomainError('UNAUTHORIZED', 'The Content API needs an API key: send X-Api-Key');
       }
       await this.limiter.consumeIp(req.ip);
-      return ANONYMOUS;
+      return PUBLIC_ACCESS;
     }
     const key = typeof header === 'string' ? await this.keys.resolve(header.trim()) : null;
     if (!key) {

@@ -8,6 +8,7 @@ import {
   QueryRunnerProviderAlreadyReleasedError,
 } from 'typeorm';
 import type { ErrorBody, ErrorCode } from './errors';
+import { isStillReferencedCode } from './db-errors';
 import { DomainError, ERROR_STATUS, codeForStatus } from './errors';
 
 interface PgError {
@@ -62,7 +63,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // Safety net: constraint violations that a service did not pre-check still answer 4xx.
       if (pg.code === '23505')
         return { body: this.body('CONFLICT', 'A record with this value already exists', pg.detail) };
-      if (pg.code === '23503' || pg.code === '23001')
+      if (isStillReferencedCode(pg.code))
         return { body: this.body('CONFLICT', 'A referenced record is missing or still in use', pg.detail) };
       // Bad text, uuid or time input; 22021/22P05: a NUL character, which PostgreSQL text cannot hold.
       if (['22P02', '22007', '22008', '22021', '22P05'].includes(pg.code ?? '')) {

@@ -9,7 +9,6 @@ import type { ContentAccess } from '../api-keys/content-access.guard';
  */
 
 /** Anonymous readers (and the default when no guard ran). */
-export const PUBLIC_ACCESS: ContentAccess = Object.freeze({ keyId: null, embargoed: false });
 
 // Aliases and time expressions are composed by our own code only; this keeps a typo from becoming SQL.
 const ALIAS = /^[a-z][a-z0-9_]*$/;
