@@ -39,8 +39,9 @@ export class AuthorsService {
     return author;
   }
 
-  create(dto: CreateAuthorDto): Promise<Author> {
-    return this.dataSource.transaction(async (em) => {
+  /** Creates an author, in the given transaction when there is one (the importer's). */
+  create(dto: CreateAuthorDto, inTransaction?: EntityManager): Promise<Author> {
+    const run = async (em: EntityManager) => {
       if (dto.userId) await this.assertUserExists(em, dto.userId);
       await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.authorSlug]);
       const slug =
@@ -66,7 +67,8 @@ export class AuthorsService {
         details: { name: author.name, slug },
       });
       return author;
-    });
+    };
+    return inTransaction ? run(inTransaction) : this.dataSource.transaction(run);
   }
 
   update(id: string, dto: UpdateAuthorDto): Promise<Author> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { recordAudit } from '../audit/audit.service';
+import { AuthorsService } from '../authors/authors.service';
+import { TagsService } from '../tags/tags.service';
 import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
@@ -13,10 +14,9 @@ import { CreateAuthorDto } from '../authors/author.dto';
 import { Author } from '../authors/author.entity';
 import type { Actor } from '../common/auth.decorators';
 import { badRequest, notFound } from '../common/errors';
-import { slugify, uniqueSlug } from '../common/slug';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
 import { CreateTagDto } from '../tags/tag.dto';
-import { Tag, TagAlias } from '../tags/tag.entity';
+import { Tag } from '../tags/tag.entity';
 import { formatKazinformText, htmlToParagraphs } from './kazinform-exporter';
 import { importHash, paragraphsToHtml, parseKazinformText } from './kazinform-parser';
 import { type TagRef, matchTags } from './tag-matcher';
@@ -40,6 +40,8 @@ export class ImporterService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly articles: ArticlesService,
+    private readonly authors: AuthorsService,
+    private readonly tags: TagsService,
     @Inject(newsroomConfig.KEY) private readonly config: NewsroomConfig,
   ) {}
 
@@ -154,17 +156,7 @@ export class ImporterService {
     // Another import may have created the same author while we waited for the lock.
     const raced = await this.activeAuthorNamed(em, name);
     if (raced) return raced;
-    const slug = await uniqueSlug(slugify(dto.name) || 'author', (s) =>
-      em.getRepository(Author).existsBy({ slug: s }),
-    );
-    const author = await em.getRepository(Author).save({ name: dto.name, slug });
-    await recordAudit(em, {
-      action: 'author.create',
-      entityType: 'author',
-      entityId: author.id,
-      details: { name: author.name, slug, via: 'import' },
-    });
-    return author.id;
+    return (await this.authors.create(dto, em)).id;
   }
 
   private async activeAuthorNamed(em: EntityManager, name: string): Promise<string | null> {
@@ -195,20 +187,7 @@ export class ImporterService {
     const key = nameKey(dto.name);
     const raced = (await this.allTags(em)).find((t) => nameKey(t.name) === key);
     if (raced) return { id: raced.id, name: raced.name, created: false };
-    // One slug namespace spans tags and tag aliases (see TagsService).
-    const slug = await uniqueSlug(
-      slugify(dto.name) || 'tag',
-      async (s) =>
-        (await em.getRepository(Tag).existsBy({ slug: s })) ||
-        (await em.getRepository(TagAlias).existsBy({ slug: s })),
-    );
-    const tag = await em.getRepository(Tag).save({ name: dto.name, slug, kind: dto.kind });
-    await recordAudit(em, {
-      action: 'tag.create',
-      entityType: 'tag',
-      entityId: tag.id,
-      details: { name: tag.name, slug, kind: tag.kind, via: 'import' },
-    });
+    const { tag } = await this.tags.create(dto, em);
     return { id: tag.id, name: tag.name, created: true };
   }
 }

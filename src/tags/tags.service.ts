@@ -54,8 +54,9 @@ export class TagsService {
     };
   }
 
-  create(dto: CreateTagDto): Promise<TagWithAliases> {
-    return this.dataSource.transaction(async (em) => {
+  /** Creates a tag, in the given transaction when there is one (the importer's). */
+  create(dto: CreateTagDto, inTransaction?: EntityManager): Promise<TagWithAliases> {
+    const run = async (em: EntityManager) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
       const slug =
         dto.slug === undefined
@@ -78,7 +79,8 @@ export class TagsService {
         details: { name: tag.name, slug, kind: tag.kind },
       });
       return { tag, aliases: [] };
-    });
+    };
+    return inTransaction ? run(inTransaction) : this.dataSource.transaction(run);
   }
 
   update(id: string, dto: UpdateTagDto): Promise<TagWithAliases> {
