@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import { Author } from '../authors/author.entity';
+import { escapeLike } from '../common/sql-like';
 import type { Actor } from '../common/auth.decorators';
 import { badRequest, conflict, forbidden, notFound } from '../common/errors';
 import { type Page, keysetPage } from '../common/pagination';
@@ -104,7 +105,7 @@ export class ArticlesService {
       });
     }
     if (query.q) {
-      qb.andWhere(`a.headline ILIKE :q ESCAPE '\\'`, { q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%` });
+      qb.andWhere(`a.headline ILIKE :q ESCAPE '\\'`, { q: `%${escapeLike(query.q)}%` });
     }
     const page = await keysetPage(
       qb,

@@ -12,7 +12,7 @@ import { slugify, uniqueSlug } from '../common/slug';
 import type { CreateTagDto, ListTagsQueryDto, UpdateTagDto } from './tag.dto';
 import { Tag, TagAlias } from './tag.entity';
 import type { TagWithAliases } from './tag.response';
-import { escapeLike } from './tag-search';
+import { escapeLike } from '../common/sql-like';
 
 @Injectable()
 export class TagsService {

@@ -1,4 +1,4 @@
-import { escapeLike } from './tag-search';
+import { escapeLike } from './sql-like';
 
 describe('escapeLike', () => {
   it('should escape percent and underscore when the text contains LIKE wildcards', () => {
