@@ -48,6 +48,7 @@ export class JobEngine implements BeforeApplicationShutdown {
   private workersStarted = false;
   /** Handlers running now on this instance */
   private inFlight = 0;
+  private shuttingDown = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -126,6 +127,9 @@ export class JobEngine implements BeforeApplicationShutdown {
           def.queue.name,
           { batchSize: 1, pollingIntervalSeconds: def.pollingIntervalSeconds ?? 1 },
           async ([job]) => {
+            // A job fetched while shutting down is handed back (failed, so pg-boss retries it later) at once:
+            // starting it now would outlive the shutdown.
+            if (this.shuttingDown) throw new Error('The instance is shutting down; the job runs again later');
             this.inFlight += 1;
             try {
               await def.handler(job.data, job);
@@ -171,6 +175,7 @@ export class JobEngine implements BeforeApplicationShutdown {
     const boss = this.boss;
     this.boss = undefined;
     this.starting = undefined;
+    this.shuttingDown = true;
     const busy = this.inFlight > 0;
     // Waits for running handlers, then closes pg-boss's own pool.
     await boss?.stop({ graceful: true, wait: true, timeout: 15_000 });
