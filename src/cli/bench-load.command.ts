@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
@@ -20,20 +23,66 @@ import { withAppContext } from './cli-context';
 export const BENCH_LOAD_USAGE =
   'bench:load <dataset.json> [--concurrency 4]  (the yardstick dataset of ../shared/bench)';
 
-/** The parts of ../shared/bench/gen-dataset.mjs output the loader reads. */
+export interface BenchArticle {
+  id: number;
+  slug: string;
+  headline: string;
+  summary?: string;
+  body: string;
+  published_at: string;
+  author_ids: number[];
+  tag_ids: number[];
+}
+
+/**
+ * The parts of ../shared/bench/gen-dataset.mjs output the loader reads. A dataset too large for one
+ * JSON string (bench/large-dataset.mjs) has `articles: []` and names a sibling file with one article
+ * per line in `meta.articles_ndjson`.
+ */
 export interface BenchDataset {
+  meta?: { counts?: { articles?: number }; articles_ndjson?: string };
   authors: { id: number; slug: string; name: string; bio?: string }[];
   tags: { id: number; slug: string; name: string }[];
-  articles: {
-    id: number;
-    slug: string;
-    headline: string;
-    summary?: string;
-    body: string;
-    published_at: string;
-    author_ids: number[];
-    tag_ids: number[];
-  }[];
+  articles: BenchArticle[];
+}
+
+/** A dataset ready to load: its articles in memory or streamed from their NDJSON file. */
+export interface OpenedBenchDataset {
+  authors: BenchDataset['authors'];
+  tags: BenchDataset['tags'];
+  articles: Iterable<BenchArticle> | AsyncIterable<BenchArticle>;
+  count: number;
+}
+
+async function* ndjsonArticles(file: string): AsyncGenerator<BenchArticle> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim() === '') continue;
+    try {
+      yield JSON.parse(line) as BenchArticle;
+    } catch (e) {
+      throw new Error(`${file}:${n}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+}
+
+/** Reads a dataset file; a large dataset's articles are streamed from its NDJSON file, not read at once. */
+export async function openBenchDataset(file: string): Promise<OpenedBenchDataset> {
+  const ds = JSON.parse(await readFile(file, 'utf8')) as BenchDataset;
+  const ndjson = ds.meta?.articles_ndjson;
+  if (!ndjson || ds.articles.length > 0) {
+    return { authors: ds.authors, tags: ds.tags, articles: ds.articles, count: ds.articles.length };
+  }
+  const count = ds.meta?.counts?.articles;
+  if (!Number.isInteger(count)) throw new Error(`${file}: meta.counts.articles is missing`);
+  return {
+    authors: ds.authors,
+    tags: ds.tags,
+    articles: ndjsonArticles(join(dirname(file), ndjson)),
+    count: count as number,
+  };
 }
 
 const BENCH_ADMIN_EMAIL = 'bench-loader@dateline.invalid';
@@ -48,25 +97,38 @@ export function datasetBodyToHtml(body: string): string {
   );
 }
 
-/** Runs fn over items with at most `limit` at a time; the first failure stops new work and is thrown. */
+/**
+ * Runs fn over items (an array or a stream) with at most `limit` at a time; the first failure stops
+ * new work and is thrown.
+ */
 export async function mapLimit<T>(
-  items: readonly T[],
+  items: Iterable<T> | AsyncIterable<T>,
   limit: number,
   fn: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
+  const it: AsyncIterator<T> | Iterator<T> =
+    Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   let next = 0;
   const state: { failed: Error | null } = { failed: null };
   const worker = async () => {
-    while (state.failed === null && next < items.length) {
+    while (state.failed === null) {
+      let step: IteratorResult<T>;
+      try {
+        step = await it.next();
+      } catch (e) {
+        state.failed ??= e instanceof Error ? e : new Error(String(e));
+        return;
+      }
+      if (step.done) return;
       const i = next++;
       try {
-        await fn(items[i], i);
+        await fn(step.value, i);
       } catch (e) {
         state.failed ??= e instanceof Error ? e : new Error(String(e));
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
   if (state.failed) throw state.failed;
 }
 
@@ -116,7 +178,7 @@ function progress(label: string, total: number) {
  */
 export async function loadBenchDataset(
   app: INestApplicationContext,
-  ds: BenchDataset,
+  ds: OpenedBenchDataset,
   concurrency: number,
 ): Promise<{ authors: number; tags: number; articles: number; seconds: number }> {
   const started = Date.now();
@@ -144,7 +206,7 @@ export async function loadBenchDataset(
   });
   console.log(`tags: ${tagIds.size}`);
 
-  const report = progress('articles', ds.articles.length);
+  const report = progress('articles', ds.count);
   let done = 0;
   await mapLimit(ds.articles, concurrency, async (a) => {
     const dto = await validated(
@@ -169,6 +231,7 @@ export async function loadBenchDataset(
     }
     report(++done);
   });
+  if (done !== ds.count) throw new Error(`The dataset announced ${ds.count} articles but held ${done}`);
   return {
     authors: authorIds.size,
     tags: tagIds.size,
@@ -196,9 +259,9 @@ export async function benchLoadCommand(argv: string[]): Promise<number> {
     console.error(`usage: ${BENCH_LOAD_USAGE}`);
     return 2;
   }
-  const ds = JSON.parse(await readFile(positionals[0], 'utf8')) as BenchDataset;
+  const ds = await openBenchDataset(positionals[0]);
   console.log(
-    `loading ${ds.articles.length} articles, ${ds.authors.length} authors, ${ds.tags.length} tags (${concurrency} at a time)`,
+    `loading ${ds.count} articles, ${ds.authors.length} authors, ${ds.tags.length} tags (${concurrency} at a time)`,
   );
   const result = await withAppContext((app) => loadBenchDataset(app, ds, concurrency));
   console.log(
