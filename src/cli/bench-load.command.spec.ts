@@ -108,7 +108,10 @@ describe('openBenchDataset', () => {
 
   it('should feed a stream through mapLimit with every item visited once', async () => {
     async function* gen() {
-      for (let i = 0; i < 50; i++) yield i;
+      for (let i = 0; i < 50; i++) {
+        await Promise.resolve();
+        yield i;
+      }
     }
     const seen: number[] = [];
     await mapLimit(gen(), 4, async (n) => {
