@@ -7,7 +7,6 @@ import type { PublicDocument } from '../publishing/publication.renderer';
 import { type ArticleFilters, type ArticleRow, articlePageSql } from './content-article.query';
 import type { ContentBody } from './content-cache';
 import { ContentDb } from './content-db';
-import { ContentLookup } from './content-lookup.service';
 import { ContentTaxonomyService } from './content-taxonomy.service';
 import { visibleSql } from './content-visibility';
 import { ninjsUri } from './ninjs.mapper';
@@ -59,7 +58,6 @@ export function newsLanguage(language: string): string {
 export class ContentFeedsService {
   constructor(
     private readonly db: ContentDb,
-    private readonly lookup: ContentLookup,
     private readonly taxonomy: ContentTaxonomyService,
     @Inject(contentConfig.KEY) private readonly config: ContentConfig,
   ) {}
@@ -83,13 +81,10 @@ export class ContentFeedsService {
     let name: string | undefined;
     let path = '/api/v1/content/feeds';
     if (scope.kind !== 'all') {
-      const target =
-        scope.kind === 'tag' ? await this.lookup.tag(scope.slug) : await this.lookup.author(scope.slug);
+      const found = await this.taxonomy.resolve(scope.kind, scope.slug, requestUrl);
+      if ('redirect' in found) return found.redirect;
+      const { target } = found;
       const what = scope.kind === 'tag' ? 'Tag' : 'Author';
-      if (!target) throw notFound(what);
-      if (target.slug !== scope.slug) {
-        return this.taxonomy.redirect(requestUrl, scope.slug, target.slug, target.id, scope.kind);
-      }
       // A feed names its tag or author only when they have visible articles (a name can say too much).
       const [row] = await this.db.rows<{ name: string }>(
         `SELECT x.name FROM ${scope.kind} x WHERE x.id = $1 AND EXISTS (SELECT 1 FROM publication p

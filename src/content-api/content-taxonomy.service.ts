@@ -12,7 +12,7 @@ import {
 import { type ContentBody, JSON_TYPE } from './content-cache';
 import { ContentDb } from './content-db';
 import type { ContentAuthorsQueryDto, ContentTagsQueryDto, ContentTaxonomyPageQueryDto } from './content.dto';
-import { ContentLookup } from './content-lookup.service';
+import { ContentLookup, type SlugTarget } from './content-lookup.service';
 import { embargoFlagSql, visibleSql } from './content-visibility';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -124,10 +124,10 @@ export class ContentTaxonomyService {
     requestUrl: string,
   ): Promise<ContentBody> {
     const cursor = query.cursor === undefined ? undefined : decodeListCursor(query.cursor, false);
-    const target = kind === 'tag' ? await this.lookup.tag(slug) : await this.lookup.author(slug);
+    const found = await this.resolve(kind, slug, requestUrl);
+    if ('redirect' in found) return found.redirect;
+    const { target } = found;
     const what = kind === 'tag' ? 'Tag' : 'Author';
-    if (!target) throw notFound(what);
-    if (target.slug !== slug) return this.redirect(requestUrl, slug, target.slug, target.id, kind);
 
     const ps = new SqlParams();
     const idParam = ps.add(target.id);
@@ -149,15 +149,27 @@ export class ContentTaxonomyService {
     };
   }
 
-  /** A 301 to the current slug of a tag (feeds of merged tags use it too). */
-  redirect(requestUrl: string, from: string, to: string, id: string, kind: Kind): ContentBody {
-    const location = redirectUrl(requestUrl, from, to);
+  /**
+   * The tag or author a slug names (tag and author pages, their feeds); an old slug of a merged tag
+   * gives the 301 to the current one instead, an unknown slug a 404.
+   */
+  async resolve(
+    kind: Kind,
+    slug: string,
+    requestUrl: string,
+  ): Promise<{ target: SlugTarget } | { redirect: ContentBody }> {
+    const target = kind === 'tag' ? await this.lookup.tag(slug) : await this.lookup.author(slug);
+    if (!target) throw notFound(kind === 'tag' ? 'Tag' : 'Author');
+    if (target.slug === slug) return { target };
+    const location = redirectUrl(requestUrl, slug, target.slug);
     return {
-      body: JSON.stringify({ statusCode: 301, message: `Moved to ${location}`, location }),
-      contentType: JSON_TYPE,
-      keys: [`${kind}:${id}`],
-      status: 301,
-      location,
+      redirect: {
+        body: JSON.stringify({ statusCode: 301, message: `Moved to ${location}`, location }),
+        contentType: JSON_TYPE,
+        keys: [`${kind}:${target.id}`],
+        status: 301,
+        location,
+      },
     };
   }
 }
