@@ -6,16 +6,16 @@
 //                      [--skip-load] [--skip-build] [--no-read-cache] [--only A,B,C,D] [--concurrency 8]
 //                      [--servers baseline,dateline]   (one of them alone: a partial run)
 //
-// Steps: (a) generate the dataset; (b) create a fresh `dateline_bench` database and load the dataset
+// Steps: (a) generate the dataset; (b) create a fresh `dateline_bench_<N>` database and load the dataset
 // through Dateline's own services (`node dist/cli.js bench:load`); (c) load the baseline into a
-// `baseline` database, start both servers, run ../shared/bench/bench.mjs alternately (baseline,
+// `baseline_<N>` database, start both servers, run ../shared/bench/bench.mjs alternately (baseline,
 // dateline, baseline, …) appending JSON lines to bench/results/<date>.jsonl; (d) print medians and
 // ratios recomputed from that file. Every process started here is stopped at the end, on failure and
 // on Ctrl-C.
 //
 // Env: BENCH_SHARED (default ../shared/bench), BENCH_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/postgres: the server where both databases are created),
-// BENCH_ROOT (default /tmp/dateline-bench), BENCH_BASELINE_PORT (3900), BENCH_DATELINE_PORT (3910).
+// BENCH_ROOT (default /tmp/dateline-bench; each size in <root>/<N>), BENCH_BASELINE_PORT (3900), BENCH_DATELINE_PORT (3910).
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -79,7 +79,9 @@ if (SERVERS.length === 0 || SERVERS.some((s) => s !== 'baseline' && s !== 'datel
 }
 
 const SHARED = path.resolve(PROJECT, process.env.BENCH_SHARED || '../shared/bench');
-const BENCH_ROOT = process.env.BENCH_ROOT || '/tmp/dateline-bench';
+// Each dataset size has its own folder and databases, so a 10k and a 200k run can be repeated with
+// --skip-load without reloading the other (200k articles take about half an hour to load).
+const BENCH_ROOT = path.join(process.env.BENCH_ROOT || '/tmp/dateline-bench', String(ARTICLES));
 const DATASET = path.join(BENCH_ROOT, 'data', 'dataset.json');
 const SERVER_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbUrl = (name) => {
@@ -87,8 +89,8 @@ const dbUrl = (name) => {
   u.pathname = `/${name}`;
   return u.toString();
 };
-const DATELINE_DB = 'dateline_bench';
-const BASELINE_DB = 'baseline';
+const DATELINE_DB = `dateline_bench_${ARTICLES}`;
+const BASELINE_DB = `baseline_${ARTICLES}`;
 const BASELINE_PORT = Number(process.env.BENCH_BASELINE_PORT || 3900);
 const DATELINE_PORT = Number(process.env.BENCH_DATELINE_PORT || 3910);
 const RESULTS = path.join(PROJECT, 'bench', 'results');
@@ -342,6 +344,7 @@ function datelineEnv() {
 
 function baselineEnv() {
   return {
+    BENCH_ROOT,
     BASELINE_DATABASE_URL: dbUrl(BASELINE_DB),
     PORT: String(BASELINE_PORT),
     HOST: '127.0.0.1',

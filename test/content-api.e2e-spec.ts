@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
+import { ContentArticlesService, SEARCH_WINDOW } from '../src/content-api/content-articles.service';
 import { type Client, bootApp, client, uniq } from './helpers';
 import {
   CONTENT,
@@ -247,6 +248,45 @@ describe('Content API (e2e)', () => {
         expect(new Set(seen).size).toBe(seen.length);
         for (const s of first) expect(seen.filter((id) => id === s.id)).toHaveLength(1);
         if (query.startsWith('tag')) expect(seen).toEqual(first.map((s) => s.id).reverse());
+      }
+    });
+
+    it('should give the same tiers and pages whether the newest rows or the search index find them', async () => {
+      const word = uniq('tier');
+      const b0 = await published(editor, { headline: `Body ${uniq()}`, body: `<p>Old ${word}.</p>` });
+      const h0 = await published(editor, { headline: `Head ${word} ${uniq()}` });
+      for (let i = 0; i < 4; i++) await published(editor, { headline: `Filler ${uniq()}` });
+      const b1 = await published(editor, { headline: `Body ${uniq()}`, body: `<p>Also ${word}.</p>` });
+      const h1 = await published(editor, { headline: `Head ${uniq()}`, summary: `About ${word}.` });
+      // Headline or summary matches newest first, then body-only matches newest first.
+      const expected = [h1.id, h0.id, b1.id, b0.id];
+      // An embargoed-scope key is never served from the read cache, so every request below is computed.
+      const key = await createApiKey(room.admin, ['content:read', 'content:embargoed']);
+      const service = app.get(ContentArticlesService);
+      try {
+        // 2000: the walk down the newest rows finds them; 3 and 1: it runs out and the GIN index does.
+        for (const window of [SEARCH_WINDOW, 3, 1]) {
+          service.searchWindow = window;
+          for (const limit of [1, 2, 3, 10]) {
+            const seen: string[] = [];
+            let cursor: string | null = null;
+            do {
+              const res = await get(
+                `/articles?q=${word}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+                {
+                  'x-api-key': key,
+                },
+              );
+              expect(res.statusCode).toBe(200);
+              const page = res.json<Page<Item>>();
+              seen.push(...page.data.map((i) => i.id));
+              cursor = page.meta.nextCursor;
+            } while (cursor && seen.length < 10);
+            expect({ window, limit, seen }).toEqual({ window, limit, seen: expected });
+          }
+        }
+      } finally {
+        service.searchWindow = SEARCH_WINDOW;
       }
     });
 

@@ -6,8 +6,8 @@ import { acceptsNinjs, toInstant } from './content-articles.service';
 const ID = '3f1c1d7e-8a51-4f39-9a52-0b2b7f6f3c11';
 
 describe('list cursors', () => {
-  it('should round-trip the time and id, and the rank too when searching', () => {
-    const row = { doc: '{}', fp: '2025-11-28T05:43:00.123+00:00', id: ID, rank: 0.0607927 };
+  it('should round-trip the time and id, and the search tier too when searching', () => {
+    const row = { doc: '{}', fp: '2025-11-28T05:43:00.123+00:00', id: ID, rank: 2 };
     expect(decodeListCursor(encodeListCursor(row, false), false)).toEqual({
       firstPublishedAt: row.fp,
       id: ID,
@@ -16,18 +16,20 @@ describe('list cursors', () => {
     expect(decodeListCursor(encodeListCursor(row, true), true)).toEqual({
       firstPublishedAt: row.fp,
       id: ID,
-      rank: 0.0607927,
+      rank: 2,
     });
   });
 
   it('should reject garbage, a wrong shape and a search cursor used without the search', () => {
-    const search = encodeCursor([0.1, '2025-11-28T05:43:00Z', ID]);
+    const search = encodeCursor([1, '2025-11-28T05:43:00Z', ID]);
     for (const [cursor, ranked] of [
       ['garbage', false],
       [encodeCursor(['yesterday', ID]), false],
       [encodeCursor(['2025-11-28T05:43:00Z', 'not-a-uuid']), false],
       [search, false],
       [encodeCursor(['x', '2025-11-28T05:43:00Z', ID]), true],
+      [encodeCursor([0.06, '2025-11-28T05:43:00Z', ID]), true],
+      [encodeCursor([3, '2025-11-28T05:43:00Z', ID]), true],
     ] as const) {
       expect(() => decodeListCursor(cursor, ranked)).toThrow(DomainError);
     }

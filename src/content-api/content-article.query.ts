@@ -28,10 +28,15 @@ export interface ArticleRow {
   rank: number | null;
 }
 
-export interface ListCursor {
-  rank?: number;
+/** A place in the newest-first order. */
+export interface ListPosition {
   firstPublishedAt: string;
   id: string;
+}
+
+/** A list cursor: the last row's place, and with q its search tier. */
+export interface ListCursor extends ListPosition {
+  rank?: number;
 }
 
 export class SqlParams {
@@ -63,7 +68,7 @@ const DOC: Record<ArticleShape, string> = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:\d{2})?)$/;
 
-/** Reads a list cursor (2 values without q, 3 with), or fails with 400. */
+/** Reads a list cursor (2 values without q, 3 with: the search tier first), or fails with 400. */
 export function decodeListCursor(cursor: string, ranked: boolean): ListCursor {
   const values: CursorValue[] = decodeCursor(cursor, ranked ? 3 : 2);
   const [rank, fp, id] = ranked ? values : [undefined, ...values];
@@ -73,7 +78,7 @@ export function decodeListCursor(cursor: string, ranked: boolean): ListCursor {
     Number.isNaN(Date.parse(fp)) ||
     typeof id !== 'string' ||
     !UUID.test(id) ||
-    (ranked && (typeof rank !== 'number' || !Number.isFinite(rank)))
+    (ranked && !SEARCH_TIERS.includes(rank as SearchTier))
   ) {
     throw badRequest('Malformed cursor', { field: 'cursor' });
   }
@@ -84,19 +89,8 @@ export function encodeListCursor(row: ArticleRow, ranked: boolean): string {
   return encodeCursor(ranked ? [row.rank, row.fp, row.id] : [row.fp, row.id]);
 }
 
-/**
- * One query for a page of articles, newest first (or by rank with q), through the visibility filter.
- * The inner query picks the page by index (keyset, `publication_live_first_published_idx`, or the GIN
- * indexes for tags/authors/search); only the rows of the page are then shaped into JSON text.
- */
-export function articlePageSql(
-  access: ContentAccess,
-  f: ArticleFilters,
-  shape: ArticleShape,
-  limit: number,
-  cursor?: ListCursor,
-): { text: string; values: unknown[] } {
-  const ps = new SqlParams();
+/** The visibility filter and the narrowing filters (not q, not the cursor) as SQL conditions on `p`. */
+function filterConditions(ps: SqlParams, access: ContentAccess, f: ArticleFilters): string[] {
   const where = [visibleSql('p', access)];
   if (f.tagIds?.length) where.push(`p.tag_ids @> ${ps.add(f.tagIds)}::uuid[]`);
   if (f.authorId) where.push(`p.author_ids @> ARRAY[${ps.add(f.authorId)}::uuid]`);
@@ -107,41 +101,145 @@ export function articlePageSql(
   if (f.recentHours) {
     where.push(`p.first_published_at >= now() - make_interval(hours => ${ps.add(f.recentHours)}::int)`);
   }
-  let from = 'publication p';
-  let rank = 'NULL::real';
-  let order = 'p.first_published_at DESC, p.article_id DESC';
-  if (f.q) {
-    // OFFSET 0 keeps the tsquery out of planning: estimated from its lexemes, a common word (or the
-    // same lexeme from several configurations) looks frequent enough for a sequential scan, which must
-    // de-TOAST every row's tsvector (50 ms at 10k rows); the GIN bitmap reads only the matches.
-    from += `, (SELECT ${tsQuerySql(f.lang, ps.add(f.q))} AS q OFFSET 0) query`;
-    where.push('p.search @@ query.q');
-    // Ranked by headline, subheadline, summary and tag names (weights A and B); matches in the body
-    // alone rank 0 and so follow, newest first.
-    rank = 'ts_rank(p.search_rank, query.q)';
-    order = `rank DESC, ${order}`;
-    if (cursor) {
-      where.push(
-        `(${rank}, p.first_published_at, p.article_id) < (${ps.add(cursor.rank)}::real, ${ps.add(cursor.firstPublishedAt)}::timestamptz, ${ps.add(cursor.id)}::uuid)`,
-      );
-    }
-  } else if (cursor) {
-    where.push(
-      `(p.first_published_at, p.article_id) < (${ps.add(cursor.firstPublishedAt)}::timestamptz, ${ps.add(cursor.id)}::uuid)`,
-    );
-  }
-  const text = `SELECT ${embargoFlagTextSql('p', DOC[shape], access)} AS doc,
+  return where;
+}
+
+/** Rows strictly after a position in the newest-first order. */
+function olderThan(ps: SqlParams, alias: string, at: ListPosition): string {
+  return `(${alias}.first_published_at, ${alias}.article_id) < (${ps.add(at.firstPublishedAt)}::timestamptz, ${ps.add(at.id)}::uuid)`;
+}
+
+/** The page's rows (article_id, first_published_at, rank) shaped into JSON text, in page order. */
+function shapedPage(access: ContentAccess, shape: ArticleShape, pageSql: string): string {
+  return `SELECT ${embargoFlagTextSql('p', DOC[shape], access)} AS doc,
       to_json(p.first_published_at) #>> '{}' AS fp, p.article_id AS id, page.rank
-    FROM (
-      SELECT p.article_id, p.first_published_at, ${rank} AS rank
-      FROM ${from}
-      WHERE ${where.join(' AND ')}
-      ORDER BY ${order}
-      LIMIT ${ps.add(limit + 1)}
-    ) page
+    FROM (${pageSql}) page
     JOIN publication p ON p.article_id = page.article_id
     ORDER BY page.rank DESC NULLS LAST, page.first_published_at DESC, page.article_id DESC`;
+}
+
+/**
+ * One query for a page of articles, newest first, through the visibility filter (searches use the
+ * search* functions below). The inner query picks the page by index (keyset on
+ * `publication_live_first_published_idx`, or the GIN indexes for tags/authors); only the rows of the
+ * page are then shaped into JSON text.
+ */
+export function articlePageSql(
+  access: ContentAccess,
+  f: ArticleFilters,
+  shape: ArticleShape,
+  limit: number,
+  cursor?: ListPosition,
+): { text: string; values: unknown[] } {
+  if (f.q !== undefined) throw new Error('articlePageSql does not search: use the search* queries');
+  const ps = new SqlParams();
+  const where = filterConditions(ps, access, f);
+  if (cursor) where.push(olderThan(ps, 'p', cursor));
+  const page = `SELECT p.article_id, p.first_published_at, NULL::real AS rank
+      FROM publication p
+      WHERE ${where.join(' AND ')}
+      ORDER BY p.first_published_at DESC, p.article_id DESC
+      LIMIT ${ps.add(limit + 1)}`;
+  return { text: shapedPage(access, shape, page), values: ps.values };
+}
+
+/**
+ * Search relevance tiers, best first: 2 = the query matches the headline, subheadline, summary and tag
+ * names (weights A and B, `search_rank`); 1 = it matches only with the body. Within a tier, newest first.
+ */
+export type SearchTier = 1 | 2;
+export const SEARCH_TIERS: readonly SearchTier[] = [2, 1];
+
+/** Whether a row (alias) of `publication` belongs to the tier, given `query.q`. */
+function inTier(tier: SearchTier, alias: string): string {
+  return tier === 2
+    ? `${alias}.search_rank @@ query.q AND ${alias}.search @@ query.q`
+    : `${alias}.search @@ query.q AND NOT (${alias}.search_rank @@ query.q)`;
+}
+
+/**
+ * The tsquery as a one-row relation. OFFSET 0 keeps it out of planning: estimated from its lexemes, a
+ * common word (or the same lexeme from several configurations) looks frequent enough for a sequential
+ * scan that de-TOASTs every row's tsvector.
+ */
+function queryRelation(ps: SqlParams, f: ArticleFilters): string {
+  return `(SELECT ${tsQuerySql(f.lang, ps.add(f.q))} AS q OFFSET 0) query`;
+}
+
+/**
+ * The first `need` matches of a tier among the next `window` visible rows after `after` (newest first):
+ * a walk down the date index that stops as soon as it has them, so a common word costs a few hundred
+ * rows however many articles match. Fewer than `need` rows back means the window ran out first.
+ */
+export function searchWindowSql(
+  access: ContentAccess,
+  f: ArticleFilters,
+  shape: ArticleShape,
+  tier: SearchTier,
+  need: number,
+  window: number,
+  after?: ListPosition,
+): { text: string; values: unknown[] } {
+  const ps = new SqlParams();
+  const where = filterConditions(ps, access, f);
+  if (after) where.push(olderThan(ps, 'p', after));
+  const page = `SELECT w.article_id, w.first_published_at, ${tier}::real AS rank
+      FROM (SELECT p.article_id, p.first_published_at, p.search, p.search_rank
+            FROM publication p
+            WHERE ${where.join(' AND ')}
+            ORDER BY p.first_published_at DESC, p.article_id DESC
+            LIMIT ${ps.add(window)}) w,
+        ${queryRelation(ps, f)}
+      WHERE ${inTier(tier, 'w')}
+      ORDER BY w.first_published_at DESC, w.article_id DESC
+      LIMIT ${ps.add(need)}`;
+  return { text: shapedPage(access, shape, page), values: ps.values };
+}
+
+/** The `window`-th visible row after `after` (where a window walk ended), if there are that many. */
+export function searchWindowEndSql(
+  access: ContentAccess,
+  f: ArticleFilters,
+  window: number,
+  after?: ListPosition,
+): { text: string; values: unknown[] } {
+  const ps = new SqlParams();
+  const where = filterConditions(ps, access, f);
+  if (after) where.push(olderThan(ps, 'p', after));
+  const text = `SELECT to_json(p.first_published_at) #>> '{}' AS fp, p.article_id AS id
+      FROM publication p
+      WHERE ${where.join(' AND ')}
+      ORDER BY p.first_published_at DESC, p.article_id DESC
+      OFFSET ${ps.add(window - 1)} LIMIT 1`;
   return { text, values: ps.values };
+}
+
+/**
+ * The first `need` matches of a tier after `after`, found through the GIN index and then sorted: for
+ * the rest of a tier once a window walk ran out (the word is rare among recent articles), at a cost
+ * that grows with the number of those matches.
+ */
+export function searchMatchesSql(
+  access: ContentAccess,
+  f: ArticleFilters,
+  shape: ArticleShape,
+  tier: SearchTier,
+  need: number,
+  after?: ListPosition,
+): { text: string; values: unknown[] } {
+  const ps = new SqlParams();
+  const where = filterConditions(ps, access, f);
+  if (after) where.push(olderThan(ps, 'p', after));
+  where.push(inTier(tier, 'p'));
+  // OFFSET 0: all matches by the GIN index first, then the newest; never a walk down the date index.
+  const page = `SELECT m.article_id, m.first_published_at, ${tier}::real AS rank
+      FROM (SELECT p.article_id, p.first_published_at
+            FROM publication p, ${queryRelation(ps, f)}
+            WHERE ${where.join(' AND ')}
+            OFFSET 0) m
+      ORDER BY m.first_published_at DESC, m.article_id DESC
+      LIMIT ${ps.add(need)}`;
+  return { text: shapedPage(access, shape, page), values: ps.values };
 }
 
 /** `{"data":[…],"meta":{"nextCursor":…}}` from rows fetched with limit + 1, without parsing the documents. */

@@ -7,9 +7,13 @@ import {
   type ArticleFilters,
   type ArticleRow,
   type ListCursor,
+  SEARCH_TIERS,
   articlePageSql,
   decodeListCursor,
   pageJson,
+  searchMatchesSql,
+  searchWindowEndSql,
+  searchWindowSql,
 } from './content-article.query';
 import {
   type ContentBody,
@@ -57,9 +61,17 @@ export function acceptsNinjs(accept: string | undefined): boolean {
   });
 }
 
+const sql = (q: { text: string; values: unknown[] }): [string, unknown[]] => [q.text, q.values];
+
+/** How many of the newest rows a search walks per tier before it turns to the GIN index. */
+export const SEARCH_WINDOW = 1000;
+
 /** Public reads of articles: lists, search, single documents, versions as of a time. */
 @Injectable()
 export class ContentArticlesService {
+  /** SEARCH_WINDOW; tests make it small to exercise both ways of finding a tier's matches. */
+  searchWindow = SEARCH_WINDOW;
+
   constructor(
     private readonly db: ContentDb,
     private readonly lookup: ContentLookup,
@@ -122,13 +134,55 @@ export class ContentArticlesService {
     const filters = await this.resolveFilters(query, keys);
     if (!filters) return { body: EMPTY_PAGE, contentType: JSON_TYPE, keys };
     const limit = query.limit ?? 20;
+    if (ranked) {
+      const rows = await this.searchRows(access, filters, limit + 1, cursor);
+      return { body: pageJson(rows, limit, true), contentType: JSON_TYPE, keys };
+    }
     const { text, values } = articlePageSql(access, filters, 'item', limit, cursor);
     // Prepared (planned once per connection) unless a tag or author narrows it: how many articles a tag
     // has decides between walking the date index and reading the tag's GIN entries, so those are planned
     // with their values each time.
     const prepared = filters.tagIds === undefined && filters.authorId === undefined;
     const rows = await this.db.rows<ArticleRow>(text, values, prepared);
-    return { body: pageJson(rows, limit, ranked), contentType: JSON_TYPE, keys };
+    return { body: pageJson(rows, limit, false), contentType: JSON_TYPE, keys };
+  }
+
+  /**
+   * The next `count` search results after the cursor: tier by tier (headline/summary/tag matches, then
+   * body-only matches), each newest first. A tier is first looked for by walking the newest
+   * `searchWindow` rows, which finds a common word's page after a few hundred rows; only when that
+   * window runs out are the tier's remaining (so rarer) matches taken from the GIN index. The cost stays
+   * bounded however many articles match, where ranking every match would grow with them.
+   */
+  private async searchRows(
+    access: ContentAccess,
+    filters: ArticleFilters,
+    count: number,
+    cursor: ListCursor | undefined,
+  ): Promise<ArticleRow[]> {
+    const rows: ArticleRow[] = [];
+    for (const tier of SEARCH_TIERS) {
+      if (cursor?.rank !== undefined && tier > cursor.rank) continue;
+      const after = cursor?.rank === tier ? cursor : undefined;
+      const walked = await this.db.rows<ArticleRow>(
+        ...sql(searchWindowSql(access, filters, 'item', tier, count - rows.length, this.searchWindow, after)),
+      );
+      rows.push(...walked);
+      if (rows.length === count) break;
+      const [end] = await this.db.rows<{ fp: string; id: string }>(
+        ...sql(searchWindowEndSql(access, filters, this.searchWindow, after)),
+      );
+      if (end) {
+        const position = { firstPublishedAt: end.fp, id: end.id };
+        rows.push(
+          ...(await this.db.rows<ArticleRow>(
+            ...sql(searchMatchesSql(access, filters, 'item', tier, count - rows.length, position)),
+          )),
+        );
+        if (rows.length === count) break;
+      }
+    }
+    return rows;
   }
 
   /** One article by slug (and language), now or as it was public at `asOf`; killed → 410, else 404. */
