@@ -104,6 +104,18 @@ function filterConditions(ps: SqlParams, access: ContentAccess, f: ArticleFilter
   return where;
 }
 
+/** filterConditions, and only rows after `after` in the newest-first order when it is given. */
+function conditionsAfter(
+  ps: SqlParams,
+  access: ContentAccess,
+  f: ArticleFilters,
+  after: ListPosition | undefined,
+): string[] {
+  const where = filterConditions(ps, access, f);
+  if (after) where.push(olderThan(ps, 'p', after));
+  return where;
+}
+
 /** Rows strictly after a position in the newest-first order. */
 function olderThan(ps: SqlParams, alias: string, at: ListPosition): string {
   return `(${alias}.first_published_at, ${alias}.article_id) < (${ps.add(at.firstPublishedAt)}::timestamptz, ${ps.add(at.id)}::uuid)`;
@@ -133,8 +145,7 @@ export function articlePageSql(
 ): { text: string; values: unknown[] } {
   if (f.q !== undefined) throw new Error('articlePageSql does not search: use the search* queries');
   const ps = new SqlParams();
-  const where = filterConditions(ps, access, f);
-  if (cursor) where.push(olderThan(ps, 'p', cursor));
+  const where = conditionsAfter(ps, access, f, cursor);
   const page = `SELECT p.article_id, p.first_published_at, NULL::real AS rank
       FROM publication p
       WHERE ${where.join(' AND ')}
@@ -181,8 +192,7 @@ export function searchWindowSql(
   after?: ListPosition,
 ): { text: string; values: unknown[] } {
   const ps = new SqlParams();
-  const where = filterConditions(ps, access, f);
-  if (after) where.push(olderThan(ps, 'p', after));
+  const where = conditionsAfter(ps, access, f, after);
   const page = `SELECT w.article_id, w.first_published_at, ${tier}::real AS rank
       FROM (SELECT p.article_id, p.first_published_at, p.search, p.search_rank
             FROM publication p
@@ -204,8 +214,7 @@ export function searchWindowEndSql(
   after?: ListPosition,
 ): { text: string; values: unknown[] } {
   const ps = new SqlParams();
-  const where = filterConditions(ps, access, f);
-  if (after) where.push(olderThan(ps, 'p', after));
+  const where = conditionsAfter(ps, access, f, after);
   const text = `SELECT to_json(p.first_published_at) #>> '{}' AS fp, p.article_id AS id
       FROM publication p
       WHERE ${where.join(' AND ')}
@@ -228,8 +237,7 @@ export function searchMatchesSql(
   after?: ListPosition,
 ): { text: string; values: unknown[] } {
   const ps = new SqlParams();
-  const where = filterConditions(ps, access, f);
-  if (after) where.push(olderThan(ps, 'p', after));
+  const where = conditionsAfter(ps, access, f, after);
   where.push(inTier(tier, 'p'));
   // OFFSET 0: all matches by the GIN index first, then the newest; never a walk down the date index.
   const page = `SELECT m.article_id, m.first_published_at, ${tier}::real AS rank
