@@ -63,7 +63,10 @@ export class JobEngine implements BeforeApplicationShutdown {
       const boss = new PgBoss({
         connectionString: options.url,
         schema: 'pgboss',
-        max: 4,
+        // A connection for every worker of this instance, plus maintenance and supervision: when pg-boss's pool
+        // ends at shutdown it never serves requests still waiting for a connection, so a worker queued for
+        // one would never stop (and pg-boss would check on it every second for as long as the process lives).
+        max: this.workerSlots() + 3,
         application_name: 'dateline-jobs',
         supervise: true,
         // Maintenance fails jobs past their expiry (left active by a crashed instance) into a retry.
@@ -115,6 +118,13 @@ export class JobEngine implements BeforeApplicationShutdown {
     }
     throw reason;
   };
+
+  /** How many handlers this instance runs at once, over all queues. */
+  private workerSlots(): number {
+    let n = 0;
+    for (const def of this.workers.values()) n += def.concurrency ?? 1;
+    return n;
+  }
 
   async startWorkers(): Promise<void> {
     const boss = await this.start();
