@@ -74,18 +74,13 @@ function* lines(file) {
   }
 }
 
-let datasetDir = null;
-const originalReadFileSync = fs.readFileSync;
-// Remember which directory a dataset header came from (JSON.parse only sees the text).
-fs.readFileSync = function readFileSync(file, ...rest) {
-  if (typeof file === 'string' && file.endsWith('.json')) datasetDir = path.dirname(path.resolve(file));
-  return originalReadFileSync.call(this, file, ...rest);
-};
+/** Where the yardstick's scripts read the dataset from (its lib/common.mjs): BENCH_DATASET, else outDir(). */
+const datasetDir = () => (process.env.BENCH_DATASET ? path.dirname(process.env.BENCH_DATASET) : outDir());
 
 JSON.parse = function parse(text, ...rest) {
   const value = originalParse(text, ...rest);
   if (!isDataset(value) || !value.meta.articles_ndjson || value.articles.length > 0) return value;
-  const file = path.join(datasetDir ?? outDir(), value.meta.articles_ndjson);
+  const file = path.join(datasetDir(), value.meta.articles_ndjson);
   for (const line of lines(file)) if (line) value.articles.push(originalParse(line));
   if (value.articles.length !== value.meta.counts?.articles)
     throw new Error(

@@ -317,17 +317,20 @@ async function loadDateline() {
  * CPU from both servers. They are marked completed before measuring, which is what running them would do.
  */
 async function settleDispatchBacklog() {
+  // The queue's name as the application defines it (the build exists by now).
+  const { DISPATCH_QUEUE } = require(path.join(PROJECT, 'dist', 'events', 'outbox.service.js'));
   await withPg(dbUrl(DATELINE_DB), async (c) => {
     const webhooks = (await c.query('SELECT count(*)::int AS n FROM webhook')).rows[0].n;
     if (webhooks > 0)
       throw new Error(`${DATELINE_DB} has ${webhooks} webhook(s): its event backlog is real work`);
     const done = await c.query(
       `UPDATE pgboss.job SET state = 'completed', completed_on = now()
-        WHERE name = 'event-dispatch' AND state < 'active'`,
+        WHERE name = $1 AND state < 'active'`,
+      [DISPATCH_QUEUE],
     );
     await c.query('VACUUM ANALYZE pgboss.job');
     log(
-      `(b) ${done.rowCount} pending event-dispatch job(s) settled (no webhook exists: nothing to dispatch)`,
+      `(b) ${done.rowCount} pending ${DISPATCH_QUEUE} job(s) settled (no webhook exists: nothing to dispatch)`,
     );
   });
 }

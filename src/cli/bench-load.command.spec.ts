@@ -56,6 +56,17 @@ describe('openBenchDataset', () => {
     author_ids: [1],
     tag_ids: [1],
   });
+  /** The header bench/large-dataset.mjs writes for a dataset whose articles are in articles.ndjson. */
+  const writeLargeHeader = (file: string, articles: number) =>
+    writeFile(
+      file,
+      JSON.stringify({
+        meta: { counts: { articles }, articles_ndjson: 'articles.ndjson' },
+        authors: [],
+        tags: [],
+        articles: [],
+      }),
+    );
   const collect = async (it: Iterable<unknown> | AsyncIterable<unknown>) => {
     const out: unknown[] = [];
     for await (const x of it) out.push(x);
@@ -72,15 +83,7 @@ describe('openBenchDataset', () => {
 
   it('should stream the articles of a large dataset from the NDJSON file its header names', async () => {
     const file = join(dir, 'dataset.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        meta: { counts: { articles: 3 }, articles_ndjson: 'articles.ndjson' },
-        authors: [],
-        tags: [],
-        articles: [],
-      }),
-    );
+    await writeLargeHeader(file, 3);
     await writeFile(
       join(dir, 'articles.ndjson'),
       [1, 2, 3].map((i) => JSON.stringify(article(i))).join('\n') + '\n',
@@ -92,15 +95,7 @@ describe('openBenchDataset', () => {
 
   it('should name the file and line of a broken NDJSON line', async () => {
     const file = join(dir, 'dataset.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        meta: { counts: { articles: 2 }, articles_ndjson: 'articles.ndjson' },
-        authors: [],
-        tags: [],
-        articles: [],
-      }),
-    );
+    await writeLargeHeader(file, 2);
     await writeFile(join(dir, 'articles.ndjson'), `${JSON.stringify(article(1))}\n{"id": 2,\n`);
     const ds = await openBenchDataset(file);
     await expect(collect(ds.articles)).rejects.toThrow(/articles\.ndjson:2:/);

@@ -161,26 +161,35 @@ export class ContentArticlesService {
     cursor: ListCursor | undefined,
   ): Promise<ArticleRow[]> {
     const rows: ArticleRow[] = [];
+    // Where the window of newest rows ends, from the top: the same for both tiers, so read once.
+    let topEnd: Promise<{ fp: string; id: string }[]> | undefined;
+    const windowEnd = (after: ListCursor | undefined) => {
+      const read = () =>
+        this.db.rows<{ fp: string; id: string }>(
+          ...sql(searchWindowEndSql(access, filters, this.searchWindow, after)),
+        );
+      return after ? read() : (topEnd ??= read());
+    };
     for (const tier of SEARCH_TIERS) {
+      if (rows.length === count) break;
       if (cursor?.rank !== undefined && tier > cursor.rank) continue;
       const after = cursor?.rank === tier ? cursor : undefined;
-      const walked = await this.db.rows<ArticleRow>(
-        ...sql(searchWindowSql(access, filters, 'item', tier, count - rows.length, this.searchWindow, after)),
+      rows.push(
+        ...(await this.db.rows<ArticleRow>(
+          ...sql(
+            searchWindowSql(access, filters, 'item', tier, count - rows.length, this.searchWindow, after),
+          ),
+        )),
       );
-      rows.push(...walked);
       if (rows.length === count) break;
-      const [end] = await this.db.rows<{ fp: string; id: string }>(
-        ...sql(searchWindowEndSql(access, filters, this.searchWindow, after)),
+      const [end] = await windowEnd(after);
+      if (!end) continue; // the window held every remaining row: this tier is complete
+      const position = { firstPublishedAt: end.fp, id: end.id };
+      rows.push(
+        ...(await this.db.rows<ArticleRow>(
+          ...sql(searchMatchesSql(access, filters, 'item', tier, count - rows.length, position)),
+        )),
       );
-      if (end) {
-        const position = { firstPublishedAt: end.fp, id: end.id };
-        rows.push(
-          ...(await this.db.rows<ArticleRow>(
-            ...sql(searchMatchesSql(access, filters, 'item', tier, count - rows.length, position)),
-          )),
-        );
-        if (rows.length === count) break;
-      }
     }
     return rows;
   }
