@@ -128,6 +128,13 @@ export class Article {
   @Column({ name: 'published_version', type: 'integer', nullable: true })
   publishedVersion: number | null;
 
+  /**
+   * The version an editor approved (approve, schedule, or an approver's own edit since), while the article is
+   * approved or scheduled; the scheduler publishes only this version.
+   */
+  @Column({ name: 'approved_version', type: 'integer', nullable: true })
+  approvedVersion: number | null;
+
   @Column({ name: 'schedule_job_id', type: 'uuid', nullable: true })
   scheduleJobId: string | null;
 

@@ -10,6 +10,7 @@ import { badRequest, conflict, forbidden, notFound } from '../common/errors';
 import { type Page, keysetPage } from '../common/pagination';
 import { SLUG_MAX, SLUG_PATTERN, slugify, uniqueSlug } from '../common/slug';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
+import { EditReviewService } from '../publishing/edit-review.service';
 import { Tag } from '../tags/tag.entity';
 import { SLUG_EDITABLE_STATUSES, type AuthorRole, isSupportedLanguage } from './article.constants';
 import { bodyWordDiff, fieldChanges } from './article-diff';
@@ -65,6 +66,7 @@ export class ArticlesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(newsroomConfig.KEY) private readonly config: NewsroomConfig,
+    private readonly review: EditReviewService,
   ) {}
 
   /** Creates a draft (version 1, revision 1). With `options.em` it joins that transaction. */
@@ -471,7 +473,10 @@ export class ArticlesService {
     return Object.keys(set).length > 0 || relationsChanged ? set : null;
   }
 
-  /** Bumps the version, records who changed it, and appends the snapshot as a new revision. */
+  /**
+   * Bumps the version, records who changed it, and appends the snapshot as a new revision. An edit by
+   * someone who may not approve sends an approved or scheduled article back to review in the same version.
+   */
   private async commitChange(
     em: EntityManager,
     actor: Actor,
@@ -479,13 +484,15 @@ export class ArticlesService {
     set: Partial<Article>,
     reason: string | null,
   ): Promise<ArticleResponse> {
+    const review = await this.review.beforeEdit(em, actor, article);
     await em.update(
       Article,
       { id: article.id },
-      { ...set, version: article.version + 1, updatedById: actor.id },
+      { ...set, ...review.set, version: article.version + 1, updatedById: actor.id },
     );
     const response = await loadArticleResponse(em, article.id, this.config);
     await appendRevision(em, response, actor.id, reason);
+    await review.afterSave(em, response);
     return response;
   }
 

@@ -67,7 +67,51 @@ export function checkTransition(
 ): TransitionCheck {
   const rule = WORKFLOW[action];
   if (!rule.from.includes(from)) return { ok: false, reason: 'invalid', allowed: allowedActions(from) };
-  if (actor === 'system' || hasRole(actor.role, rule.role)) return { ok: true, to: rule.to };
-  if (rule.ownWriter && actor.role === 'writer' && actor.id === createdById) return { ok: true, to: rule.to };
+  if (mayAct(rule, actor, createdById)) return { ok: true, to: rule.to };
   return { ok: false, reason: 'forbidden', needs: rule.role };
+}
+
+function mayAct(rule: TransitionRule, actor: WorkflowActor, createdById: string): boolean {
+  if (actor === 'system' || hasRole(actor.role, rule.role)) return true;
+  return rule.ownWriter === true && actor.role === 'writer' && actor.id === createdById;
+}
+
+/** Whether the actor may approve this article: the table's `approve` rule, whatever the article's state. */
+export function mayApprove(actor: WorkflowActor, createdById: string): boolean {
+  return mayAct(WORKFLOW.approve, actor, createdById);
+}
+
+/**
+ * States in which an editor has approved the working copy as it is: an edit by someone who may not
+ * approve sends the article back to `in_review` (a scheduled publication is cancelled).
+ */
+export const APPROVED_STATES: readonly ArticleStatus[] = ['approved', 'scheduled'];
+
+export type EditOutcome =
+  /** The edit changes only the working copy; the workflow state stays. */
+  | { kind: 'keep'; approved: boolean }
+  /** The edit is saved and the article goes back to review. */
+  | { kind: 'review'; to: ArticleStatus }
+  /** The edit is refused (409): a published item under embargo stays as approved until it is public. */
+  | { kind: 'refuse'; status: ArticleStatus; embargoUntil: Date };
+
+/**
+ * What an edit of the working copy does to the workflow (docs/workflow.md, "Edits after approval"):
+ * - an approver's edit keeps the state, and the copy it leaves is the approved one;
+ * - anyone else's edit of an approved or scheduled article sends it back to review;
+ * - anyone else's edit of a published article whose embargo has not passed is refused: the approved copy is
+ *   already with partners, and sending it back would withdraw it.
+ */
+export function editOutcome(
+  article: { status: ArticleStatus; createdById: string; embargoUntil: Date | null },
+  actor: WorkflowActor,
+  now: Date,
+): EditOutcome {
+  const approved = APPROVED_STATES.includes(article.status);
+  if (mayApprove(actor, article.createdById)) return { kind: 'keep', approved };
+  if (approved) return { kind: 'review', to: WORKFLOW.submit.to };
+  if (article.status === 'published' && article.embargoUntil && article.embargoUntil > now) {
+    return { kind: 'refuse', status: article.status, embargoUntil: article.embargoUntil };
+  }
+  return { kind: 'keep', approved: false };
 }

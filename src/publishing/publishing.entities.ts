@@ -10,6 +10,12 @@ export interface ArticleEventData {
   notice?: string;
   /** How late a scheduler job ran */
   lateMs?: number;
+  /** publish: the article version now public; the scheduler also names the version it was approved as */
+  publishedVersion?: number;
+  approvedVersion?: number;
+  /** edit: why the article went back to review, and the publication time that was cancelled */
+  reason?: string;
+  cancelledScheduledAt?: string;
 }
 
 /** One row per workflow action on an article: who, when, from, to, why. */
@@ -148,4 +154,8 @@ export class PublicationVersion {
 
   @Column({ name: 'embargo_until', type: 'timestamptz', precision: 3, nullable: true })
   embargoUntil: Date | null;
+
+  /** The article version whose content this document shows (null for rows written before it was recorded). */
+  @Column({ name: 'article_version', type: 'integer', nullable: true })
+  articleVersion: number | null;
 }

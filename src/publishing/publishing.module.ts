@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EditReviewService } from './edit-review.service';
 import { HistoryService } from './history.service';
 import { PublishingController } from './publishing.controller';
 import { ArticleEvent, ArticleNotice, Publication, PublicationVersion } from './publishing.entities';
@@ -9,7 +10,7 @@ import { PublishingService } from './publishing.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ArticleEvent, ArticleNotice, Publication, PublicationVersion])],
   controllers: [PublishingController],
-  providers: [PublishingService, PublishingJobs, HistoryService],
-  exports: [PublishingService],
+  providers: [PublishingService, PublishingJobs, HistoryService, EditReviewService],
+  exports: [PublishingService, EditReviewService],
 })
 export class PublishingModule {}

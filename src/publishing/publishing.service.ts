@@ -14,7 +14,7 @@ import type { EventType } from '../events/event.entity';
 import { OutboxService } from '../events/outbox.service';
 import { JobEngine } from '../jobs/job-engine.service';
 import { Tag } from '../tags/tag.entity';
-import { type WorkflowAction, checkTransition } from './article-workflow';
+import { APPROVED_STATES, type WorkflowAction, checkTransition } from './article-workflow';
 import {
   type KillDocument,
   type PublicDocument,
@@ -80,6 +80,14 @@ export class PublishingService {
       if (jobId && !isCurrentJob(article, dto.action, jobId)) {
         throw new DomainError('CONFLICT', 'This scheduler job is no longer current');
       }
+      // The scheduler publishes only the version an editor approved, whatever changed the working copy since.
+      if (jobId && dto.action === 'publish' && article.approvedVersion !== article.version) {
+        throw new DomainError(
+          'CONFLICT',
+          `Version ${article.version} is not the approved version (${article.approvedVersion ?? 'none'})`,
+          { version: article.version, approvedVersion: article.approvedVersion },
+        );
+      }
       if (expectedVersion !== null && article.version !== expectedVersion) {
         throw await staleVersionError(em, this.config, article, expectedVersion);
       }
@@ -104,6 +112,7 @@ export class PublishingService {
         this.logger.warn({ articleId: id, action: dto.action, lateMs }, 'scheduler job ran late');
       }
       const actorId = actor === 'system' ? null : actor.id;
+      const approvedVersion = article.approvedVersion;
       const applied = await this.apply(em, article, dto, now, jobId);
       article.status = check.to;
       const wasPublic = article.publishedVersion !== null && article.publishedVersion === article.version;
@@ -111,6 +120,8 @@ export class PublishingService {
       if (applied.publication?.status === 'live' && !applied.contentNeutral)
         article.publishedVersion = article.version;
       else if (applied.contentNeutral && wasPublic) article.publishedVersion = article.version;
+      // An editor's approve, schedule or unschedule approves the copy as it is now.
+      article.approvedVersion = APPROVED_STATES.includes(check.to) ? article.version : null;
       article.updatedById = actorId;
       await em.save(article);
 
@@ -130,6 +141,10 @@ export class PublishingService {
             change: dto.change,
             notice: dto.notice,
             lateMs,
+            // Which version went public, and (for the scheduler) the approved version it was checked against.
+            publishedVersion:
+              applied.publication?.status === 'live' ? (article.publishedVersion ?? undefined) : undefined,
+            approvedVersion: jobId && dto.action === 'publish' ? (approvedVersion ?? undefined) : undefined,
           }),
         }),
       );
@@ -189,7 +204,7 @@ export class PublishingService {
     } catch (e) {
       // Another instance or an editor got there first (transition() checks again under the lock).
       if (e instanceof DomainError && (e.code === 'INVALID_TRANSITION' || e.code === 'CONFLICT')) {
-        this.logger.log({ queue, articleId, jobId, code: e.code }, 'scheduler job superseded');
+        this.logger.log({ queue, articleId, jobId, code: e.code, why: e.message }, 'scheduler job superseded');
         return;
       }
       throw e;
@@ -528,6 +543,7 @@ export class PublishingService {
     const existing = await em.findOne(Publication, { where: { articleId: a.id } });
     const version = (existing?.version ?? 0) + 1;
     let document: PublicDocument | KillDocument;
+    let articleVersion = a.publishedVersion;
     if (status === 'killed') {
       const notices = await this.publicNotices(em, a.id);
       const kill = notices.filter((n) => n.kind === 'kill').at(-1)!;
@@ -543,8 +559,9 @@ export class PublishingService {
       // Live: rendered from the snapshot that is published now.
       const published = a.publishedVersion === a.version ? snapshot : await this.publishedSnapshot(em, a);
       document = await this.renderLive(em, a, published, version, now);
+      articleVersion = published.version;
     }
-    await this.upsertPublication(em, a, document, status, version, change, now);
+    await this.upsertPublication(em, a, document, status, version, change, now, articleVersion);
     return document;
   }
 
@@ -564,6 +581,7 @@ export class PublishingService {
     version: number,
     change: string,
     now: Date,
+    articleVersion: number | null,
   ): Promise<void> {
     const live = document.status !== 'killed' ? document : undefined;
     const cfg = textSearchConfig(a.language);
@@ -610,6 +628,7 @@ export class PublishingService {
         document,
         validFrom: now,
         embargoUntil: a.embargoUntil,
+        articleVersion,
       }),
     );
   }

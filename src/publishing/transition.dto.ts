@@ -83,7 +83,11 @@ export class TransitionDto {
 
 export class ArticleEventResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: WORKFLOW_ACTIONS }) action: string;
+  @ApiProperty({
+    enum: [...WORKFLOW_ACTIONS, 'edit'],
+    description: 'edit: an edit after approval sent the article back to review (comment and data.reason say why)',
+  })
+  action: string;
   @ApiProperty() from: string;
   @ApiProperty() to: string;
   @ApiProperty({ type: Object, nullable: true, description: 'null when the scheduler acted' })
