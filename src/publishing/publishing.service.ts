@@ -204,7 +204,10 @@ export class PublishingService {
     } catch (e) {
       // Another instance or an editor got there first (transition() checks again under the lock).
       if (e instanceof DomainError && (e.code === 'INVALID_TRANSITION' || e.code === 'CONFLICT')) {
-        this.logger.log({ queue, articleId, jobId, code: e.code, why: e.message }, 'scheduler job superseded');
+        this.logger.log(
+          { queue, articleId, jobId, code: e.code, why: e.message },
+          'scheduler job superseded',
+        );
         return;
       }
       throw e;

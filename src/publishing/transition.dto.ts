@@ -85,7 +85,8 @@ export class ArticleEventResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
     enum: [...WORKFLOW_ACTIONS, 'edit'],
-    description: 'edit: an edit after approval sent the article back to review (comment and data.reason say why)',
+    description:
+      'edit: an edit after approval sent the article back to review (comment and data.reason say why)',
   })
   action: string;
   @ApiProperty() from: string;
