@@ -365,6 +365,23 @@ describe('workflow integrity (e2e)', () => {
     expect((await publication(a.id)).document.headline).toBe(approvedHeadline);
   });
 
+  it('should show the approved copy when an embargo is lifted early after an editor changed the working copy', async () => {
+    let a = await draft(writer);
+    const approvedHeadline = a.headline;
+    a = await act(editor, a, { action: 'publish', embargoUntil: soon(3_600_000) });
+    const res = await editor.patch(
+      `/api/v1/articles/${a.id}`,
+      { headline: `Editor ${uniq()} unpublished change` },
+      ifMatch(a.version),
+    );
+    a = res.json<ArticleBody>();
+
+    a = await act(editor, a, { action: 'lift_embargo', reason: 'Released early by the ministry' });
+
+    expect((await publication(a.id)).document.headline).toBe(approvedHeadline);
+    expect(a.publication.state).toBe('changed');
+  });
+
   it('should not publish when the scheduled job finds a version that is no longer the approved one', async () => {
     let a = await approvedStory();
     a = await act(editor, a, { action: 'schedule', at: soon(60_000) });

@@ -1,6 +1,13 @@
 import { ARTICLE_STATUSES, type ArticleStatus } from '../articles/article.constants';
 import { ROLES, type Role } from '../common/roles';
-import { WORKFLOW_ACTIONS, type WorkflowAction, allowedActions, checkTransition } from './article-workflow';
+import {
+  WORKFLOW_ACTIONS,
+  type WorkflowAction,
+  allowedActions,
+  checkTransition,
+  editOutcome,
+  mayApprove,
+} from './article-workflow';
 
 // The expected table, written out independently of WORKFLOW: [action, from-states, to, who].
 type Who = 'editor' | 'own-writer';
@@ -75,5 +82,62 @@ describe('checkTransition', () => {
       reason: 'invalid',
       allowed: ['submit', 'schedule', 'publish', 'spike'],
     });
+  });
+});
+
+describe('editOutcome', () => {
+  const now = new Date('2026-01-01T12:00:00Z');
+  const later = new Date('2026-01-01T13:00:00Z');
+  const earlier = new Date('2026-01-01T11:00:00Z');
+  const writer = { role: 'writer' as const, id: OWNER };
+  const approvers = [
+    { role: 'editor' as const, id: 'e' },
+    { role: 'admin' as const, id: 'a' },
+  ];
+  const article = (status: ArticleStatus, embargoUntil: Date | null = null) => ({
+    status,
+    createdById: OWNER,
+    embargoUntil,
+  });
+
+  it.each(['approved', 'scheduled'] as const)(
+    'should send the article back to review when its writer edits it while %s',
+    (status) => {
+      expect(editOutcome(article(status), writer, now)).toEqual({ kind: 'review', to: 'in_review' });
+    },
+  );
+
+  it('should refuse a writer’s edit when the article is published under an embargo that has not passed', () => {
+    expect(editOutcome(article('published', later), writer, now)).toEqual({
+      kind: 'refuse',
+      status: 'published',
+      embargoUntil: later,
+    });
+    expect(editOutcome(article('published', earlier), writer, now)).toEqual({
+      kind: 'keep',
+      approved: false,
+    });
+  });
+
+  it.each(['draft', 'in_review', 'published', 'unpublished', 'spiked'] as const)(
+    'should keep the state when a writer edits an article that is %s without a pending embargo',
+    (status) => {
+      expect(editOutcome(article(status), writer, now)).toEqual({ kind: 'keep', approved: false });
+    },
+  );
+
+  it('should keep the state and count the edit as approved when an editor or admin edits', () => {
+    for (const actor of approvers) {
+      expect(editOutcome(article('scheduled'), actor, now)).toEqual({ kind: 'keep', approved: true });
+      expect(editOutcome(article('approved'), actor, now)).toEqual({ kind: 'keep', approved: true });
+      expect(editOutcome(article('published', later), actor, now)).toEqual({ kind: 'keep', approved: false });
+    }
+  });
+
+  it('should take who may approve from the approve rule of the table', () => {
+    expect(mayApprove(writer, OWNER)).toBe(false);
+    expect(mayApprove({ role: 'writer', id: 'someone-else' }, OWNER)).toBe(false);
+    for (const actor of approvers) expect(mayApprove(actor, OWNER)).toBe(true);
+    expect(mayApprove('system', OWNER)).toBe(true);
   });
 });
