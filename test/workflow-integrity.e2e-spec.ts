@@ -390,6 +390,10 @@ describe('workflow integrity (e2e)', () => {
     await ds.query(`UPDATE article SET headline = 'Bypassed', version = version + 1 WHERE id = $1`, [a.id]);
 
     await app.get(PublishingService).runScheduledJob(PUBLISH_QUEUE, a.id, jobId!);
+    // The check under the row lock refuses it too (a change landing between the first look and the lock).
+    await expect(
+      app.get(PublishingService).transition('system', a.id, null, { action: 'publish' }, jobId!),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { approvedVersion: a.version } });
 
     expect((await row(a.id)).status).toBe('scheduled');
     expect(await publication(a.id)).toBeUndefined();

@@ -199,6 +199,14 @@ export class PublishingService {
       this.logger.log({ queue, articleId, jobId }, 'scheduler job no longer current; nothing to do');
       return;
     }
+    if (action === 'publish' && article.approvedVersion !== article.version) {
+      // Every edit path sends a changed article back to review: this means one did not.
+      this.logger.warn(
+        { queue, articleId, jobId, version: article.version, approvedVersion: article.approvedVersion },
+        'scheduled article changed since it was approved; not published',
+      );
+      return;
+    }
     try {
       await this.transition('system', articleId, null, { action }, jobId);
     } catch (e) {
