@@ -93,7 +93,8 @@ export class ArticlesController {
     summary: 'Change fields of the working copy',
     description:
       'Only the fields sent change; null clears a nullable field. A change bumps the version and appends a revision. ' +
-      'Writers may change only their own articles.',
+      'Writers may change only their own articles; their change of an approved or scheduled article sends it back ' +
+      'to in_review (the schedule cancelled), of a published one under a future embargo is refused with 409.',
   })
   @ApiParam(ID)
   @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
@@ -176,7 +177,7 @@ export class ArticlesController {
     summary: 'Restore a revision',
     description:
       'Copies the revision’s editable fields onto the working copy as a new revision ("Restored revision n"). ' +
-      'Authors or tags deleted since: 409 naming them.',
+      'Authors or tags deleted since: 409 naming them. Edits after approval as for PATCH.',
   })
   @ApiParam(ID)
   @ApiParam(REVISION)

@@ -6,7 +6,7 @@ import type { Actor } from '../common/auth.decorators';
 import { conflict } from '../common/errors';
 import { OutboxService } from '../events/outbox.service';
 import { JobEngine } from '../jobs/job-engine.service';
-import { editOutcome } from './article-workflow';
+import { WORKFLOW, editOutcome } from './article-workflow';
 import { ArticleEvent } from './publishing.entities';
 import { PUBLISH_QUEUE } from './queues';
 
@@ -38,7 +38,7 @@ export class EditReviewService {
       case 'refuse':
         throw conflict(
           `The article is ${outcome.status} under embargo until ${outcome.embargoUntil.toISOString()}: ` +
-            'only an editor may change it before the embargo passes',
+            `only an ${WORKFLOW.approve.role} may change it before the embargo passes`,
           { status: outcome.status, embargoUntil: outcome.embargoUntil.toISOString() },
         );
       case 'keep':
