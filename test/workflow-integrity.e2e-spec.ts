@@ -382,6 +382,44 @@ describe('workflow integrity (e2e)', () => {
     expect(a.publication.state).toBe('changed');
   });
 
+  it('should re-render an embargoed story from its published copy, not the working copy, when its tag is renamed', async () => {
+    const admin = await asAdmin(app);
+    const tag = (await admin.post('/api/v1/tags', { name: `Embargoed ${uniq()}`, kind: 'topic' })).json<{
+      id: string;
+    }>();
+    let a = await draft(writer, { tags: [tag.id] });
+    const approvedHeadline = a.headline;
+    a = await act(editor, a, { action: 'publish', embargoUntil: soon(3_600_000) });
+    const [{ embargo_until: embargoUntil }] = await ds.query<{ embargo_until: Date }[]>(
+      'SELECT embargo_until FROM publication WHERE article_id = $1',
+      [a.id],
+    );
+    const res = await editor.patch(
+      `/api/v1/articles/${a.id}`,
+      { headline: `Unreleased ${uniq()}` },
+      ifMatch(a.version),
+    );
+    expect(res.statusCode).toBe(200);
+
+    const renamed = `Renamed ${uniq()}`;
+    expect((await admin.patch(`/api/v1/tags/${tag.id}`, { name: renamed })).statusCode).toBe(200);
+    await waitFor(
+      async () =>
+        ((await publication(a.id)).document as unknown as { tags: { name: string }[] }).tags[0]?.name ===
+        renamed,
+      20000,
+      'the re-render',
+    );
+
+    expect((await publication(a.id)).document.headline).toBe(approvedHeadline);
+    const [after] = await ds.query<{ embargo_until: Date }[]>(
+      'SELECT embargo_until FROM publication WHERE article_id = $1',
+      [a.id],
+    );
+    expect(after.embargo_until).toEqual(embargoUntil);
+    expect((await anonymous().get(`/api/v1/content/articles/${a.slug}`)).statusCode).toBe(404);
+  });
+
   it('should not publish when the scheduled job finds a version that is no longer the approved one', async () => {
     let a = await approvedStory();
     a = await act(editor, a, { action: 'schedule', at: soon(60_000) });
