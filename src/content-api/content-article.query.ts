@@ -68,9 +68,12 @@ const DOC: Record<ArticleShape, string> = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:\d{2})?)$/;
 
+// The scopes of list and search cursors (a tag or author page's cursor is a list cursor too).
+const cursorScope = (ranked: boolean) => (ranked ? 'content-search' : 'content-articles');
+
 /** Reads a list cursor (2 values without q, 3 with: the search tier first), or fails with 400. */
 export function decodeListCursor(cursor: string, ranked: boolean): ListCursor {
-  const values: CursorValue[] = decodeCursor(cursor, ranked ? 3 : 2);
+  const values: CursorValue[] = decodeCursor(cursor, ranked ? 3 : 2, cursorScope(ranked));
   const [rank, fp, id] = ranked ? values : [undefined, ...values];
   if (
     typeof fp !== 'string' ||
@@ -86,7 +89,7 @@ export function decodeListCursor(cursor: string, ranked: boolean): ListCursor {
 }
 
 export function encodeListCursor(row: ArticleRow, ranked: boolean): string {
-  return encodeCursor(ranked ? [row.rank, row.fp, row.id] : [row.fp, row.id]);
+  return encodeCursor(cursorScope(ranked), ranked ? [row.rank, row.fp, row.id] : [row.fp, row.id]);
 }
 
 /** The visibility filter and the narrowing filters (not q, not the cursor) as SQL conditions on `p`. */
