@@ -117,7 +117,10 @@ export async function keysetPage<T extends ObjectLiteral>(
   // One raw row per entity, in order (lists join only to-one relations); the cursor is the last row's.
   if (raw.length !== entities.length) throw new Error('keysetPage: a list may join only to-one relations');
   const last = hasMore ? raw[limit - 1] : undefined;
-  return { data, meta: { nextCursor: last ? encodeCursor(sort.scope, [last.keyset_value, last.keyset_id]) : null } };
+  return {
+    data,
+    meta: { nextCursor: last ? encodeCursor(sort.scope, [last.keyset_value, last.keyset_id]) : null },
+  };
 }
 
 export function mapPage<T, R>(page: Page<T>, fn: (row: T) => R): Page<R> {
