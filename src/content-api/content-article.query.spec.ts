@@ -3,7 +3,13 @@ process.env.JWT_SECRET ??= 'unit-test-secret-that-is-long-enough-0123456789';
 
 import { encodeCursor } from '../common/pagination';
 import { DomainError } from '../common/errors';
-import { decodeListCursor, encodeListCursor, pageJson, tsQuerySql } from './content-article.query';
+import {
+  decodeListCursor,
+  encodeListCursor,
+  indexDecides,
+  pageJson,
+  tsQuerySql,
+} from './content-article.query';
 import { acceptsNinjs, toInstant } from './content-articles.service';
 
 const ID = '3f1c1d7e-8a51-4f39-9a52-0b2b7f6f3c11';
@@ -64,6 +70,17 @@ describe('pageJson', () => {
       data: [{ a: 1 }, { a: 2 }],
       meta: { nextCursor: null },
     });
+  });
+});
+
+describe('indexDecides', () => {
+  it('should leave phrases to a bounded walk and words, OR and excluded words to the index', () => {
+    expect(indexDecides("'oil' & 'price'")).toBe(true);
+    expect(indexDecides("'oil' | 'gas'")).toBe(true);
+    expect(indexDecides("'oil' & !'gas'")).toBe(true);
+    expect(indexDecides("'oil' <-> 'price'")).toBe(false);
+    expect(indexDecides("'oil-price' <-> 'oil' <-> 'price' | 'oil' & 'price'")).toBe(false);
+    expect(indexDecides("'oil' <2> 'price'")).toBe(false);
   });
 });
 
