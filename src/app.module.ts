@@ -37,7 +37,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configNamespaces }),
         TypeOrmModule.forRootAsync({
-          useFactory: () => buildDataSourceOptions(databaseUrl, loadEnv().dbPoolMax),
+          useFactory: () =>
+            buildDataSourceOptions(databaseUrl, loadEnv().dbPoolMax, loadEnv().dbStatementTimeoutMs),
           dataSourceFactory: async (options) => {
             const ds = await new DataSource(options!).initialize();
             await runMigrationsLocked(ds);

@@ -45,11 +45,11 @@ export class ApiKeysService {
     return keysetPage(
       this.keys.createQueryBuilder('k'),
       {
+        scope: 'api-keys',
         column: 'k.created_at',
         id: 'k.id',
         direction: 'ASC',
-        cast: 'timestamptz',
-        values: (k) => [k.createdAt.toISOString(), k.id],
+        type: 'timestamptz',
       },
       query,
     );

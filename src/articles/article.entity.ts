@@ -144,7 +144,7 @@ export class Article {
   @Column({ name: 'embargo_job_id', type: 'uuid', nullable: true })
   embargoJobId: string | null;
 
-  // Millisecond precision, so keyset cursors (JS dates) compare exactly with stored values.
+  // Millisecond precision: what the API shows (JS dates). Keyset cursors carry the exact text either way.
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

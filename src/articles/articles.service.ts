@@ -112,11 +112,11 @@ export class ArticlesService {
     const page = await keysetPage(
       qb,
       {
+        scope: 'articles',
         column: 'a.updated_at',
         id: 'a.id',
         direction: 'DESC',
-        cast: 'timestamptz',
-        values: (a) => [a.updatedAt.toISOString(), a.id],
+        type: 'timestamptz',
       },
       query,
     );
@@ -180,7 +180,7 @@ export class ArticlesService {
       .where('r.article_id = :id', { id });
     const page = await keysetPage(
       qb,
-      { column: 'r.number', id: 'r.id', direction: 'DESC', cast: 'int', values: (r) => [r.number, r.id] },
+      { scope: `revisions ${id}`, column: 'r.number', id: 'r.id', direction: 'DESC', type: 'int' },
       query,
     );
     return { data: page.data.map(toRevisionSummary), meta: page.meta };

@@ -57,11 +57,11 @@ export class AuditService {
     return keysetPage(
       qb,
       {
+        scope: 'audit',
         column: 'l.seq',
         id: 'l.id',
         direction: 'DESC',
-        values: (l) => [Number(l.seq), l.id],
-        cast: 'bigint',
+        type: 'bigint',
       },
       query,
     );

@@ -28,7 +28,7 @@ export class AuthorsService {
     if (query.active !== undefined) qb.andWhere('a.active = :active', { active: query.active });
     return keysetPage(
       qb,
-      { column: 'lower(a.name)', id: 'a.id', direction: 'ASC', values: (a) => [a.nameKey, a.id] },
+      { scope: 'authors', column: 'lower(a.name)', id: 'a.id', direction: 'ASC', type: 'text' },
       query,
     );
   }

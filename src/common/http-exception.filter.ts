@@ -8,7 +8,7 @@ import {
   QueryRunnerProviderAlreadyReleasedError,
 } from 'typeorm';
 import type { ErrorBody, ErrorCode } from './errors';
-import { isStillReferencedCode } from './db-errors';
+import { QUERY_CANCELED_RETRY_AFTER, isQueryCanceledCode, isStillReferencedCode } from './db-errors';
 import { DomainError, ERROR_STATUS, codeForStatus } from './errors';
 
 interface PgError {
@@ -68,6 +68,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // Bad text, uuid or time input; 22021/22P05: a NUL character, which PostgreSQL text cannot hold.
       if (['22P02', '22007', '22008', '22021', '22P05'].includes(pg.code ?? '')) {
         return { body: this.body('BAD_REQUEST', 'A value has the wrong format') };
+      }
+      // A statement that ran past the statement timeout (a held lock, a costly plan): the instance is
+      // still fine, the request may succeed a moment later.
+      if (isQueryCanceledCode(pg.code)) {
+        return {
+          body: this.body('SERVICE_UNAVAILABLE', 'The database took too long to answer; retry shortly'),
+          headers: { 'retry-after': String(QUERY_CANCELED_RETRY_AFTER) },
+        };
       }
       if (pg.code === '40001' || pg.code === '40P01') {
         return { body: this.body('CONFLICT', 'A concurrent change got there first; retry') };

@@ -62,4 +62,15 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...base, JSON_MAX_DEPTH: '0' })).toThrow(/JSON_MAX_DEPTH/);
     expect(() => parseEnv({ ...base, REQUEST_TIMEOUT_MS: 'soon' })).toThrow(/REQUEST_TIMEOUT_MS/);
   });
+
+  it('should default the statement timeout to 5 s, allow 0 (off) and refuse a value out of range', () => {
+    expect(parseEnv(base).dbStatementTimeoutMs).toBe(5000);
+    expect(parseEnv({ ...base, DATABASE_STATEMENT_TIMEOUT_MS: '0' }).dbStatementTimeoutMs).toBe(0);
+    expect(() => parseEnv({ ...base, DATABASE_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(
+      /DATABASE_STATEMENT_TIMEOUT_MS/,
+    );
+    expect(() => parseEnv({ ...base, DATABASE_STATEMENT_TIMEOUT_MS: '5s' })).toThrow(
+      /DATABASE_STATEMENT_TIMEOUT_MS/,
+    );
+  });
 });

@@ -30,6 +30,8 @@ export interface Env {
   requestTimeoutMs: number;
   connectionTimeoutMs: number;
   dbPoolMax: number;
+  /** Longest a request-path SQL statement may run before PostgreSQL cancels it (503); 0: no limit. */
+  dbStatementTimeoutMs: number;
   /** Number of proxy hops whose X-Forwarded-For is trusted for the client IP (0: none). */
   trustProxy: number;
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
@@ -200,6 +202,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 30_000, 500, 600_000),
     connectionTimeoutMs: int('CONNECTION_TIMEOUT_MS', 30_000, 500, 600_000),
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
+    dbStatementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 0, 600_000),
     trustProxy: int('TRUST_PROXY', 0, 0, 10),
     webhooks: {
       allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),

@@ -1,6 +1,15 @@
+// Cursors are signed with a key derived from JWT_SECRET.
+process.env.JWT_SECRET ??= 'unit-test-secret-that-is-long-enough-0123456789';
+
 import { encodeCursor } from '../common/pagination';
 import { DomainError } from '../common/errors';
-import { decodeListCursor, encodeListCursor, pageJson, tsQuerySql } from './content-article.query';
+import {
+  decodeListCursor,
+  encodeListCursor,
+  indexDecides,
+  pageJson,
+  tsQuerySql,
+} from './content-article.query';
 import { acceptsNinjs, toInstant } from './content-articles.service';
 
 const ID = '3f1c1d7e-8a51-4f39-9a52-0b2b7f6f3c11';
@@ -21,17 +30,27 @@ describe('list cursors', () => {
   });
 
   it('should reject garbage, a wrong shape and a search cursor used without the search', () => {
-    const search = encodeCursor([1, '2025-11-28T05:43:00Z', ID]);
+    const search = encodeCursor('content-search', [1, '2025-11-28T05:43:00Z', ID]);
     for (const [cursor, ranked] of [
       ['garbage', false],
-      [encodeCursor(['yesterday', ID]), false],
-      [encodeCursor(['2025-11-28T05:43:00Z', 'not-a-uuid']), false],
+      [encodeCursor('content-articles', ['yesterday', ID]), false],
+      [encodeCursor('content-articles', ['2025-11-28T05:43:00Z', 'not-a-uuid']), false],
       [search, false],
-      [encodeCursor(['x', '2025-11-28T05:43:00Z', ID]), true],
-      [encodeCursor([0.06, '2025-11-28T05:43:00Z', ID]), true],
-      [encodeCursor([3, '2025-11-28T05:43:00Z', ID]), true],
+      [encodeCursor('content-search', ['x', '2025-11-28T05:43:00Z', ID]), true],
+      [encodeCursor('content-search', [0.06, '2025-11-28T05:43:00Z', ID]), true],
+      [encodeCursor('content-search', [3, '2025-11-28T05:43:00Z', ID]), true],
     ] as const) {
       expect(() => decodeListCursor(cursor, ranked)).toThrow(DomainError);
+    }
+  });
+
+  it('should reject a cursor whose values were changed, one it did not sign and one of another list', () => {
+    const row = { doc: '{}', fp: '2025-11-28T05:43:00.123+00:00', id: ID, rank: null };
+    const [, signature] = encodeListCursor(row, false).split('.');
+    const altered = Buffer.from(JSON.stringify(['2030-01-01T00:00:00.000+00:00', ID])).toString('base64url');
+    const unsigned = Buffer.from(JSON.stringify([row.fp, ID])).toString('base64url');
+    for (const cursor of [`${altered}.${signature}`, unsigned, encodeCursor('content-tags', [row.fp, ID])]) {
+      expect(() => decodeListCursor(cursor, false)).toThrow(DomainError);
     }
   });
 });
@@ -51,6 +70,17 @@ describe('pageJson', () => {
       data: [{ a: 1 }, { a: 2 }],
       meta: { nextCursor: null },
     });
+  });
+});
+
+describe('indexDecides', () => {
+  it('should leave phrases to a bounded walk and words, OR and excluded words to the index', () => {
+    expect(indexDecides("'oil' & 'price'")).toBe(true);
+    expect(indexDecides("'oil' | 'gas'")).toBe(true);
+    expect(indexDecides("'oil' & !'gas'")).toBe(true);
+    expect(indexDecides("'oil' <-> 'price'")).toBe(false);
+    expect(indexDecides("'oil-price' <-> 'oil' <-> 'price' | 'oil' & 'price'")).toBe(false);
+    expect(indexDecides("'oil' <2> 'price'")).toBe(false);
   });
 });
 

@@ -68,9 +68,12 @@ const DOC: Record<ArticleShape, string> = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:\d{2})?)$/;
 
+// The scopes of list and search cursors (a tag or author page's cursor is a list cursor too).
+const cursorScope = (ranked: boolean) => (ranked ? 'content-search' : 'content-articles');
+
 /** Reads a list cursor (2 values without q, 3 with: the search tier first), or fails with 400. */
 export function decodeListCursor(cursor: string, ranked: boolean): ListCursor {
-  const values: CursorValue[] = decodeCursor(cursor, ranked ? 3 : 2);
+  const values: CursorValue[] = decodeCursor(cursor, ranked ? 3 : 2, cursorScope(ranked));
   const [rank, fp, id] = ranked ? values : [undefined, ...values];
   if (
     typeof fp !== 'string' ||
@@ -86,7 +89,7 @@ export function decodeListCursor(cursor: string, ranked: boolean): ListCursor {
 }
 
 export function encodeListCursor(row: ArticleRow, ranked: boolean): string {
-  return encodeCursor(ranked ? [row.rank, row.fp, row.id] : [row.fp, row.id]);
+  return encodeCursor(cursorScope(ranked), ranked ? [row.rank, row.fp, row.id] : [row.fp, row.id]);
 }
 
 /** The visibility filter and the narrowing filters (not q, not the cursor) as SQL conditions on `p`. */
@@ -250,10 +253,36 @@ export function searchMatchesSql(
   return { text: shapedPage(access, shape, page), values: ps.values };
 }
 
-/** `{"data":[…],"meta":{"nextCursor":…}}` from rows fetched with limit + 1, without parsing the documents. */
-export function pageJson(rows: ArticleRow[], limit: number, ranked: boolean): string {
+/**
+ * What PostgreSQL makes of a search (`$1` is q): `tree` is the part an index can look for (`T` when
+ * nothing: only excluded words, or a word OR-ed with an excluded one), `text` the whole tsquery.
+ */
+export function searchPlanSql(lang: string | undefined): string {
+  return `SELECT querytree(x.q) AS tree, x.q::text AS text FROM (SELECT ${tsQuerySql(lang, '$1')} AS q) x`;
+}
+
+/**
+ * Whether the GIN index decides matches of this tsquery text exactly. It does for words, OR and
+ * excluded words; a phrase (`<->`, also made from hyphenated words) it can only narrow to the rows
+ * holding all its words, each then re-checked against its tsvector: for common words, almost every row.
+ */
+export const indexDecides = (tsquery: string): boolean => !/<(\d+|-)>/.test(tsquery);
+
+/**
+ * `{"data":[…],"meta":{"nextCursor":…}}` from rows fetched with limit + 1, without parsing the documents.
+ * `resume`: where a search stopped looking (its work bound) before it found limit + 1 rows; the page
+ * may then be short, even empty, and its cursor continues from there.
+ */
+export function pageJson(rows: ArticleRow[], limit: number, ranked: boolean, resume?: ListCursor): string {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  const next = more ? encodeListCursor(page[page.length - 1], ranked) : null;
+  const next = more
+    ? encodeListCursor(page[page.length - 1], ranked)
+    : resume
+      ? encodeListCursor(
+          { doc: '', fp: resume.firstPublishedAt, id: resume.id, rank: resume.rank ?? null },
+          ranked,
+        )
+      : null;
   return `{"data":[${page.map((r) => r.doc).join(',')}],"meta":{"nextCursor":${JSON.stringify(next)}}}`;
 }

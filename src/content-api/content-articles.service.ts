@@ -10,7 +10,9 @@ import {
   SEARCH_TIERS,
   articlePageSql,
   decodeListCursor,
+  indexDecides,
   pageJson,
+  searchPlanSql,
   searchMatchesSql,
   searchWindowEndSql,
   searchWindowSql,
@@ -66,11 +68,19 @@ const sql = (q: { text: string; values: unknown[] }): [string, unknown[]] => [q.
 /** How many of the newest rows a search walks per tier before it turns to the GIN index. */
 export const SEARCH_WINDOW = 1000;
 
+/**
+ * How many rows one request of a search the GIN index cannot decide (a phrase, an excluded word) may
+ * examine before it answers with what it found and a cursor to continue from there.
+ */
+export const SEARCH_SCAN_BUDGET = 5 * SEARCH_WINDOW;
+
 /** Public reads of articles: lists, search, single documents, versions as of a time. */
 @Injectable()
 export class ContentArticlesService {
   /** SEARCH_WINDOW; tests make it small to exercise both ways of finding a tier's matches. */
   searchWindow = SEARCH_WINDOW;
+  /** SEARCH_SCAN_BUDGET; tests make it small to see a search stop at its bound. */
+  searchScanBudget = SEARCH_SCAN_BUDGET;
 
   constructor(
     private readonly db: ContentDb,
@@ -135,8 +145,9 @@ export class ContentArticlesService {
     if (!filters) return { body: EMPTY_PAGE, contentType: JSON_TYPE, keys };
     const limit = query.limit ?? 20;
     if (ranked) {
-      const rows = await this.searchRows(access, filters, limit + 1, cursor);
-      return { body: pageJson(rows, limit, true), contentType: JSON_TYPE, keys };
+      const exact = await this.checkSearch(filters);
+      const { rows, resume } = await this.searchRows(access, filters, limit + 1, cursor, exact);
+      return { body: pageJson(rows, limit, true, resume), contentType: JSON_TYPE, keys };
     }
     const { text, values } = articlePageSql(access, filters, 'item', limit, cursor);
     // Prepared (planned once per connection) unless a tag or author narrows it: how many articles a tag
@@ -148,19 +159,48 @@ export class ContentArticlesService {
   }
 
   /**
+   * Refuses a search that names nothing to look for (only excluded words, or one OR-ed with a word:
+   * it matches almost every article, and no index can find those), and tells whether the GIN index
+   * decides its matches exactly.
+   */
+  private async checkSearch(filters: ArticleFilters): Promise<boolean> {
+    const [plan] = await this.db.rows<{ tree: string; text: string }>(
+      searchPlanSql(filters.lang),
+      [filters.q],
+      true,
+    );
+    if (plan.tree === 'T') {
+      throw badRequest(
+        'q must contain a word to look for: -excluded words alone (or OR-ed with a word) match almost every article',
+        {
+          field: 'q',
+        },
+      );
+    }
+    return indexDecides(plan.text);
+  }
+
+  /**
    * The next `count` search results after the cursor: tier by tier (headline/summary/tag matches, then
    * body-only matches), each newest first. A tier is first looked for by walking the newest
    * `searchWindow` rows, which finds a common word's page after a few hundred rows; only when that
    * window runs out are the tier's remaining (so rarer) matches taken from the GIN index. The cost stays
    * bounded however many articles match, where ranking every match would grow with them.
+   *
+   * When the index cannot decide the matches (`exact` false: a phrase or an excluded word), it would
+   * hand back every row holding the words, each then re-checked; so such a search instead walks further
+   * windows, at most `searchScanBudget` rows a request, and stops there with `resume`, where the next
+   * page goes on.
    */
   private async searchRows(
     access: ContentAccess,
     filters: ArticleFilters,
     count: number,
     cursor: ListCursor | undefined,
-  ): Promise<ArticleRow[]> {
+    exact: boolean,
+  ): Promise<{ rows: ArticleRow[]; resume?: ListCursor }> {
     const rows: ArticleRow[] = [];
+    let scanned = 0;
     // Where the window of newest rows ends, from the top: the same for both tiers, so read once.
     let topEnd: Promise<{ fp: string; id: string }[]> | undefined;
     const windowEnd = (after: ListCursor | undefined) => {
@@ -173,17 +213,25 @@ export class ContentArticlesService {
     for (const tier of SEARCH_TIERS) {
       if (rows.length === count) break;
       if (cursor?.rank !== undefined && tier > cursor.rank) continue;
-      const after = cursor?.rank === tier ? cursor : undefined;
-      rows.push(
-        ...(await this.db.rows<ArticleRow>(
-          ...sql(
-            searchWindowSql(access, filters, 'item', tier, count - rows.length, this.searchWindow, after),
-          ),
-        )),
-      );
-      if (rows.length === count) break;
-      const [end] = await windowEnd(after);
-      if (!end) continue; // the window held every remaining row: this tier is complete
+      let after: ListCursor | undefined = cursor?.rank === tier ? cursor : undefined;
+      let end: { fp: string; id: string } | undefined;
+      for (;;) {
+        rows.push(
+          ...(await this.db.rows<ArticleRow>(
+            ...sql(
+              searchWindowSql(access, filters, 'item', tier, count - rows.length, this.searchWindow, after),
+            ),
+          )),
+        );
+        scanned += this.searchWindow;
+        if (rows.length === count) return { rows };
+        [end] = await windowEnd(after);
+        // No end: the window held every remaining row. Exact searches turn to the index for the rest.
+        if (!end || exact) break;
+        after = { rank: tier, firstPublishedAt: end.fp, id: end.id };
+        if (scanned >= this.searchScanBudget) return { rows, resume: after };
+      }
+      if (!end) continue; // this tier is complete
       const position = { firstPublishedAt: end.fp, id: end.id };
       rows.push(
         ...(await this.db.rows<ArticleRow>(
@@ -191,7 +239,7 @@ export class ContentArticlesService {
         )),
       );
     }
-    return rows;
+    return { rows };
   }
 
   /** One article by slug (and language), now or as it was public at `asOf`; killed → 410, else 404. */

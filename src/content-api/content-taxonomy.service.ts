@@ -83,7 +83,7 @@ export class ContentTaxonomyService {
     ];
     if ('kind' in query && query.kind) where.push(`x.kind = ${ps.add(query.kind)}`);
     if (query.cursor) {
-      const [nameKey, id] = decodeCursor(query.cursor, 2);
+      const [nameKey, id] = decodeCursor(query.cursor, 2, `content-${kind}s`);
       if (typeof nameKey !== 'string' || typeof id !== 'string' || !UUID.test(id)) {
         throw badRequest('Malformed cursor', { field: 'cursor' });
       }
@@ -103,7 +103,7 @@ export class ContentTaxonomyService {
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page.at(-1);
-    const next = more && last ? encodeCursor([last.name_key, last.id]) : null;
+    const next = more && last ? encodeCursor(`content-${kind}s`, [last.name_key, last.id]) : null;
     return {
       body: `{"data":[${page.map((r) => r.doc).join(',')}],"meta":{"nextCursor":${JSON.stringify(next)}}}`,
       contentType: JSON_TYPE,

@@ -2,8 +2,11 @@ import type { DataSourceOptions } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
-/** The one data-source definition, used by the app, the tests and the TypeORM CLI. */
-export function buildDataSourceOptions(url: string, poolMax = 10): DataSourceOptions {
+/**
+ * The one data-source definition, used by the app, the tests and the TypeORM CLI. `statementTimeoutMs`
+ * (0: none) bounds every statement on the pool, so no request waits on a lock or a slow plan forever.
+ */
+export function buildDataSourceOptions(url: string, poolMax = 10, statementTimeoutMs = 0): DataSourceOptions {
   const pglite = url.includes('pglite=1');
   return {
     type: 'postgres',
@@ -18,6 +21,11 @@ export function buildDataSourceOptions(url: string, poolMax = 10): DataSourceOpt
     installExtensions: false,
     logging: ['error', 'warn'],
     // PGlite's socket server takes 16 connections at most.
-    extra: { max: pglite ? Math.min(poolMax, 12) : poolMax, connectionTimeoutMillis: 5000 },
+    extra: {
+      max: pglite ? Math.min(poolMax, 12) : poolMax,
+      connectionTimeoutMillis: 5000,
+      // Sent as a startup parameter of every pooled connection; PGlite (the one-machine fallback) keeps its default.
+      ...(statementTimeoutMs > 0 && !pglite ? { statement_timeout: statementTimeoutMs } : {}),
+    },
   };
 }

@@ -30,7 +30,7 @@ export class TagsService {
     if (query.q) qb.andWhere(`lower(t.name) LIKE lower(:prefix) || '%'`, { prefix: escapeLike(query.q) });
     return keysetPage(
       qb,
-      { column: 'lower(t.name)', id: 't.id', direction: 'ASC', values: (t) => [t.nameKey, t.id] },
+      { scope: 'tags', column: 'lower(t.name)', id: 't.id', direction: 'ASC', type: 'text' },
       query,
     );
   }

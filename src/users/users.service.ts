@@ -57,11 +57,11 @@ export class UsersService {
     return keysetPage(
       qb,
       {
+        scope: 'users',
         column: 'u.created_at',
         id: 'u.id',
         direction: 'ASC',
-        cast: 'timestamptz',
-        values: (u) => [u.createdAt.toISOString(), u.id],
+        type: 'timestamptz',
       },
       query,
     );

@@ -81,11 +81,11 @@ export class WebhooksService {
     return keysetPage(
       this.webhooks.createQueryBuilder('w'),
       {
+        scope: 'webhooks',
         column: 'w.created_at',
         id: 'w.id',
         direction: 'ASC',
-        cast: 'timestamptz',
-        values: (w) => [w.createdAt.toISOString(), w.id],
+        type: 'timestamptz',
       },
       query,
     );
@@ -164,11 +164,11 @@ export class WebhooksService {
     return keysetPage(
       qb,
       {
+        scope: `deliveries ${webhookId}`,
         column: 'd.created_at',
         id: 'd.id',
         direction: 'DESC',
-        cast: 'timestamptz',
-        values: (d) => [d.createdAt.toISOString(), d.id],
+        type: 'timestamptz',
       },
       query,
     );
