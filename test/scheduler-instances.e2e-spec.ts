@@ -26,23 +26,26 @@ describe('scheduler with several instances (e2e)', () => {
     await second?.close().catch(() => undefined);
   });
 
-  async function scheduleMany(n: number, at: Date): Promise<string[]> {
-    const ids: string[] = [];
+  // Each item is due `leadMs` after its own schedule request, not after the first one: on a busy
+  // machine creating a dozen items can take longer than a fixed lead, which made `at` a past time.
+  async function scheduleMany(n: number, leadMs: number): Promise<string[]> {
+    const drafts: ArticleBody[] = [];
     for (let i = 0; i < n; i++) {
       const created = await editor.post('/api/v1/articles', {
         headline: `Scheduled ${uniq()}`,
         body: '<p>Due soon.</p>',
       });
-      const a = created.json<ArticleBody>();
+      drafts.push(created.json<ArticleBody>());
+    }
+    for (const a of drafts) {
       const res = await editor.post(
         `/api/v1/articles/${a.id}/transitions`,
-        { action: 'schedule', at: at.toISOString() },
+        { action: 'schedule', at: new Date(Date.now() + leadMs).toISOString() },
         { 'if-match': `"${a.version}"` },
       );
       expect(res.statusCode).toBe(200);
-      ids.push(a.id);
     }
-    return ids;
+    return drafts.map((a) => a.id);
   }
 
   const publishCounts = async (ids: string[]) =>
@@ -55,7 +58,7 @@ describe('scheduler with several instances (e2e)', () => {
     );
 
   it('should publish every due item exactly once when two instances run the scheduler', async () => {
-    const ids = await scheduleMany(12, new Date(Date.now() + 1500));
+    const ids = await scheduleMany(12, 3000);
     await waitFor(
       async () => (await publishCounts(ids)).every((r) => r.publishes >= 1),
       30000,
@@ -74,7 +77,7 @@ describe('scheduler with several instances (e2e)', () => {
   });
 
   it('should still publish everything when one instance stops mid-run', async () => {
-    const ids = await scheduleMany(8, new Date(Date.now() + 2000));
+    const ids = await scheduleMany(8, 3000);
     await second.close();
     await waitFor(
       async () => (await publishCounts(ids)).every((r) => r.publishes >= 1),
