@@ -1,3 +1,4 @@
+import { finishesWithin, mebibyteOf } from '../../test/hang-guard';
 import { matchTags, type TagRef } from './tag-matcher';
 
 const tag = (id: string, name: string): TagRef => ({ id, name });
@@ -100,4 +101,21 @@ describe('matchTags', () => {
     matchTags('A long name', existing);
     expect(existing.map((t) => t.id)).toEqual(['a', 'long']);
   });
+
+  // Hang guard far above the normal time: trimming separators with ^[…]+|[…]+$ took hours here.
+  it.each([
+    ['separators', ',; -|/.#·•–—'],
+    ['dots', '.'],
+    ['spaces and NBSPs', ' \u00a0'],
+  ])(
+    'should leave only the words when 1 MiB of %s surrounds them',
+    (_, unit) => {
+      const line = mebibyteOf(unit, 'Energy', 'Astana');
+      const result = finishesWithin(15_000, () =>
+        matchTags(line, [tag('e', 'Energy'), tag('x', 'Oil & Gas')]),
+      );
+      expect(result).toEqual({ matched: [tag('e', 'Energy')], unmatched: 'Astana' });
+    },
+    30_000,
+  );
 });
