@@ -306,6 +306,18 @@ describe('plain-text import and export (e2e)', () => {
       expect(await tagsNamed(tag)).toEqual([]);
     });
 
+    it('should answer 400 before looking anyone up when the Author: block names more than 20 authors', async () => {
+      const names = Array.from({ length: 21 }, () => `Many ${uniq()}`);
+      const before = await tableCounts(app);
+      const res = await importText(writer, item({ author: names.join(', ') }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'BAD_REQUEST',
+        message: 'The "Author:" block names 21 authors; at most 20 are allowed',
+      });
+      expect(await tableCounts(app)).toEqual(before);
+    });
+
     it('should answer 400 when the language query is not a supported language', async () => {
       const res = await importText(writer, item(), '?language=xx-nope');
       expect(res.statusCode).toBe(400);
