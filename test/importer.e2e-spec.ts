@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Response as InjectResponse } from 'light-my-request';
 import { DataSource } from 'typeorm';
 import type { ArticleResponse } from '../src/articles/article.response';
+import { mebibyteOf } from './hang-guard';
 import { type Client, asAdmin, bootApp, client, staff, tableCounts, uniq } from './helpers';
 
 interface ImportBody {
@@ -305,6 +306,18 @@ describe('plain-text import and export (e2e)', () => {
       expect(await tagsNamed(tag)).toEqual([]);
     });
 
+    it('should answer 400 before looking anyone up when the Author: block names more than 20 authors', async () => {
+      const names = Array.from({ length: 21 }, () => `Many ${uniq()}`);
+      const before = await tableCounts(app);
+      const res = await importText(writer, item({ author: names.join(', ') }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'BAD_REQUEST',
+        message: 'The "Author:" block names 21 authors; at most 20 are allowed',
+      });
+      expect(await tableCounts(app)).toEqual(before);
+    });
+
     it('should answer 400 when the language query is not a supported language', async () => {
       const res = await importText(writer, item(), '?language=xx-nope');
       expect(res.statusCode).toBe(400);
@@ -332,6 +345,83 @@ describe('plain-text import and export (e2e)', () => {
       const res = await importText(writer, item({ body: 'word '.repeat(250_000) }));
       expect(res.statusCode).toBe(413);
       expect(res.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    });
+
+    describe('1 MiB of pathological text', () => {
+      const HEAD = `Pathological ${uniq()}\n\n30 June 2023, 21:38\n\nASTANA. KAZINFORM – The body says it.\n\n`;
+      const END = '\n\nAuthor:\n\nAdlet Seilkhanov\n\nEnergy\n';
+      // Lines just under the 20,000-character line limit, blank-line separated, up to 1 MiB in all.
+      const lines = (line: string) => mebibyteOf(`${line}\n\n`, HEAD, END);
+      const gap = '\n'.repeat(100_000);
+
+      it.each([
+        [
+          '"Author: A", 900,000 dots, a tag line',
+          `${HEAD}Author: A${'.'.repeat(900_000)}\nEnergy\n`,
+          400,
+          /^Line 7 is 900,009 characters long; at most 20,000/,
+        ],
+        [
+          '"Author: A", 900,000 dots, a name',
+          `${HEAD}Author: A${'.'.repeat(900_000)}B\nEnergy\n`,
+          400,
+          /^Line 7 is 900,010 characters long/,
+        ],
+        [
+          'one line of spaces',
+          mebibyteOf(' ', `${HEAD}a`, `x${END}`),
+          400,
+          /^Line 7 is [\d,]+ characters long/,
+        ],
+        [
+          'a tag line of separators',
+          mebibyteOf(',; -', `${HEAD}Author:\n\nAdlet Seilkhanov\n\n`, 'x\n'),
+          400,
+          /^Line 11 is [\d,]+ characters long/,
+        ],
+        [
+          'a 1,001-character tag line',
+          `${HEAD}Author:\n\nAdlet Seilkhanov\n\nEnergy${', -.'.repeat(248)}xyz\n`,
+          400,
+          /^Line 11 \(author names or tag line\) is 1,001 characters long; at most 1,000/,
+        ],
+        [
+          'lines of dots',
+          lines(`${'.'.repeat(19_998)}x`),
+          400,
+          /^The imported item is invalid: body must be shorter than or equal to 500000 characters/,
+        ],
+        [
+          'lines of separators',
+          lines(`${',;|/.#-'.repeat(2_857)}x`),
+          400,
+          /body must be shorter than or equal to 500000/,
+        ],
+        [
+          'lines of unmatched quotes',
+          lines(`${'"«“\'(['.repeat(3_333)}x`),
+          400,
+          /body must be shorter than or equal to 500000/,
+        ],
+        ['lines of spaces', lines(`a${' '.repeat(19_998)}x`), 201, null],
+        ['lines of NBSPs', lines(`a${'\u00a0'.repeat(19_998)}x`), 201, null],
+        [
+          '100,000 blank lines between the parts',
+          `Gaps ${uniq()}${gap}30 June 2023, 21:38${gap}ASTANA. KAZINFORM – Body.${gap}Author:${gap}Adlet Seilkhanov${gap}Energy\n`,
+          201,
+          null,
+        ],
+      ])('should answer promptly when the text has %s', async (_, text, status, message) => {
+        expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1_048_576);
+        const before = status === 400 ? await tableCounts(app) : null;
+        const res = await importText(writer, text);
+        expect({ status: res.statusCode, message: res.json<{ message?: string }>().message }).toEqual({
+          status,
+          message: message ? expect.stringMatching(message) : undefined,
+        });
+        if (before) expect(await tableCounts(app)).toEqual(before);
+        else expect(res.json<ImportBody>().article.byline).toBe('Adlet Seilkhanov');
+      });
     });
 
     it('should answer 401 when nobody is signed in', async () => {

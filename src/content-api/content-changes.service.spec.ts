@@ -11,6 +11,7 @@ const row = (seq: number, over: Partial<ChangeRow> = {}): ChangeRow => ({
   version: 1,
   at: '2025-11-28T00:00:00.000Z',
   embargoed: null,
+  embargo_until: null,
   ...over,
 });
 
@@ -46,9 +47,16 @@ describe('walkChanges', () => {
     expect(page).toEqual({ data: [], nextCursor: '2', hasMore: true });
   });
 
-  it('should mark embargoed changes only when the row says so', () => {
-    const page = walkChanges([row(1, { embargoed: true }), row(2, { embargoed: false })], 0n, 10, 100);
-    expect(page.data[0].embargoed).toBe(true);
+  it('should mark embargoed changes with the embargo time only when the row says so', () => {
+    const until = '2025-11-28T08:00:00.000Z';
+    const page = walkChanges(
+      [row(1, { embargoed: true, embargo_until: until }), row(2, { embargoed: false })],
+      0n,
+      10,
+      100,
+    );
+    expect(page.data[0]).toMatchObject({ embargoed: true, embargoUntil: until });
     expect(page.data[1]).not.toHaveProperty('embargoed');
+    expect(page.data[1]).not.toHaveProperty('embargoUntil');
   });
 });

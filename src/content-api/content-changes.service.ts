@@ -23,6 +23,7 @@ export interface ChangeRow {
   version: number | null;
   at: string;
   embargoed: boolean | null;
+  embargo_until: string | null;
 }
 
 export interface Change {
@@ -34,6 +35,8 @@ export interface Change {
   version: number;
   at: string;
   embargoed?: true;
+  /** With `embargoed`: when the embargo ends. */
+  embargoUntil?: string;
 }
 
 /**
@@ -69,7 +72,7 @@ export function walkChanges(
         language: row.language,
         version: row.version,
         at: row.at,
-        ...(row.embargoed ? { embargoed: true as const } : {}),
+        ...(row.embargoed ? { embargoed: true as const, embargoUntil: row.embargo_until ?? undefined } : {}),
       });
     }
   }
@@ -100,7 +103,8 @@ export class ContentChangesService {
             (SELECT max(v.version) FROM publication_version v
               WHERE v.article_id = e.article_id AND v.valid_from <= e.occurred_at)) END AS version,
           to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
-          CASE WHEN s.visible THEN ${embargoed} END AS embargoed
+          CASE WHEN s.visible THEN ${embargoed} END AS embargoed,
+          CASE WHEN s.visible AND ${embargoed} THEN p.document ->> 'embargoUntil' END AS embargo_until
         FROM event e
         LEFT JOIN publication p ON p.article_id = e.article_id
         CROSS JOIN LATERAL (SELECT (e.type IN (${types}) AND p.article_id IS NOT NULL

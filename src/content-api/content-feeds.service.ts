@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Feed } from 'feed';
 import type { ContentAccess } from '../api-keys/content-access.guard';
 import { notFound } from '../common/errors';
 import { contentConfig, type ContentConfig } from '../config/configuration';
@@ -8,6 +7,7 @@ import { type ArticleFilters, type ArticleRow, articlePageSql } from './content-
 import type { ContentBody } from './content-cache';
 import { ContentDb } from './content-db';
 import { ContentTaxonomyService } from './content-taxonomy.service';
+import { type XmlNode, xmlDocument } from './feed-xml';
 import { visibleSql } from './content-visibility';
 import { ninjsUri } from './ninjs.mapper';
 
@@ -33,18 +33,10 @@ const TYPE: Record<FeedFormat, string> = {
   json: 'application/feed+json; charset=utf-8',
 };
 
-// Characters XML 1.0 does not allow, even escaped.
-// eslint-disable-next-line no-control-regex
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-export function xmlText(s: string): string {
-  return s
-    .replace(XML_INVALID, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
+/** Our extension namespace in RSS and Atom: `embargoedUntil` marks an item still under embargo. */
+export const DATELINE_FEED_NS = 'urn:x-dateline:feed';
+
+type FeedDocument = PublicDocument & { embargoed?: true };
 
 /** Google News wants an ISO 639 code, and zh-cn / zh-tw for Chinese. */
 export function newsLanguage(language: string): string {
@@ -53,7 +45,7 @@ export function newsLanguage(language: string): string {
   return rest.some((r) => r === 'hant' || r === 'tw' || r === 'hk' || r === 'mo') ? 'zh-tw' : 'zh-cn';
 }
 
-/** RSS 2.0 and Atom (the `feed` library), JSON Feed 1.1, and the Google News sitemap. */
+/** RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds, and the Google News sitemap. */
 @Injectable()
 export class ContentFeedsService {
   constructor(
@@ -100,9 +92,7 @@ export class ContentFeedsService {
     }
     const { text, values } = articlePageSql(access, filters, 'full', FEED_ITEMS);
     const rows = await this.db.rows<ArticleRow>(text, values);
-    const docs = rows
-      .slice(0, FEED_ITEMS)
-      .map((r) => JSON.parse(r.doc) as PublicDocument & { embargoed?: true });
+    const docs = rows.slice(0, FEED_ITEMS).map((r) => JSON.parse(r.doc) as FeedDocument);
     const query = lang ? `?lang=${encodeURIComponent(lang)}` : '';
     const links = {
       rss: `${this.config.baseUrl}${path}/${FILE.rss}${query}`,
@@ -118,53 +108,96 @@ export class ContentFeedsService {
     const body =
       format === 'json'
         ? this.jsonFeed(title, links.json, lang, docs)
-        : this.xmlFeed(format, title, links, lang, new Date(updated), docs);
+        : format === 'rss'
+          ? this.rss(title, links, lang, updated, docs)
+          : this.atom(title, links, updated, docs);
     return { body, contentType: TYPE[format], keys };
   }
 
-  private xmlFeed(
-    format: 'rss' | 'atom',
+  /** RSS 2.0 with the content, Dublin Core and Atom modules: summary, HTML body, one `dc:creator` per author. */
+  private rss(
     title: string,
     links: Record<FeedFormat, string>,
     lang: string | undefined,
-    updated: Date,
-    docs: PublicDocument[],
+    updated: string,
+    docs: FeedDocument[],
   ): string {
-    const feed = new Feed({
-      title,
-      id: links[format],
-      link: this.config.baseUrl,
-      description: `Latest articles from ${title}`,
-      language: lang,
+    const items = docs.map((d): XmlNode => ({
+      title: d.headline,
+      link: this.articleUrl(d.slug, d.language),
+      guid: { '@_isPermaLink': 'false', '#text': ninjsUri(d.id) },
+      pubDate: new Date(d.firstPublishedAt).toUTCString(),
+      description: d.summary ?? undefined,
+      'content:encoded': d.bodyHtml,
+      'dc:creator': d.authors.map((a) => a.name),
+      category: d.tags.map((t) => (t.uri ? { '@_domain': t.uri, '#text': t.name } : t.name)),
+      'dateline:embargoedUntil': embargoedUntil(d),
+    }));
+    return xmlDocument('rss', {
+      '@_version': '2.0',
+      '@_xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
+      '@_xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+      '@_xmlns:atom': 'http://www.w3.org/2005/Atom',
+      '@_xmlns:dateline': DATELINE_FEED_NS,
+      channel: {
+        title,
+        link: this.config.baseUrl,
+        description: `Latest articles from ${title}`,
+        lastBuildDate: new Date(updated).toUTCString(),
+        docs: 'https://www.rssboard.org/rss-specification',
+        generator: 'Dateline',
+        language: lang,
+        copyright: `© ${this.config.agencyName}`,
+        'atom:link': { '@_href': links.rss, '@_rel': 'self', '@_type': 'application/rss+xml' },
+        item: items,
+      },
+    });
+  }
+
+  /** Atom 1.0: headline and summary are plain text (`type="text"`), the body HTML (`type="html"`). */
+  private atom(
+    title: string,
+    links: Record<FeedFormat, string>,
+    updated: string,
+    docs: FeedDocument[],
+  ): string {
+    const entries = docs.map((d): XmlNode => ({
+      title: { '@_type': 'text', '#text': d.headline },
+      id: ninjsUri(d.id),
+      link: { '@_rel': 'alternate', '@_type': 'text/html', '@_href': this.articleUrl(d.slug, d.language) },
+      updated: d.updatedAt,
+      published: d.firstPublishedAt,
+      author: d.authors.map((a) => ({ name: a.name })),
+      category: d.tags.map((t) => ({
+        '@_term': t.slug,
+        '@_label': t.name,
+        ...(t.uri ? { '@_scheme': t.uri } : {}),
+      })),
+      summary: d.summary ? { '@_type': 'text', '#text': d.summary } : undefined,
+      content: { '@_type': 'html', '#text': d.bodyHtml },
+      'dateline:embargoedUntil': embargoedUntil(d),
+    }));
+    return xmlDocument('feed', {
+      '@_xmlns': 'http://www.w3.org/2005/Atom',
+      '@_xmlns:dateline': DATELINE_FEED_NS,
+      id: links.atom,
+      title: { '@_type': 'text', '#text': title },
+      subtitle: { '@_type': 'text', '#text': `Latest articles from ${title}` },
       updated,
       generator: 'Dateline',
-      copyright: `© ${this.config.agencyName}`,
-      feedLinks: { rss: links.rss, atom: links.atom, json: links.json },
+      rights: { '@_type': 'text', '#text': `© ${this.config.agencyName}` },
+      // The feed's author stands in for entries that credit nobody (Atom requires one).
+      author: { name: this.config.agencyName },
+      link: [
+        { '@_rel': 'alternate', '@_href': this.config.baseUrl },
+        { '@_rel': 'self', '@_type': 'application/atom+xml', '@_href': links.atom },
+      ],
+      entry: entries,
     });
-    for (const d of docs) {
-      feed.addItem({
-        title: d.headline,
-        id: ninjsUri(d.id),
-        guid: ninjsUri(d.id),
-        link: this.articleUrl(d.slug, d.language),
-        date: new Date(d.updatedAt),
-        published: new Date(d.firstPublishedAt),
-        description: d.summary ?? undefined,
-        content: d.bodyHtml,
-        author: d.authors.map((a) => ({ name: a.name })),
-        category: d.tags.map((t) => ({ name: t.name, term: t.slug, ...(t.uri ? { scheme: t.uri } : {}) })),
-      });
-    }
-    return format === 'rss' ? feed.rss2() : feed.atom1();
   }
 
   /** JSON Feed 1.1 (https://jsonfeed.org/version/1.1); `_dateline` is our extension object. */
-  private jsonFeed(
-    title: string,
-    self: string,
-    lang: string | undefined,
-    docs: (PublicDocument & { embargoed?: true })[],
-  ): string {
+  private jsonFeed(title: string, self: string, lang: string | undefined, docs: FeedDocument[]): string {
     return JSON.stringify({
       version: 'https://jsonfeed.org/version/1.1',
       title,
@@ -184,31 +217,54 @@ export class ContentFeedsService {
         authors: d.authors.map((a) => ({ name: a.name })),
         tags: d.tags.map((t) => t.name),
         language: d.language,
-        _dateline: { slug: d.slug, version: d.version, ...(d.embargoed ? { embargoed: true } : {}) },
+        _dateline: {
+          slug: d.slug,
+          version: d.version,
+          ...(d.embargoed ? { embargoed: true, embargoedUntil: d.embargoUntil } : {}),
+        },
       })),
     });
   }
 
-  /** Google News sitemap: the articles first published in the last 48 hours (at most 1,000). */
+  /**
+   * Google News sitemap: the articles first published in the last 48 hours (at most 1,000). It has no
+   * way to say "embargoed", so it lists released articles only, also for keys with content:embargoed.
+   */
   async newsSitemap(access: ContentAccess): Promise<ContentBody> {
     const { text, values } = articlePageSql(
-      access,
+      { ...access, embargoed: false },
       { recentHours: SITEMAP_HOURS },
       'teaser',
       SITEMAP_MAX_URLS,
     );
     const rows = await this.db.rows<ArticleRow>(text, values);
-    const publication = xmlText(this.config.agencyName);
-    const urls = rows.slice(0, SITEMAP_MAX_URLS).map((r) => {
-      const t = JSON.parse(r.doc) as {
-        slug: string;
-        language: string;
-        headline: string;
-        firstPublishedAt: string;
+    const urls = rows.slice(0, SITEMAP_MAX_URLS).map((r): XmlNode => {
+      const t = JSON.parse(r.doc) as Pick<
+        PublicDocument,
+        'slug' | 'language' | 'headline' | 'firstPublishedAt'
+      >;
+      return {
+        loc: this.articleUrl(t.slug, t.language),
+        'news:news': {
+          'news:publication': {
+            'news:name': this.config.agencyName,
+            'news:language': newsLanguage(t.language),
+          },
+          'news:publication_date': t.firstPublishedAt,
+          'news:title': t.headline,
+        },
       };
-      return `<url><loc>${xmlText(this.articleUrl(t.slug, t.language))}</loc><news:news><news:publication><news:name>${publication}</news:name><news:language>${xmlText(newsLanguage(t.language))}</news:language></news:publication><news:publication_date>${xmlText(t.firstPublishedAt)}</news:publication_date><news:title>${xmlText(t.headline)}</news:title></news:news></url>`;
     });
-    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n${urls.join('\n')}\n</urlset>\n`;
+    const body = xmlDocument('urlset', {
+      '@_xmlns': 'http://www.sitemaps.org/schemas/sitemap/0.9',
+      '@_xmlns:news': 'http://www.google.com/schemas/sitemap-news/0.9',
+      url: urls,
+    });
     return { body, contentType: 'application/xml; charset=utf-8', keys: ['articles', 'sitemaps'] };
   }
+}
+
+/** The embargo time of an item a content:embargoed key sees while it is still under embargo. */
+function embargoedUntil(d: FeedDocument): string | undefined {
+  return d.embargoed && d.embargoUntil ? d.embargoUntil : undefined;
 }

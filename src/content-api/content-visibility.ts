@@ -33,14 +33,22 @@ export function visibleSql(rowAlias: string, access: ContentAccess): string {
   return `(${releasedAtSql(rowAlias, 'now()', access)})`;
 }
 
-/** A jsonb expression to append to a shown document: `{"embargoed": true}` while under embargo, for the embargoed scope. */
+/**
+ * A jsonb expression to append to a shown document: `{"embargoed": true, "embargoUntil": …}` while under
+ * embargo, for the embargoed scope (the time as the row's document states it).
+ */
 export function embargoFlagSql(rowAlias: string, access: ContentAccess, at = 'now()'): string {
   if (!access.embargoed) return '';
   const r = alias(rowAlias);
-  return ` || CASE WHEN ${r}.embargo_until > ${at} THEN '{"embargoed": true}'::jsonb ELSE '{}'::jsonb END`;
+  return ` || CASE WHEN ${r}.embargo_until > ${at}
+    THEN jsonb_build_object('embargoed', true, 'embargoUntil', ${r}.document -> 'embargoUntil')
+    ELSE '{}'::jsonb END`;
 }
 
-/** The same mark on a document already rendered as JSON text (jsonb text always ends with `}`). */
+/**
+ * The same mark on a document already rendered as JSON text (jsonb text always ends with `}`); the
+ * `item` and `full` shapes carry `embargoUntil` themselves.
+ */
 export function embargoFlagTextSql(rowAlias: string, text: string, access: ContentAccess): string {
   if (!access.embargoed) return text;
   const r = alias(rowAlias);

@@ -281,6 +281,10 @@ export class ContentArticleTeaser {
   @ApiProperty() language: string;
   @ApiProperty() headline: string;
   @ApiProperty({ format: 'date-time' }) firstPublishedAt: string;
+  @ApiPropertyOptional({ description: 'Only for API keys with content:embargoed, while under embargo' })
+  embargoed?: boolean;
+  @ApiPropertyOptional({ format: 'date-time', description: 'With embargoed: when the embargo ends' })
+  embargoUntil?: string;
 }
 
 export class ContentTagResponse {
@@ -344,6 +348,8 @@ export class ContentChangeResponse {
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiPropertyOptional({ description: 'Only for API keys with content:embargoed: still under embargo' })
   embargoed?: boolean;
+  @ApiPropertyOptional({ format: 'date-time', description: 'With embargoed: when the embargo ends' })
+  embargoUntil?: string;
 }
 
 class ChangesMeta {

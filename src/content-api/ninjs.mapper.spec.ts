@@ -1,5 +1,5 @@
 import type { PublicDocument } from '../publishing/publication.renderer';
-import { newsLanguage, xmlText } from './content-feeds.service';
+import { newsLanguage } from './content-feeds.service';
 import { toNinjs } from './ninjs.mapper';
 
 const doc: PublicDocument = {
@@ -70,10 +70,6 @@ describe('toNinjs', () => {
 });
 
 describe('feed text helpers', () => {
-  it('should escape XML and drop characters XML cannot carry', () => {
-    expect(xmlText('A & B <c> "d" \'e\'\u0001')).toBe('A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;');
-  });
-
   it('should give Google News language codes', () => {
     expect(newsLanguage('kk')).toBe('kk');
     expect(newsLanguage('en-GB')).toBe('en');

@@ -6,6 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validate } from 'class-validator';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { MAX_AUTHORS } from '../articles/article.constants';
 import { CreateArticleDto } from '../articles/article.dto';
 import { Article } from '../articles/article.entity';
 import { type ArticleResponse, loadArticleResponse, loadCreditsAndTags } from '../articles/article.response';
@@ -20,6 +21,7 @@ import { Tag } from '../tags/tag.entity';
 import { formatKazinformText, htmlToParagraphs } from './kazinform-exporter';
 import { importHash, paragraphsToHtml, parseKazinformText } from './kazinform-parser';
 import { type TagRef, matchTags } from './tag-matcher';
+import { assertLineLengths } from './text-limits';
 
 export interface ImportOptions {
   /** BCP 47 tag that overrides the language guessed from the text. */
@@ -51,6 +53,7 @@ export class ImporterService {
    * again returns the existing article with `created: false` and writes nothing.
    */
   async importText(actor: Actor, text: string, options: ImportOptions = {}): Promise<ImportResult> {
+    assertLineLengths(text);
     const hash = importHash(text);
     try {
       return await this.dataSource.transaction((em) => this.importIn(em, actor, text, hash, options));
@@ -100,6 +103,13 @@ export class ImporterService {
       defaultAgency: this.config.agencyName,
     });
     const warnings = [...parsed.warnings];
+    // Checked before any author is looked up or created: each name costs queries.
+    if (parsed.authorNames.length > MAX_AUTHORS) {
+      throw badRequest(
+        `The "Author:" block names ${parsed.authorNames.length} authors; at most ${MAX_AUTHORS} are allowed`,
+        { field: 'authors', count: parsed.authorNames.length, max: MAX_AUTHORS },
+      );
+    }
     const authorIds: string[] = [];
     for (const name of parsed.authorNames) {
       const id = await this.authorFor(em, name);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../common/errors';
+import { finishesWithin, mebibyteOf } from '../../test/hang-guard';
 import { guessLanguage, importHash, paragraphsToHtml, parseKazinformText } from './kazinform-parser';
+import { LINE_MAX } from './text-limits';
 
 const OPTS = { timezone: 'Asia/Almaty', defaultAgency: 'KAZINFORM' };
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
@@ -301,4 +303,109 @@ describe('importHash', () => {
   it('should be a 64-character sha256 hex digest', () => {
     expect(importHash(seed)).toMatch(/^[0-9a-f]{64}$/);
   });
+});
+
+describe('parseKazinformText on pathological input (1 MiB)', () => {
+  // Hang guard, far above the normal time (tens of milliseconds); the quadratic patterns this replaced
+  // took minutes on these inputs.
+  const GUARD_MS = 15_000;
+  const HEAD = 'Headline of the item\n\n30 June 2023, 21:38\n\nASTANA. KAZINFORM – The body says it.\n\n';
+  const parseGuarded = (text: string) => finishesWithin(GUARD_MS, () => parse(text));
+  const rejected = (text: string) => finishesWithin(GUARD_MS, () => thrown(() => parse(text)));
+  // Lines just under the line limit, repeated to 1 MiB: the patterns themselves must be linear.
+  const lines = (line: string, separator = '\n\n') =>
+    Array.from({ length: Math.ceil(1_048_576 / (line.length + separator.length)) }, () => line).join(
+      separator,
+    );
+  const longest = (unit: string, tail = 'x') =>
+    unit.repeat(Math.floor((LINE_MAX - tail.length) / unit.length)) + tail;
+
+  it.each([
+    ['"Author: A", 900,000 dots and a tag line', `${HEAD}Author: A${'.'.repeat(900_000)}\nEnergy\n`, 7],
+    ['"Author: A", 900,000 dots, a name', `${HEAD}Author: A${'.'.repeat(900_000)}B\nEnergy\n`, 7],
+    ['one line of 1 MiB of spaces', mebibyteOf(' ', `${HEAD}x`, 'x'), 7],
+    ['a headline of 1 MiB', mebibyteOf('Headline ', '', '\n\nBody.'), 1],
+  ])(
+    'should answer BAD_REQUEST naming the line when the text has %s',
+    (_, text, line) => {
+      const error = rejected(text);
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.message).toMatch(new RegExp(`^Line ${line} is [\\d,]+ characters long; at most 20,000`));
+      expect(error.details).toMatchObject({ line, max: LINE_MAX });
+    },
+    GUARD_MS * 2,
+  );
+
+  it(
+    'should name the line when the author names or tag line are over 1,000 characters',
+    () => {
+      const names = rejected(`${HEAD}Author: ${'A.'.repeat(600)}\nEnergy\n`);
+      expect(names.message).toMatch(/^Line 7 \(author names\) is 1,208 characters long; at most 1,000/);
+      const tags = rejected(`${HEAD}Author:\n\nAdlet Seilkhanov\n\n${'-. '.repeat(400)}x\n`);
+      expect(tags.message).toMatch(/^Line 11 \(author names or tag line\) is 1,201 characters long/);
+    },
+    GUARD_MS * 2,
+  );
+
+  it.each([
+    ['dots', lines(longest('.'))],
+    ['separators', lines(longest(',; -|/.#'))],
+    ['spaces', lines(`a${' '.repeat(LINE_MAX - 2)}x`)],
+    ['NBSPs', lines(`a${'\u00a0'.repeat(LINE_MAX - 2)}x`)],
+    ['unmatched quotes', lines(longest('."«»“”\'(['))],
+    ['a time line shape', lines(longest('1, 12:00 '))],
+    ['a GMT suffix shape', lines(`GMT+1${' '.repeat(LINE_MAX - 6)}x`)],
+    ['capitals that look like a dateline', lines(longest('A. A- '), '\n')],
+  ])(
+    'should read 1 MiB of lines full of %s',
+    (_, body) => {
+      const item = parseGuarded(`${HEAD}${body}\n\nAuthor:\n\nAdlet Seilkhanov\n\nEnergy\n`);
+      expect(item.authorNames).toEqual(['Adlet Seilkhanov']);
+      expect(item.tagLine).toBe('Energy');
+      expect(item.paragraphs.length).toBeGreaterThan(1);
+    },
+    GUARD_MS * 2,
+  );
+
+  it(
+    'should read names and a tag line full of dots and separators at the field limit',
+    () => {
+      const item = parseGuarded(
+        `${HEAD}Author: ${'A'}${'.'.repeat(980)}x\n\n${'Energy'}${',;-. '.repeat(190)}x\n`,
+      );
+      expect(item.authorNames).toEqual([`A${'.'.repeat(980)}x`]);
+      expect(item.tagLine).toMatch(/^Energy,;-\. .*x$/);
+    },
+    GUARD_MS * 2,
+  );
+
+  it(
+    'should read the item when 100,000 blank lines separate its parts',
+    () => {
+      const gap = '\n'.repeat(100_000);
+      const item = parseGuarded(
+        `Headline${gap}30 June 2023, 21:38${gap}ASTANA. KAZINFORM – Body.${gap}Author:${gap}Adlet Seilkhanov${gap}Energy\n`,
+      );
+      expect(item).toMatchObject({
+        headline: 'Headline',
+        paragraphs: ['Body.'],
+        authorNames: ['Adlet Seilkhanov'],
+        tagLine: 'Energy',
+      });
+      expect(item.publishedAt?.toISOString()).toBe('2023-06-30T15:38:00.000Z');
+    },
+    GUARD_MS * 2,
+  );
+
+  it(
+    'should hash 1 MiB of spaces, NBSPs and blank lines',
+    () => {
+      for (const unit of [' ', '\u00a0', '\n', '\r\n', ' \n']) {
+        expect(finishesWithin(GUARD_MS, () => importHash(mebibyteOf(unit, 'a', 'b')))).toMatch(
+          /^[0-9a-f]{64}$/,
+        );
+      }
+    },
+    GUARD_MS * 6,
+  );
 });

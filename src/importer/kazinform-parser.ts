@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { badRequest } from '../common/errors';
+import { FIELD_LINE_MAX, assertLineLengths, isSpace, lineTooLong, trimChars } from './text-limits';
 import { parseTimeLine, requireZone, resolveTimeLine } from './time';
 
 export interface Dateline {
@@ -70,7 +71,8 @@ const DATELINE_NO_DASH = new RegExp(String.raw`^(${PLACE})\.\s(${UPPER_WORD})\s(
 const PLACE_ONLY = new RegExp(String.raw`^(${PLACE})\.?\s?${DASH}\s`, 'u');
 
 const AUTHOR_LABEL = /^(?:authors?|автор(?:ы|лар)?)\s*:\s*(.*)$/iu;
-const NAME_SEPARATORS = /\s*(?:[,;&]|\s(?:and|и|және|мен)\s)\s*/iu;
+// On a line whose whitespace runs are single spaces: each optional space can be tried only two ways.
+const NAME_SEPARATORS = / ?(?:[,;&]| (?:and|и|және|мен) ) ?/iu;
 const SENTENCE_END = /[.!?…:;]["'»”’)\]]*$/u;
 const TAG_LINE_MAX = 200;
 
@@ -118,10 +120,13 @@ function readDateline(
   return { dateline: null, rest: paragraph };
 }
 
+const isSpaceOrDot = (ch: string) => ch === '.' || isSpace(ch);
+
 function splitNames(line: string): string[] {
   return line
+    .replace(/\s+/gu, ' ')
     .split(NAME_SEPARATORS)
-    .map((n) => n.replace(/^[\s.]+|[\s.]+$/gu, ''))
+    .map((n) => trimChars(n, isSpaceOrDot))
     .filter((n) => n !== '');
 }
 
@@ -141,10 +146,12 @@ export function guessLanguage(text: string, warnings: string[]): string {
 
 /**
  * Reads one Kazakhstan wire item in the Kazinform plain-text layout (headline, time line, dateline and
- * paragraphs, `Author:` block, tag line). Pure: no I/O. Throws BAD_REQUEST when there is no body.
+ * paragraphs, `Author:` block, tag line). Pure: no I/O. Throws BAD_REQUEST when there is no body, or
+ * naming the line when a line is longer than LINE_MAX (or an author or tag line than FIELD_LINE_MAX).
  */
 export function parseKazinformText(text: string, opts: ParseOptions): ParsedItem {
   requireZone(opts.timezone);
+  assertLineLengths(text);
   const warnings: string[] = [];
   const lines = normalizeLines(text);
 
@@ -183,8 +190,19 @@ export function parseKazinformText(text: string, opts: ParseOptions): ParsedItem
   let tagLine: string | null = null;
   if (authorAt >= 0) {
     bodyLines = rest.slice(0, authorAt);
+    const lineNo = (at: number) => i + 2 + at;
     const inline = AUTHOR_LABEL.exec(rest[authorAt])?.[1].trim() ?? '';
-    const after = rest.slice(authorAt + 1).filter((line) => line !== '');
+    if (inline.length > FIELD_LINE_MAX) {
+      throw lineTooLong(lineNo(authorAt), 'author names', rest[authorAt].length, FIELD_LINE_MAX);
+    }
+    const after: string[] = [];
+    rest.forEach((line, at) => {
+      if (at <= authorAt || line === '') return;
+      if (line.length > FIELD_LINE_MAX) {
+        throw lineTooLong(lineNo(at), 'author names or tag line', line.length, FIELD_LINE_MAX);
+      }
+      after.push(line);
+    });
     const candidates = inline ? [inline, ...after] : after;
     if (candidates.length >= 2) {
       tagLine = candidates[candidates.length - 1];

@@ -1,3 +1,4 @@
+import { finishesWithin, mebibyteOf } from '../../test/hang-guard';
 import { matchTags, type TagRef } from './tag-matcher';
 
 const tag = (id: string, name: string): TagRef => ({ id, name });
@@ -100,4 +101,24 @@ describe('matchTags', () => {
     matchTags('A long name', existing);
     expect(existing.map((t) => t.id)).toEqual(['a', 'long']);
   });
+
+  // Hang guard far above the normal time: trimming separators with ^[…]+|[…]+$ took hours here.
+  it.each([
+    ['separators', ',; -|/.#·•–—'],
+    ['dots', '.'],
+    ['spaces and NBSPs', ' \u00a0'],
+  ])(
+    'should keep the unmatched words when 1 MiB of %s separates them',
+    (_, unit) => {
+      const line = mebibyteOf(unit, 'Energy Astana', 'Almaty');
+      const result = finishesWithin(15_000, () =>
+        matchTags(line, [tag('e', 'Energy'), tag('x', 'Oil & Gas')]),
+      );
+      expect(result).toEqual({
+        matched: [tag('e', 'Energy')],
+        unmatched: line.replace(/\s+/gu, ' ').slice('Energy '.length),
+      });
+    },
+    30_000,
+  );
 });

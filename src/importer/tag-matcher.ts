@@ -1,3 +1,5 @@
+import { isSpace, trimChars } from './text-limits';
+
 export interface TagRef {
   id: string;
   name: string;
@@ -10,8 +12,10 @@ export interface TagMatch {
   unmatched: string | null;
 }
 
-// Separators and joining words that are never a tag on their own.
-const SEPARATORS = /^[\s,;|/·•–—\-.#]+|[\s,;|/·•–—\-.#]+$/gu;
+// Separators and joining words that are never a tag on their own. Trimmed by a scan: the pattern
+// `^[…]+|[…]+$` retries the run of separators from every position inside it.
+const SEPARATORS = new Set([',', ';', '|', '/', '·', '•', '–', '—', '-', '.', '#']);
+const isSeparator = (ch: string) => SEPARATORS.has(ch) || isSpace(ch);
 const CONNECTORS = new Set(['and', '&', 'и', 'және', 'мен']);
 // Stands in for a matched name so the text on either side cannot join into a new match.
 const GAP = '\u0000';
@@ -52,7 +56,7 @@ export function matchTags(tagLine: string, existing: TagRef[]): TagMatch {
   }
   const leftover = remaining
     .split(GAP)
-    .map((piece) => piece.replace(SEPARATORS, ''))
+    .map((piece) => trimChars(piece, isSeparator))
     .filter((piece) => piece !== '' && !CONNECTORS.has(piece.toLowerCase()))
     .join(' ');
   return {

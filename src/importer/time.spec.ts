@@ -1,4 +1,5 @@
 import { DomainError } from '../common/errors';
+import { finishesWithin, mebibyteOf } from '../../test/hang-guard';
 import { formatTimeLine, parseTimeLine, requireZone, resolveTimeLine } from './time';
 
 const wall = (year: number, month: number, day: number, hour: number, minute: number) => ({
@@ -51,6 +52,33 @@ describe('parseTimeLine', () => {
     expect(parseTimeLine('30 Junes 2023, 21:38')).toBeNull();
     expect(parseTimeLine('In 2023, 21:38 was the record')).toBeNull();
     expect(parseTimeLine('30 June 2023')).toBeNull();
+  });
+});
+
+describe('parseTimeLine on pathological input', () => {
+  // Hang guard far above the normal time: `^(.+?)[,\s]+(time)$` and `[,\s]+$` retried each separator run
+  // from every position in it.
+  it.each([
+    ['commas before a time', mebibyteOf(',', '30 June 2023', 'x 21:38')],
+    ['spaces before a GMT suffix', mebibyteOf(' ', '30 June 2023, 21:38 GMT+6', 'x')],
+    ['commas after a time', mebibyteOf(',', '21:38', 'x')],
+    ['a time then carriage returns', mebibyteOf(',', '21:38', '\r')],
+  ])(
+    'should say "not a time line" when the line is 1 MiB of %s',
+    (_, line) => {
+      expect(finishesWithin(15_000, () => parseTimeLine(line))).toBeNull();
+    },
+    30_000,
+  );
+
+  it('should still read the time line when separators and a GMT suffix surround it', () => {
+    expect(parseTimeLine('30 June 2023 ,, 21:38 | GMT +6')).toMatchObject({
+      day: 30,
+      month: 6,
+      hour: 21,
+      offsetMinutes: 360,
+    });
+    expect(parseTimeLine('21:38 ,, 30.06.2023 |UTC-03:30')).toMatchObject({ day: 30, offsetMinutes: -210 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
 import { badRequest } from '../common/errors';
+import { isSpace, trimEndChars } from './text-limits';
 
 /** The wall-clock parts of a wire item's time line, before any zone is applied. */
 export interface TimeLineParts {
@@ -87,7 +88,12 @@ ENGLISH_MONTHS.forEach((name, i) => MONTH_BY_NAME.set(name.slice(0, 3).toLowerCa
 MONTH_BY_NAME.set('sept', 9);
 
 const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
-const OFFSET_SUFFIX = /\s*\|?\s*(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?\s*$/iu;
+// Every pattern below is anchored or starts at a literal and has no two ways to read the same text,
+// so each runs in time linear in the line; a line longer than this is never a time line anyway.
+const TIME_LINE_MAX = 80;
+const OFFSET_SUFFIX = /(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?\s*$/iu;
+const TIME_FIRST = /^(\d{1,2}:\d{2}(?::\d{2})?)[,\s]+/u;
+const TIME_LAST = /[,\s](\d{1,2}:\d{2}(?::\d{2})?)$/u;
 // "30 June 2023", "30 июня 2023 г.", "30 маусым 2023 ж."
 const DAY_MONTH_YEAR = /^(\d{1,2})\s+(\p{L}+)\.?,?\s+(\d{4})(?:\s*(?:г\.?|года|ж\.?|жыл))?$/iu;
 // "June 30, 2023"
@@ -122,20 +128,20 @@ function parseDate(text: string): { year: number; month: number; day: number } |
  */
 export function parseTimeLine(line: string): TimeLineParts | null {
   let text = line.trim();
+  if (text.length > TIME_LINE_MAX) return null;
   let offsetMinutes: number | null = null;
   const offset = OFFSET_SUFFIX.exec(text);
   if (offset) {
     const sign = offset[1] === '+' ? 1 : -1;
     offsetMinutes = sign * (Number(offset[2]) * 60 + Number(offset[3] ?? 0));
-    text = text.slice(0, offset.index);
+    // What stood before the suffix, without the spaces and the one `|` that may separate it.
+    text = trimEndChars(trimEndChars(text.slice(0, offset.index), isSpace).replace(/\|$/u, ''), isSpace);
   }
   // The time is either the first or the last comma/space separated token.
-  const first = /^(\d{1,2}:\d{2}(?::\d{2})?)[,\s]+(.+)$/u.exec(text);
-  const last = /^(.+?)[,\s]+(\d{1,2}:\d{2}(?::\d{2})?)$/u.exec(text);
-  const split = first ? { time: first[1], date: first[2] } : last ? { time: last[2], date: last[1] } : null;
+  const split = splitTime(text);
   if (!split) return null;
   const time = TIME.exec(split.time);
-  const date = parseDate(split.date.replace(/[,\s]+$/u, '').trim());
+  const date = parseDate(trimEndChars(split.date, isSeparator).trim());
   if (!time || !date) return null;
   return {
     ...date,
@@ -144,6 +150,17 @@ export function parseTimeLine(line: string): TimeLineParts | null {
     second: Number(time[3] ?? 0),
     offsetMinutes,
   };
+}
+
+const isSeparator = (ch: string) => ch === ',' || isSpace(ch);
+
+function splitTime(text: string): { time: string; date: string } | null {
+  const first = TIME_FIRST.exec(text);
+  if (first) return { time: first[1], date: text.slice(first[0].length) };
+  const last = TIME_LAST.exec(text);
+  // The date needs at least one character before the separators that end it.
+  if (last && last.index > 0) return { time: last[1], date: text.slice(0, last.index) };
+  return null;
 }
 
 /** The IANA zone, or a BAD_REQUEST naming it when it is unknown. */
