@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import type { Actor } from '../common/auth.decorators';
 import { conflict, notFound } from '../common/errors';
 import { keysetPage, type Page } from '../common/pagination';
@@ -25,6 +26,25 @@ import {
   MAX_IN_FLIGHT_PER_WEBHOOK,
   generateSecret,
 } from './webhooks.constants';
+
+/** Whether a webhook subscribed to `current` already receives every type in `next`. */
+function covers(current: string[], next: string[]): boolean {
+  return current.includes(WILDCARD) || next.every((t) => t !== WILDCARD && current.includes(t));
+}
+
+/**
+ * Called in a transaction that makes a webhook receive events it did not: waits for the transactions
+ * appending events now (they hold the receivers lock shared, taken by the trigger on `event`) and keeps
+ * later appends waiting until this one commits, so each event is queued for dispatch exactly when it
+ * commits after this change. Returns the last event seq committed before it: the events this webhook
+ * does not receive.
+ */
+async function addingReceiver(em: EntityManager): Promise<string> {
+  await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.webhookReceivers]);
+  // A statement of its own, so its snapshot includes everything committed while waiting for the lock.
+  const [{ seq }] = await em.query<{ seq: string }[]>(`SELECT coalesce(max(seq), 0)::text AS seq FROM event`);
+  return seq;
+}
 
 /** ['*'] when it is asked for, otherwise the distinct types in EVENT_TYPES order. */
 export function normalizeEvents(events: string[]): string[] {
@@ -63,6 +83,7 @@ export class WebhooksService {
           active: true,
           secret,
           createdBy: actor.id,
+          receivesAfterSeq: await addingReceiver(em),
         }),
       );
       await recordAudit(em, {
@@ -104,6 +125,11 @@ export class WebhooksService {
       const webhook = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!webhook) throw notFound('Webhook');
       const resumed = dto.active === true && !webhook.active;
+      // Enabling it, or subscribing it to more types, makes it a receiver of events it did not receive.
+      const widened =
+        webhook.active && dto.events !== undefined && !covers(webhook.events, normalizeEvents(dto.events));
+      if (resumed) webhook.receivesAfterSeq = await addingReceiver(em);
+      else if (widened) await addingReceiver(em);
       if (dto.url !== undefined) webhook.url = dto.url;
       if (dto.events !== undefined) webhook.events = normalizeEvents(dto.events);
       if (dto.description !== undefined) webhook.description = dto.description;

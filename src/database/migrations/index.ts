@@ -6,6 +6,7 @@ import { Publishing1764300400000 } from './1764300400000-publishing';
 import { ApiKeys1764300500000 } from './1764300500000-api-keys';
 import { ContentApi1764300600000 } from './1764300600000-content-api';
 import { Audit1764300700000 } from './1764300700000-audit';
+import { WebhookDispatchQueue1764300850000 } from './1764300850000-webhook-dispatch-queue';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ApiKeys1764300500000,
   ContentApi1764300600000,
   Audit1764300700000,
+  WebhookDispatchQueue1764300850000,
 ];
