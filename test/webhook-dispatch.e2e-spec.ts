@@ -130,10 +130,12 @@ describe('webhook dispatch queue (e2e)', () => {
   }
 
   it('should queue no dispatch work when 5,000 articles’ publications are written with no webhook, and send a webhook subscribed afterwards only the next event', async () => {
-    const [{ webhooks }] = await ds.query<{ webhooks: number }[]>(
-      `SELECT count(*)::int AS webhooks FROM webhook`,
-    );
-    expect(webhooks).toBe(0);
+    // No webhook at all (files that ran before in this database may have left some behind).
+    for (;;) {
+      const page = (await admin.get(`${BASE}?limit=100`)).json<{ data: { id: string }[] }>().data;
+      if (page.length === 0) break;
+      for (const w of page) expect((await admin.delete(`${BASE}/${w.id}`)).statusCode).toBe(204);
+    }
     const [{ since }] = await ds.query<{ since: Date }[]>(`SELECT now() AS since`);
     const [{ eventsBefore }] = await ds.query<{ eventsBefore: number }[]>(
       `SELECT count(*)::int AS "eventsBefore" FROM event`,
