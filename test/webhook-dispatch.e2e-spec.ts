@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { type BenchArticle, loadBenchDataset } from '../src/cli/bench-load.command';
 import { OutboxService } from '../src/events/outbox.service';
+import { DELIVER_QUEUE } from '../src/webhooks/webhooks.constants';
 import { type Client, asAdmin, bootApp, staff, uniq, waitFor } from './helpers';
 
 const ARTICLES = 5_000;
@@ -179,13 +180,17 @@ describe('webhook dispatch queue (e2e)', () => {
     expect(events - eventsBefore).toBe(ARTICLES);
     // Nothing was queued for them: no job of any queue, no queued dispatch, no delivery.
     const jobs = await ds.query<{ name: string; n: number }[]>(
-      `SELECT name, count(*)::int AS n FROM pgboss.job WHERE created_on >= $1 GROUP BY name ORDER BY name`,
-      [since],
+      // Delivery retries of webhooks earlier files deleted may still be created; deliveries are counted below.
+      `SELECT name, count(*)::int AS n FROM pgboss.job WHERE created_on >= $1 AND name <> $2
+        GROUP BY name ORDER BY name`,
+      [since, DELIVER_QUEUE],
     );
     expect(jobs).toEqual([]);
     expect(await queued()).toBe(0);
     const [{ deliveries }] = await ds.query<{ deliveries: number }[]>(
-      `SELECT count(*)::int AS deliveries FROM webhook_delivery`,
+      `SELECT count(*)::int AS deliveries FROM webhook_delivery d JOIN event e ON e.id = d.event_id
+        WHERE e.occurred_at >= $1`,
+      [since],
     );
     expect(deliveries).toBe(0);
 
