@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { type BenchArticle, loadBenchDataset } from '../src/cli/bench-load.command';
 import { OutboxService } from '../src/events/outbox.service';
 import { DELIVER_QUEUE } from '../src/webhooks/webhooks.constants';
+import { ADVISORY_LOCKS } from '../src/common/advisory-locks';
 import { type Client, asAdmin, bootApp, staff, uniq, waitFor } from './helpers';
 
 const ARTICLES = 5_000;
@@ -117,6 +118,16 @@ describe('webhook dispatch queue (e2e)', () => {
 
   async function queued(): Promise<number> {
     const [{ n }] = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM webhook_dispatch_queue`);
+    return n;
+  }
+
+  /** Requests waiting for the webhook receivers lock (ADVISORY_LOCKS.webhookReceivers). */
+  async function waitingForReceiversLock(): Promise<number> {
+    const [{ n }] = await ds.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND objid = $1 AND objsubid = 1 AND NOT granted`,
+      [ADVISORY_LOCKS.webhookReceivers],
+    );
     return n;
   }
 
@@ -261,12 +272,7 @@ describe('webhook dispatch queue (e2e)', () => {
       // The webhook's creation waits for the transaction that wrote an event without it…
       const subscribing = subscribe();
       await waitFor(
-        async () => {
-          const [{ n }] = await ds.query<{ n: number }[]>(
-            `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
-          );
-          return n > 0;
-        },
+        async () => (await waitingForReceiversLock()) > 0,
         30_000,
         'the webhook creation to wait for the receivers lock',
       );
@@ -282,6 +288,43 @@ describe('webhook dispatch queue (e2e)', () => {
     } finally {
       if (qr.isTransactionActive) await qr.rollbackTransaction();
       await qr.release();
+    }
+  });
+
+  it('should deliver an event whose seq was taken before a concurrent webhook creation when it commits after it', async () => {
+    const [b, c] = [ds.createQueryRunner(), ds.createQueryRunner()];
+    await b.connect();
+    await c.connect();
+    try {
+      // B writes an event and stays open, so the webhook's creation waits for it.
+      await b.startTransaction();
+      await appendIn(b.manager, randomUUID());
+      const subscribing = subscribe();
+      await waitFor(async () => (await waitingForReceiversLock()) === 1, 30_000, 'the creation to wait');
+      // C's event takes its seq now, then waits behind the creation for the lock.
+      await c.startTransaction();
+      const writingC = appendIn(c.manager, randomUUID());
+      await waitFor(async () => (await waitingForReceiversLock()) === 2, 30_000, 'C to wait');
+      // B writes a later seq (it holds the lock already) and commits: the creation goes ahead, then C.
+      await appendIn(b.manager, randomUUID());
+      await b.commitTransaction();
+      const { id, receiver: r } = await subscribing;
+      const eventC = await writingC;
+      await c.commitTransaction();
+
+      // C committed after the webhook, so it is the webhook's, though B's later seq committed before it.
+      await waitFor(() => Promise.resolve(r.received.length >= 1), 30_000, 'the delivery');
+      expect(r.received.map((x) => x.id)).toEqual([eventC.id]);
+      const log = await ds.query<{ eventId: string }[]>(
+        `SELECT event_id AS "eventId" FROM webhook_delivery WHERE webhook_id = $1`,
+        [id],
+      );
+      expect(log).toEqual([{ eventId: eventC.id }]);
+    } finally {
+      for (const qr of [b, c]) {
+        if (qr.isTransactionActive) await qr.rollbackTransaction();
+        await qr.release();
+      }
     }
   });
 });

@@ -17,9 +17,9 @@ import {
 const POLL_INTERVAL_MS = 5_000;
 
 /**
- * Turns queued outbox events into deliveries, a batch per transaction: one `webhook_delivery` per active
- * webhook that receives the event (subscribed to its type, and created or enabled before it committed),
- * and delivery work for them. The queue holds only events some webhook could receive (the trigger on
+ * Turns queued outbox events into deliveries, a batch per transaction: one `webhook_delivery` for each of
+ * the event's receivers (the webhooks active and subscribed to its type when it was written) that is still
+ * active and subscribed, and delivery work for them. The queue holds only events some webhook could receive (the trigger on
  * `event` decides, in the event's own transaction). Every server dispatches, woken by NOTIFY on commit and
  * by a poll; SKIP LOCKED splits the work between them.
  */
@@ -113,10 +113,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       const created = await em.query<DeliverJob[]>(
         `INSERT INTO webhook_delivery (webhook_id, event_id, event_seq, event_type, article_id, next_attempt_at)
          SELECT w.id, e.id, e.seq, e.type, e.article_id, now()
-           FROM event e
-           JOIN webhook w ON w.active AND (w.events @> ARRAY[e.type] OR w.events @> ARRAY['*'])
-                         AND e.seq > w.receives_after_seq
-          WHERE e.id = ANY($1::uuid[])
+           FROM webhook_dispatch_queue q
+           JOIN event e ON e.id = q.event_id
+           -- Its receivers when it was written, if still active and subscribed (disabling acts at once).
+           JOIN webhook w ON w.id = ANY(q.receivers) AND w.active
+                         AND (w.events @> ARRAY[e.type] OR w.events @> ARRAY['*'])
+          WHERE q.event_id = ANY($1::uuid[])
           ORDER BY e.seq
          ON CONFLICT (webhook_id, event_id) DO NOTHING
          RETURNING webhook_id AS "webhookId", article_id AS "articleId"`,

@@ -26,10 +26,6 @@ export class Webhook {
   @Column({ name: 'secret_rotated_at', type: 'timestamptz', nullable: true })
   secretRotatedAt: Date | null;
 
-  // The last event seq it does not receive: what was committed before it was created or last enabled.
-  @Column({ name: 'receives_after_seq', type: 'bigint' })
-  receivesAfterSeq: string;
-
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 

@@ -34,16 +34,12 @@ function covers(current: string[], next: string[]): boolean {
 
 /**
  * Called in a transaction that makes a webhook receive events it did not: waits for the transactions
- * appending events now (they hold the receivers lock shared, taken by the trigger on `event`) and keeps
- * later appends waiting until this one commits, so each event is queued for dispatch exactly when it
- * commits after this change. Returns the last event seq committed before it: the events this webhook
- * does not receive.
+ * writing events now (the trigger on `event` holds the receivers lock shared) and keeps later ones waiting
+ * until this one commits. So every event either committed before this change (and the webhook does not
+ * receive it) or reads the webhook's new state when it is queued for dispatch (and does).
  */
-async function addingReceiver(em: EntityManager): Promise<string> {
+async function addingReceiver(em: EntityManager): Promise<void> {
   await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.webhookReceivers]);
-  // A statement of its own, so its snapshot includes everything committed while waiting for the lock.
-  const [{ seq }] = await em.query<{ seq: string }[]>(`SELECT coalesce(max(seq), 0)::text AS seq FROM event`);
-  return seq;
 }
 
 /** ['*'] when it is asked for, otherwise the distinct types in EVENT_TYPES order. */
@@ -74,6 +70,7 @@ export class WebhooksService {
     await assertDeliverableUrl(dto.url, this.config.allowPrivate);
     const secret = generateSecret();
     const webhook = await this.dataSource.transaction(async (em) => {
+      await addingReceiver(em);
       const repo = em.getRepository(Webhook);
       const saved = await repo.save(
         repo.create({
@@ -83,7 +80,6 @@ export class WebhooksService {
           active: true,
           secret,
           createdBy: actor.id,
-          receivesAfterSeq: await addingReceiver(em),
         }),
       );
       await recordAudit(em, {
@@ -128,8 +124,7 @@ export class WebhooksService {
       // Enabling it, or subscribing it to more types, makes it a receiver of events it did not receive.
       const widened =
         webhook.active && dto.events !== undefined && !covers(webhook.events, normalizeEvents(dto.events));
-      if (resumed) webhook.receivesAfterSeq = await addingReceiver(em);
-      else if (widened) await addingReceiver(em);
+      if (resumed || widened) await addingReceiver(em);
       if (dto.url !== undefined) webhook.url = dto.url;
       if (dto.events !== undefined) webhook.events = normalizeEvents(dto.events);
       if (dto.description !== undefined) webhook.description = dto.description;

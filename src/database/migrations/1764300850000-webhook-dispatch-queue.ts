@@ -9,19 +9,13 @@ export class WebhookDispatchQueue1764300850000 implements MigrationInterface {
   name = 'WebhookDispatchQueue1764300850000';
 
   public async up(q: QueryRunner): Promise<void> {
-    // The last event seq a webhook does not receive: the events committed before it was created (or last
-    // enabled). Fixed under the receivers lock (see the trigger below), so "before" and "after" are exact.
-    await q.query(`ALTER TABLE "webhook" ADD "receives_after_seq" bigint NOT NULL DEFAULT 0`);
-    // Existing webhooks keep the rule they were created with (events that occurred after them).
-    await q.query(`
-      UPDATE "webhook" w SET "receives_after_seq" = coalesce(
-        (SELECT max(e."seq") FROM "event" e WHERE e."occurred_at" < w."created_at" - interval '1 millisecond'), 0)`);
-
     await q.query(`
       CREATE TABLE "webhook_dispatch_queue" (
         "event_id" uuid NOT NULL,
         "event_seq" bigint NOT NULL,
         "article_id" uuid,
+        -- The webhooks that receive it: those active and subscribed to its type when it was written.
+        "receivers" uuid[] NOT NULL,
         CONSTRAINT "webhook_dispatch_queue_pkey" PRIMARY KEY ("event_id"),
         CONSTRAINT "webhook_dispatch_queue_event_fk" FOREIGN KEY ("event_id") REFERENCES "event"("id") ON DELETE CASCADE
       )`);
@@ -33,22 +27,26 @@ export class WebhookDispatchQueue1764300850000 implements MigrationInterface {
 
     // Runs in the transaction that writes the event, so the event and its place in the queue commit together.
     // The shared lock (ADVISORY_LOCKS.webhookReceivers) never blocks other appends; a webhook change that adds
-    // a receiver takes it exclusively, so each append sees that change either entirely (it commits after it)
-    // or not at all (it committed before it, and the webhook does not receive it). A VOLATILE function reads
-    // with a fresh snapshot per statement, so the check below sees a webhook committed while waiting for the
-    // lock. Under a snapshot isolation level it could not, so there the event is queued regardless.
+    // a receiver takes it exclusively, so each append sees that change entirely (it commits after it, and the
+    // webhook is among its receivers) or not at all (it committed before it). A VOLATILE function reads with
+    // a fresh snapshot per statement, so the receivers read below include a webhook committed while waiting
+    // for the lock; under a snapshot isolation level they would not, so events are refused there.
     await q.query(`
       CREATE FUNCTION "event_queue_webhook_dispatch"() RETURNS trigger LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        receivers uuid[];
       BEGIN
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'outbox events are written in READ COMMITTED transactions only (webhook dispatch)';
+        END IF;
         PERFORM pg_advisory_xact_lock_shared(4242201);
-        IF current_setting('transaction_isolation') = 'read committed' AND NOT EXISTS (
-          SELECT 1 FROM "webhook" w
-           WHERE w."active" AND (w."events" @> ARRAY[NEW."type"] OR w."events" @> ARRAY['*'])
-        ) THEN
+        SELECT array_agg(w."id") INTO receivers FROM "webhook" w
+         WHERE w."active" AND (w."events" @> ARRAY[NEW."type"] OR w."events" @> ARRAY['*']);
+        IF receivers IS NULL THEN
           RETURN NULL;
         END IF;
-        INSERT INTO "webhook_dispatch_queue" ("event_id", "event_seq", "article_id")
-        VALUES (NEW."id", NEW."seq", NEW."article_id");
+        INSERT INTO "webhook_dispatch_queue" ("event_id", "event_seq", "article_id", "receivers")
+        VALUES (NEW."id", NEW."seq", NEW."article_id", receivers);
         -- Delivered on commit; every server dispatches at once instead of at its next poll.
         PERFORM pg_notify('dateline_webhook_dispatch', '');
         RETURN NULL;
@@ -58,14 +56,17 @@ export class WebhookDispatchQueue1764300850000 implements MigrationInterface {
       CREATE TRIGGER "event_queue_webhook_dispatch" AFTER INSERT ON "event"
       FOR EACH ROW EXECUTE FUNCTION "event_queue_webhook_dispatch"()`);
 
-    // Events written before this migration and not dispatched yet, which some webhook receives.
+    // Events written before this migration and not dispatched yet, to the webhooks that receive them under
+    // the rule they were created with (events that occurred after them).
     await q.query(`
-      INSERT INTO "webhook_dispatch_queue" ("event_id", "event_seq", "article_id")
-      SELECT e."id", e."seq", e."article_id" FROM "event" e
-       WHERE NOT EXISTS (SELECT 1 FROM "webhook_dispatch" x WHERE x."event_id" = e."id")
-         AND EXISTS (SELECT 1 FROM "webhook" w
-                      WHERE w."active" AND (w."events" @> ARRAY[e."type"] OR w."events" @> ARRAY['*'])
-                        AND e."seq" > w."receives_after_seq")`);
+      INSERT INTO "webhook_dispatch_queue" ("event_id", "event_seq", "article_id", "receivers")
+      SELECT e."id", e."seq", e."article_id", r."ids" FROM "event" e
+       CROSS JOIN LATERAL (
+         SELECT array_agg(w."id") AS "ids" FROM "webhook" w
+          WHERE w."active" AND (w."events" @> ARRAY[e."type"] OR w."events" @> ARRAY['*'])
+            AND e."occurred_at" >= w."created_at" - interval '1 millisecond') r
+       WHERE r."ids" IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM "webhook_dispatch" x WHERE x."event_id" = e."id")`);
     await q.query(`DROP TABLE "webhook_dispatch"`);
     // The per-event dispatch jobs they replace (the job engine's schema exists once a server has run).
     await q.query(`
@@ -91,6 +92,5 @@ export class WebhookDispatchQueue1764300850000 implements MigrationInterface {
       SELECT e."id" FROM "event" e
        WHERE NOT EXISTS (SELECT 1 FROM "webhook_dispatch_queue" x WHERE x."event_id" = e."id")`);
     await q.query(`DROP TABLE "webhook_dispatch_queue"`);
-    await q.query(`ALTER TABLE "webhook" DROP "receives_after_seq"`);
   }
 }
