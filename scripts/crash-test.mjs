@@ -446,8 +446,7 @@ async function checkInvariants(db, webhookId, rx, { final = false } = {}) {
               count(*) FILTER (WHERE status = 'failed')::int AS failed,
               count(*)::int AS total,
               (SELECT count(*)::int FROM event) AS events,
-              (SELECT count(*)::int FROM event e WHERE NOT EXISTS
-                 (SELECT 1 FROM webhook_dispatch x WHERE x.event_id = e.id)) AS undispatched
+              (SELECT count(*)::int FROM webhook_dispatch_queue) AS undispatched
          FROM webhook_delivery WHERE webhook_id = $1`,
       [webhookId],
     );

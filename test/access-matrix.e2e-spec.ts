@@ -90,7 +90,7 @@ describe('access matrix: every route × every identity (e2e)', () => {
 
   it('should answer every route for every identity as its metadata says, and change nothing when refusing', async () => {
     const identities = (Object.keys(headers) as Identity[]).sort();
-    const digest = await DbDigest.create(app, ['webhook_delivery', 'webhook_dispatch']);
+    const digest = await DbDigest.create(app, ['webhook_delivery', 'webhook_dispatch_queue']);
     const wrong: string[] = [];
     let cells = 0;
     const tally = new Map<string, number>();

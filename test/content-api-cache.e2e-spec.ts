@@ -46,13 +46,13 @@ describe('Content API read cache (e2e, two instances)', () => {
     ).toBe('hit');
 
     a = await act(room.editor, a, { action: 'kill', reason: 'Withdrawn.' });
-    const started = Date.now();
+    // Gone well before the 10 s the entry would live: the kill's change notification dropped it.
     const gone = await eventually(
       () => read(`/articles/${a.slug}`),
       (r) => r.statusCode === 410,
+      8_000,
     );
     expect(gone.statusCode).toBe(410);
-    expect(Date.now() - started).toBeLessThan(1000);
     const list = await eventually(
       () => read(`/articles?tag=${tag.slug}`),
       (r) => !r.body.includes(a.id),

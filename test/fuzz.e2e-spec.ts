@@ -34,7 +34,7 @@ const REQUEST_TIMEOUT_MS = 5000;
 // the suite sends no valid body to these collections and never learns their ids.
 const QUIET_COLLECTIONS = ['/api/v1/webhooks'];
 // Written only by the webhook workers (for webhooks other suites left behind), never by a request.
-const BACKGROUND_TABLES = ['webhook_delivery', 'webhook_dispatch'];
+const BACKGROUND_TABLES = ['webhook_delivery', 'webhook_dispatch_queue'];
 const BACKGROUND_QUEUES = [DELIVER_QUEUE];
 
 const IDENTITIES = ['anonymous', 'writer', 'editor', 'admin'] as const;

@@ -11,4 +11,9 @@ export const ADVISORY_LOCKS = {
   tagSlug: 4_242_102,
   /** With a second key derived from the import hash: one import of the same text at a time */
   importHash: 4_242_103,
+  /**
+   * Shared by every event append (the trigger on \`event\`), exclusive for a webhook change that adds a
+   * receiver: an event is queued for dispatch exactly when a webhook that receives it is committed first.
+   */
+  webhookReceivers: 4_242_201,
 } as const;

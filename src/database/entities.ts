@@ -12,7 +12,7 @@ import {
 } from '../publishing/publishing.entities';
 import { Tag, TagAlias } from '../tags/tag.entity';
 import { User } from '../users/user.entity';
-import { WebhookDelivery, WebhookDispatch } from '../webhooks/webhook-delivery.entity';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
 import { Webhook } from '../webhooks/webhook.entity';
 
 /** Every entity, listed explicitly so tsc output, jest and the TypeORM CLI load the same classes. */
@@ -32,7 +32,6 @@ export const entities = [
   PublicationVersion,
   Webhook,
   WebhookDelivery,
-  WebhookDispatch,
   ApiKey,
   AuditEntry,
 ];

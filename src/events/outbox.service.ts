@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { JobEngine } from '../jobs/job-engine.service';
 import { type EventType, OutboxEvent } from './event.entity';
-
-export const DISPATCH_QUEUE = 'event-dispatch';
 
 export interface NewEvent {
   type: EventType;
@@ -13,14 +10,14 @@ export interface NewEvent {
   payload: Record<string, unknown>;
 }
 
-/** Appends outbox events inside the caller's transaction and queues their dispatch in the same transaction. */
+/**
+ * Appends outbox events inside the caller's transaction. An event some webhook receives is queued for
+ * dispatch by a trigger on the same insert (see the webhook dispatch queue migration), so it commits or
+ * rolls back with the change; an event no webhook receives queues nothing.
+ */
 @Injectable()
 export class OutboxService {
-  constructor(private readonly jobs: JobEngine) {}
-
   async append(em: EntityManager, event: NewEvent): Promise<OutboxEvent> {
-    const saved = await em.getRepository(OutboxEvent).save(em.getRepository(OutboxEvent).create(event));
-    await this.jobs.send(DISPATCH_QUEUE, { eventId: saved.id }, { em });
-    return saved;
+    return em.getRepository(OutboxEvent).save(em.getRepository(OutboxEvent).create(event));
   }
 }

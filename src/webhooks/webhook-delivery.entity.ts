@@ -1,11 +1,4 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -65,14 +58,4 @@ export class WebhookDelivery {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
-}
-
-/** Marks an outbox event as dispatched to webhooks, so a retried or late dispatch job does nothing. */
-@Entity({ name: 'webhook_dispatch' })
-export class WebhookDispatch {
-  @PrimaryColumn({ name: 'event_id', type: 'uuid' })
-  eventId: string;
-
-  @CreateDateColumn({ name: 'dispatched_at', type: 'timestamptz' })
-  dispatchedAt: Date;
 }

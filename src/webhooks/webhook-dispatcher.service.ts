@@ -1,110 +1,148 @@
-import type { OnModuleInit } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
-import { OutboxEvent } from '../events/event.entity';
-import { DISPATCH_QUEUE } from '../events/outbox.service';
+import { NotifyListener } from '../database/notify-listener';
 import { JobEngine } from '../jobs/job-engine.service';
-import { DELIVER_QUEUE, type DeliverJob } from './webhooks.constants';
+import {
+  DELIVER_QUEUE,
+  DISPATCH_BATCH_SIZE,
+  type DeliverJob,
+  MAX_IN_FLIGHT_PER_WEBHOOK,
+  WEBHOOK_DISPATCH_CHANNEL,
+} from './webhooks.constants';
 
-// Advisory lock class for "dispatching the events of one article" (the second key is the article's hash).
-const DISPATCH_LOCK_CLASS = 4_242_401;
+// A safety net for notifications missed while the listener reconnects: queued events wait at most this long.
+const POLL_INTERVAL_MS = 5_000;
 
 /**
- * Turns outbox events into deliveries: one per active webhook subscribed to the event's type, exactly once
- * per event however often its dispatch job runs, and per article in event order.
+ * Turns queued outbox events into deliveries, a batch per transaction: one `webhook_delivery` for each of
+ * the event's receivers (the webhooks active and subscribed to its type when it was written) that is still
+ * active and subscribed, and delivery work for them. The queue holds only events some webhook could receive (the trigger on
+ * `event` decides, in the event's own transaction). Every server dispatches, woken by NOTIFY on commit and
+ * by a poll; SKIP LOCKED splits the work between them.
  */
 @Injectable()
-export class WebhookDispatcher implements OnModuleInit {
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
+  private readonly listener: NotifyListener;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private wanted = false;
+  private stopped = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobEngine,
-  ) {}
-
-  onModuleInit(): void {
-    this.jobs.register<{ eventId: string }>({
-      queue: {
-        name: DISPATCH_QUEUE,
-        retryLimit: 10,
-        retryDelay: 2,
-        retryBackoff: true,
-        // One short transaction: a job left active by a crashed instance is retried after 30 s.
-        expireInSeconds: 30,
-      },
-      concurrency: 2,
-      handler: async ({ eventId }) => {
-        if (typeof eventId !== 'string') {
-          this.logger.error('event-dispatch job without an eventId: dropped');
-          return;
-        }
-        await this.dispatch(eventId);
-      },
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.listener = new NotifyListener({
+      url: (dataSource.options as { url?: string }).url,
+      channel: WEBHOOK_DISPATCH_CHANNEL,
+      logger: this.logger,
+      lostMessage: 'Webhook dispatch listener lost; queued events are polled until it reconnects',
+      onNotify: () => this.kick(),
+      // Listening (again): events queued meanwhile announced nothing here.
+      onReset: () => this.kick(),
     });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Servers dispatch; CLI commands (no HTTP adapter) only write events.
+    if (!this.adapterHost.httpAdapter) return;
+    await this.listener.start();
+    this.pollTimer = setInterval(() => this.kick(), POLL_INTERVAL_MS);
+    this.pollTimer.unref();
+    this.kick();
+  }
+
+  // Before the database pool closes: a running batch finishes (or rolls back) with a live pool.
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    await this.listener.stop();
+    await this.running;
+  }
+
+  /** Asks for a dispatch run; one runs at a time per instance, and a request during a run makes it go on. */
+  kick(): void {
+    if (this.stopped) return;
+    this.wanted = true;
+    this.running ??= this.drain()
+      .catch((err: unknown) =>
+        this.logger.error({ err }, 'webhook dispatch failed; retried at the next poll'),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.wanted) this.kick();
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.wanted && !this.stopped) {
+      this.wanted = false;
+      // Until a pass finds nothing it may claim: an article's next event becomes claimable once the
+      // previous one is dispatched, possibly by this very loop.
+      while (!this.stopped && (await this.dispatchPending()) > 0);
+    }
   }
 
   /**
-   * Dispatches an event (the handler of its job). Earlier events of the same article whose own jobs have
-   * not run yet are dispatched first, so a lane's deliveries are always created in seq order. Returns
-   * the number of deliveries created.
+   * One batch, in one transaction: claims up to DISPATCH_BATCH_SIZE queued events in seq order, creates
+   * their deliveries, queues delivery work and removes them from the queue. A crash rolls it all back, so
+   * each event is dispatched exactly once (`UNIQUE (webhook_id, event_id)` backs that up). Only the oldest
+   * queued event of each article is claimable, so one article's deliveries are always created in seq
+   * order, however many instances dispatch at once. Returns the number of events dispatched.
    */
-  async dispatch(eventId: string): Promise<number> {
+  async dispatchPending(): Promise<number> {
     return this.dataSource.transaction(async (em) => {
-      const event = await em.getRepository(OutboxEvent).findOneBy({ id: eventId });
-      if (!event) {
-        this.logger.warn(`event ${eventId} to dispatch does not exist`);
-        return 0;
-      }
-      // With no webhook at all there is nothing to do, nor to remember: a webhook created later only gets
-      // events that occur after it.
-      const [{ any }] = await em.query<{ any: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM webhook) AS "any"`);
-      if (!any) return 0;
-      let events = [event];
-      if (event.articleId !== null) {
-        // Serializes dispatchers of one article; later statements see what the previous one committed.
-        await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-          DISPATCH_LOCK_CLASS,
-          event.articleId,
-        ]);
-        events = await em
-          .getRepository(OutboxEvent)
-          .createQueryBuilder('e')
-          .where('e.article_id = :articleId', { articleId: event.articleId })
-          .andWhere('e.seq <= :seq', { seq: event.seq })
-          .andWhere('NOT EXISTS (SELECT 1 FROM webhook_dispatch x WHERE x.event_id = e.id)')
-          .orderBy('e.seq', 'ASC')
-          .getMany();
-      }
-      let created = 0;
-      for (const e of events) created += await this.dispatchOne(em, e);
-      return created;
+      const claimed = await em.query<{ eventId: string }[]>(
+        `SELECT q.event_id AS "eventId" FROM webhook_dispatch_queue q
+          WHERE NOT EXISTS (SELECT 1 FROM webhook_dispatch_queue p
+                             WHERE p.article_id = q.article_id AND p.event_seq < q.event_seq)
+            AND (q.article_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM webhook_dispatch_queue p
+                             WHERE p.article_id IS NULL AND p.event_seq < q.event_seq))
+          ORDER BY q.event_seq
+          LIMIT $1
+          FOR UPDATE OF q SKIP LOCKED`,
+        [DISPATCH_BATCH_SIZE],
+      );
+      if (claimed.length === 0) return 0;
+      const ids = claimed.map((c) => c.eventId);
+      const created = await em.query<DeliverJob[]>(
+        `INSERT INTO webhook_delivery (webhook_id, event_id, event_seq, event_type, article_id, next_attempt_at)
+         SELECT w.id, e.id, e.seq, e.type, e.article_id, now()
+           FROM webhook_dispatch_queue q
+           JOIN event e ON e.id = q.event_id
+           -- Its receivers when it was written, if still active and subscribed (disabling acts at once).
+           JOIN webhook w ON w.id = ANY(q.receivers) AND w.active
+                         AND (w.events @> ARRAY[e.type] OR w.events @> ARRAY['*'])
+          WHERE q.event_id = ANY($1::uuid[])
+          ORDER BY e.seq
+         ON CONFLICT (webhook_id, event_id) DO NOTHING
+         RETURNING webhook_id AS "webhookId", article_id AS "articleId"`,
+        [ids],
+      );
+      await em.query(`DELETE FROM webhook_dispatch_queue WHERE event_id = ANY($1::uuid[])`, [ids]);
+      for (const job of laneJobs(created)) await this.jobs.send(DELIVER_QUEUE, job, { em });
+      return claimed.length;
     });
   }
+}
 
-  private async dispatchOne(em: EntityManager, event: OutboxEvent): Promise<number> {
-    const marked = await em.query<unknown[]>(
-      `INSERT INTO webhook_dispatch (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [event.id],
-    );
-    if (marked.length === 0) return 0;
-    const created = await em.query<{ webhookId: string }[]>(
-      `INSERT INTO webhook_delivery (webhook_id, event_id, event_seq, event_type, article_id, next_attempt_at)
-       SELECT w.id, e.id, e.seq, e.type, e.article_id, now()
-         FROM webhook w
-         JOIN event e ON e.id = $1
-        WHERE w.active AND (w.events @> ARRAY[e.type] OR w.events @> ARRAY['*'])
-          -- created_at keeps milliseconds only, hence the margin
-          AND e.occurred_at >= w.created_at - interval '1 millisecond'
-       ON CONFLICT (webhook_id, event_id) DO NOTHING
-       RETURNING webhook_id AS "webhookId"`,
-      [event.id],
-    );
-    for (const { webhookId } of created) {
-      const job: DeliverJob = { webhookId, articleId: event.articleId };
-      await this.jobs.send(DELIVER_QUEUE, job, { em });
-    }
-    return created.length;
+/**
+ * Delivery work for new deliveries: per webhook, one job for each of its first lanes, up to as many as may
+ * send at once. Each job goes on with the webhook's other due lanes, so more would find nothing to do.
+ */
+export function laneJobs(created: DeliverJob[]): DeliverJob[] {
+  const lanes = new Map<string, Set<string | null>>();
+  for (const { webhookId, articleId } of created) {
+    let mine = lanes.get(webhookId);
+    if (!mine) lanes.set(webhookId, (mine = new Set()));
+    if (mine.size < MAX_IN_FLIGHT_PER_WEBHOOK) mine.add(articleId);
   }
+  return [...lanes].flatMap(([webhookId, articles]) =>
+    [...articles].map((articleId) => ({ webhookId, articleId })),
+  );
 }

@@ -16,3 +16,9 @@ export const DELIVER_CONCURRENCY = 8;
 
 /** A generated signing secret: 32 random bytes, base64url, with a recognisable prefix. */
 export const generateSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
+
+/** Queued events dispatched per transaction. */
+export const DISPATCH_BATCH_SIZE = 100;
+
+/** NOTIFYed (on commit) when an event is queued for dispatch; see the webhook dispatch queue migration. */
+export const WEBHOOK_DISPATCH_CHANNEL = 'dateline_webhook_dispatch';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { WebhookDelivery, WebhookDispatch } from './webhook-delivery.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { Webhook } from './webhook.entity';
@@ -9,7 +9,7 @@ import { WebhooksService } from './webhooks.service';
 
 /** Subscriptions, and signed, retried, logged deliveries of the outbox events. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery, WebhookDispatch])],
+  imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery])],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookDispatcher, WebhookDeliveryWorker],
   exports: [WebhooksService],

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import type { Actor } from '../common/auth.decorators';
 import { conflict, notFound } from '../common/errors';
 import { keysetPage, type Page } from '../common/pagination';
@@ -25,6 +26,21 @@ import {
   MAX_IN_FLIGHT_PER_WEBHOOK,
   generateSecret,
 } from './webhooks.constants';
+
+/** Whether a webhook subscribed to `current` already receives every type in `next`. */
+function covers(current: string[], next: string[]): boolean {
+  return current.includes(WILDCARD) || next.every((t) => t !== WILDCARD && current.includes(t));
+}
+
+/**
+ * Called in a transaction that makes a webhook receive events it did not: waits for the transactions
+ * writing events now (the trigger on `event` holds the receivers lock shared) and keeps later ones waiting
+ * until this one commits. So every event either committed before this change (and the webhook does not
+ * receive it) or reads the webhook's new state when it is queued for dispatch (and does).
+ */
+async function addingReceiver(em: EntityManager): Promise<void> {
+  await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.webhookReceivers]);
+}
 
 /** ['*'] when it is asked for, otherwise the distinct types in EVENT_TYPES order. */
 export function normalizeEvents(events: string[]): string[] {
@@ -54,6 +70,7 @@ export class WebhooksService {
     await assertDeliverableUrl(dto.url, this.config.allowPrivate);
     const secret = generateSecret();
     const webhook = await this.dataSource.transaction(async (em) => {
+      await addingReceiver(em);
       const repo = em.getRepository(Webhook);
       const saved = await repo.save(
         repo.create({
@@ -104,6 +121,10 @@ export class WebhooksService {
       const webhook = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!webhook) throw notFound('Webhook');
       const resumed = dto.active === true && !webhook.active;
+      // Enabling it, or subscribing it to more types, makes it a receiver of events it did not receive.
+      const widened =
+        webhook.active && dto.events !== undefined && !covers(webhook.events, normalizeEvents(dto.events));
+      if (resumed || widened) await addingReceiver(em);
       if (dto.url !== undefined) webhook.url = dto.url;
       if (dto.events !== undefined) webhook.events = normalizeEvents(dto.events);
       if (dto.description !== undefined) webhook.description = dto.description;

@@ -7,6 +7,7 @@ import { ApiKeys1764300500000 } from './1764300500000-api-keys';
 import { ContentApi1764300600000 } from './1764300600000-content-api';
 import { Audit1764300700000 } from './1764300700000-audit';
 import { WorkflowIntegrity1764300840000 } from './1764300840000-workflow-integrity';
+import { WebhookDispatchQueue1764300850000 } from './1764300850000-webhook-dispatch-queue';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ContentApi1764300600000,
   Audit1764300700000,
   WorkflowIntegrity1764300840000,
+  WebhookDispatchQueue1764300850000,
 ];
