@@ -62,4 +62,21 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...base, JSON_MAX_DEPTH: '0' })).toThrow(/JSON_MAX_DEPTH/);
     expect(() => parseEnv({ ...base, REQUEST_TIMEOUT_MS: 'soon' })).toThrow(/REQUEST_TIMEOUT_MS/);
   });
+
+  it('should take trusted proxies as addresses or CIDRs and ignore X-Forwarded-For by default', () => {
+    expect(parseEnv(base).trustProxy).toEqual([]);
+    expect(
+      parseEnv({ ...base, TRUST_PROXY: '10.0.0.5, 172.28.0.0/24,fd00::/8,loopback' }).trustProxy,
+    ).toEqual(['10.0.0.5', '172.28.0.0/24', 'fd00::/8', 'loopback']);
+  });
+
+  it('should refuse a hop count or a malformed proxy address with the expected format named', () => {
+    expect(() => parseEnv({ ...base, TRUST_PROXY: '1' })).toThrow(/addresses or CIDRs .*not a hop count/);
+    expect(() => parseEnv({ ...base, TRUST_PROXY: '10.0.0.0/33' })).toThrow(
+      /TRUST_PROXY entry "10.0.0.0\/33"/,
+    );
+    expect(() => parseEnv({ ...base, TRUST_PROXY: 'proxy.local' })).toThrow(
+      /TRUST_PROXY entry "proxy.local"/,
+    );
+  });
 });
