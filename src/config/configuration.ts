@@ -16,6 +16,7 @@ export const authConfig = registerAs('auth', () => {
     adminEmail: e.adminEmail,
     adminPassword: e.adminPassword,
     loginRateLimit: e.loginRateLimit,
+    rateLimitKeyPrefix: e.contentAccess.rateLimitKeyPrefix,
   };
 });
 export const newsroomConfig = registerAs('newsroom', () => {
