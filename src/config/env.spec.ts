@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, parseEnv } from './env';
 
 describe('parseEnv', () => {
@@ -78,5 +81,23 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...base, TRUST_PROXY: 'proxy.local' })).toThrow(
       /TRUST_PROXY entry "proxy.local"/,
     );
+  });
+
+  it('should replace a kept JWT secret file that is too short, and keep a good one, when JWT_SECRET is unset', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-jwt-'));
+    try {
+      const file = path.join(dataDir, 'jwt-secret');
+      fs.writeFileSync(file, 'short\n', { mode: 0o600 });
+      const replaced = parseEnv({ DATA_DIR: dataDir }).jwtSecret;
+      expect(replaced.length).toBeGreaterThanOrEqual(32);
+      expect(fs.readFileSync(file, 'utf8').trim()).toBe(replaced);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(parseEnv({ DATA_DIR: dataDir }).jwtSecret).toBe(replaced);
+      fs.writeFileSync(file, '');
+      expect(parseEnv({ DATA_DIR: dataDir }).jwtSecret).not.toBe('');
+      expect(parseEnv({ DATA_DIR: dataDir }).jwtSecret.length).toBeGreaterThanOrEqual(32);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -116,7 +116,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
   }
 
   const jwtSecret = str('JWT_SECRET');
-  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+  if (jwtSecret !== undefined && jwtSecret.length < JWT_SECRET_MIN) {
     problems.push('JWT_SECRET must be at least 32 characters');
   }
   if (jwtSecret === undefined && nodeEnv === 'production') {
@@ -266,17 +266,25 @@ function isAddressOrCidr(entry: string): boolean {
   return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
 }
 
-// Outside production a missing JWT_SECRET is generated once and kept, so tokens survive restarts.
+const JWT_SECRET_MIN = 32;
+
+// Outside production a missing JWT_SECRET is generated once and kept, so tokens survive restarts. A
+// file too short to be a safe HS256 key (truncated, emptied, edited) is replaced: tokens signed with it
+// stop working, which is what a weak key deserves. The file is written whole or not at all.
 function devJwtSecret(dataDir: string): string {
   const file = path.join(dataDir, 'jwt-secret');
   try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(48).toString('base64url');
-    fs.writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
+    const kept = fs.readFileSync(file, 'utf8').trim();
+    if (kept.length >= JWT_SECRET_MIN) return kept;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(48).toString('base64url');
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, secret, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return secret;
 }
 
 let cached: Env | undefined;
