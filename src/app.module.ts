@@ -12,6 +12,7 @@ import { ContentApiModule } from './content-api/content-api.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthorsModule } from './authors/authors.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
+import { RateLimitRedisModule } from './common/rate-limit-redis';
 import { configNamespaces } from './config/configuration';
 import { loadEnv } from './config/env';
 import { buildDataSourceOptions } from './database/database.options';
@@ -45,6 +46,7 @@ export class AppModule {
             return ds;
           },
         }),
+        RateLimitRedisModule,
         JobsModule,
         AuditModule,
         EventsModule,

@@ -30,8 +30,9 @@ export function createAdapter(root: Logger): FastifyAdapter {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    // Only trusted hops may set the client IP that rate limits count by.
-    trustProxy: env.trustProxy > 0 ? (_addr: string, hop: number) => hop < env.trustProxy : false,
+    // Only the named proxies may set the client IP that rate limits and the audit log use: a request
+    // from anywhere else is counted by its own address, whatever X-Forwarded-For it sends.
+    trustProxy: env.trustProxy.length > 0 ? env.trustProxy : false,
     // Slow clients (slowloris): the whole request must arrive within requestTimeout, checked often
     // enough (Node checks every 30 s by default) that a trickling connection is cut close to it.
     connectionTimeout: env.connectionTimeoutMs,

@@ -3,6 +3,7 @@ import { Controller, Get, Req, UseGuards } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
+import { ApiKeyAuthenticator } from '../src/api-keys/api-key-authenticator.service';
 import { type ContentAccess, ContentAccessGuard } from '../src/api-keys/content-access.guard';
 import { Public } from '../src/common/auth.decorators';
 import { bootAppWith, createKey, within } from './content-access.helpers';
@@ -298,6 +299,81 @@ describe('API keys (e2e)', () => {
         async () => (await probe(second, key.key)).json<ContentAccess>().embargoed,
         'the embargoed scope',
       );
+    });
+  });
+
+  describe('audit and cache races', () => {
+    interface AuditRow {
+      action: string;
+      actor: { id: string } | null;
+      details: Record<string, unknown>;
+    }
+    const auditOf = async (id: string) =>
+      (await admin.get(`/api/v1/audit?entityType=api_key&entityId=${id}&limit=100`)).json<{
+        data: AuditRow[];
+      }>().data;
+
+    it('should write an audit row when a key is created, re-scoped, revoked and deleted, and none when a change is refused', async () => {
+      const key = await createKey(admin, { name: 'Audited partner' });
+      await expect(
+        admin.patch(`/api/v1/api-keys/${key.id}`, { scopes: ['content:read', 'content:embargoed'] }),
+      ).resolves.toMatchObject({ statusCode: 200 });
+      await expect(admin.post(`/api/v1/api-keys/${key.id}/revoke`)).resolves.toMatchObject({
+        statusCode: 200,
+      });
+      // Revoking again changes nothing and a revoked key cannot be changed: neither is recorded.
+      await expect(admin.post(`/api/v1/api-keys/${key.id}/revoke`)).resolves.toMatchObject({
+        statusCode: 200,
+      });
+      await expect(
+        admin.patch(`/api/v1/api-keys/${key.id}`, { scopes: ['content:read'] }),
+      ).resolves.toMatchObject({ statusCode: 400 });
+      await expect(admin.delete(`/api/v1/api-keys/${key.id}`)).resolves.toMatchObject({ statusCode: 204 });
+
+      const rows = await auditOf(key.id);
+      expect(rows.map((r) => r.action)).toEqual([
+        'api_key.delete',
+        'api_key.revoke',
+        'api_key.update',
+        'api_key.create',
+      ]);
+      const me = (await admin.get('/api/v1/auth/me')).json<{ id: string }>().id;
+      for (const row of rows) expect(row.actor?.id).toBe(me);
+      expect(rows[3].details).toMatchObject({ name: 'Audited partner', scopes: ['content:read'] });
+      expect(rows[2].details).toEqual({
+        scopesBefore: ['content:read'],
+        scopes: ['content:read', 'content:embargoed'],
+      });
+      // The secret and its hash are never recorded.
+      const text = JSON.stringify(rows);
+      expect(text).not.toContain(key.key.split('_')[2]);
+      expect(text).not.toContain(createHash('sha256').update(key.key).digest('hex'));
+    });
+
+    it('should not cache a key whose revocation was announced while its lookup was in flight', async () => {
+      const key = await createKey(admin);
+      const authenticator = first.get(ApiKeyAuthenticator);
+      const internals = authenticator as unknown as { load(hash: string): Promise<unknown> };
+      const load = internals.load.bind(authenticator);
+      const forget = jest.spyOn(authenticator, 'forget');
+      // The lookup reads the key while it is still valid; before it returns, another instance revokes
+      // the key (a plain UPDATE, as its service would) and this instance hears the NOTIFY.
+      const held = jest.spyOn(internals, 'load').mockImplementationOnce(async (hash: string) => {
+        const row = await load(hash);
+        await ds.query(`UPDATE api_key SET revoked_at = now() WHERE id = $1`, [key.id]);
+        await within(5000, () => Promise.resolve(forget.mock.calls.some(([h]) => h === hash)), 'the NOTIFY');
+        return row;
+      });
+      try {
+        // The request in flight was let in when it started...
+        await expect(probe(first, key.key)).resolves.toMatchObject({ statusCode: 200 });
+        expect(held).toHaveBeenCalledTimes(1);
+        // ...but what it read is not kept: the next request looks again and is refused.
+        await expect(probe(first, key.key)).resolves.toMatchObject({ statusCode: 401 });
+      } finally {
+        held.mockRestore();
+        forget.mockRestore();
+      }
     });
   });
 });

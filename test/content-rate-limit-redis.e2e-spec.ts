@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { type ContentAccess, ContentAccessGuard } from '../src/api-keys/content-access.guard';
 import { ContentRateLimiter } from '../src/api-keys/content-rate-limiter.service';
 import { Public } from '../src/common/auth.decorators';
+import { RateLimitRedis } from '../src/common/rate-limit-redis';
 import { DomainError } from '../src/common/errors';
 import { bootAppWith, createKey } from './content-access.helpers';
 import { type Client, asAdmin } from './helpers';
@@ -96,13 +97,15 @@ describe('Content API rate limits in Redis, shared by two instances (e2e)', () =
   });
 
   it('should keep limiting in memory instead of failing when Redis is unreachable', async () => {
-    const limiter = new ContentRateLimiter({
+    const config = {
       public: true,
       redisUrl: 'redis://127.0.0.1:1',
       rateLimitKeyPrefix: prefix,
       anonPerMinute: 2,
       keyPerMinute: 2,
-    });
+    };
+    const redis = new RateLimitRedis(config);
+    const limiter = new ContentRateLimiter(config, redis);
     try {
       await expect(limiter.consumeIp('10.1.2.1')).resolves.toBeUndefined();
       await expect(limiter.consumeIp('10.1.2.1')).resolves.toBeUndefined();
@@ -113,7 +116,7 @@ describe('Content API rate limits in Redis, shared by two instances (e2e)', () =
         headers: { 'retry-after': expect.any(String) },
       });
     } finally {
-      limiter.onApplicationShutdown();
+      redis.onApplicationShutdown();
     }
   });
 });

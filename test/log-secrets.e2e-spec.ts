@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.setup';
 import { ADMIN, type Client, client, login, uniq, waitFor } from './helpers';
 
@@ -174,5 +175,61 @@ describe('secrets never reach the logs (e2e)', () => {
         if (text.includes(part)) leaked.push(`${name} (${part.slice(0, 6)}…)`);
     }
     expect(leaked).toEqual([]);
+  });
+
+  it('should log a failed query without its SQL text or parameters when the database refuses a write carrying a password hash or webhook secret', async () => {
+    const ds = app.get(DataSource);
+    const admin = await login(app, ADMIN.email, ADMIN.password);
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const hook = await admin.post('/api/v1/webhooks', { url, events: ['*'], description: 'sql probe' });
+    expect(hook.statusCode).toBe(201);
+    const hookId = hook.json<{ id: string }>().id;
+    const from = logs.length;
+    const capture = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      }),
+    );
+    // The database refuses the writes (an unexpected error: 500), after their parameters were sent.
+    await ds.query(`CREATE FUNCTION log_probe_refuse() RETURNS trigger LANGUAGE plpgsql AS
+      $$ BEGIN RAISE EXCEPTION 'log probe refuses this write'; END $$`);
+    await ds.query(
+      `CREATE TRIGGER log_probe_user BEFORE INSERT ON "user" FOR EACH ROW EXECUTE FUNCTION log_probe_refuse()`,
+    );
+    await ds.query(
+      `CREATE TRIGGER log_probe_webhook BEFORE UPDATE ON "webhook" FOR EACH ROW EXECUTE FUNCTION log_probe_refuse()`,
+    );
+    const requestIds: string[] = [];
+    try {
+      const password = `Probe-${uniq()}-Password`;
+      const user = await admin.post('/api/v1/users', {
+        email: `${uniq('sqlprobe')}@dateline.test`,
+        name: 'SQL Probe',
+        role: 'writer',
+        password,
+      });
+      expect(user.statusCode).toBe(500);
+      requestIds.push(String(user.headers['x-request-id']));
+      const rotated = await admin.post(`/api/v1/webhooks/${hookId}/rotate-secret`);
+      expect(rotated.statusCode).toBe(500);
+      requestIds.push(String(rotated.headers['x-request-id']));
+
+      const text = logs.slice(from).join('\n');
+      // The failures were logged (with their request ids)...
+      for (const id of requestIds) expect(text).toContain(id);
+      expect(text).toContain('log probe refuses this write');
+      // ...but neither the statements nor their parameters: the hash, the new secret, the email.
+      expect(text).not.toContain(password);
+      expect(text).not.toContain('$argon2');
+      expect(text).not.toContain('whsec_');
+      expect(text).not.toContain('sqlprobe');
+      expect(text).not.toMatch(/INSERT INTO|UPDATE "webhook"|PARAMETERS/i);
+    } finally {
+      for (const spy of capture) spy.mockRestore();
+      await ds.query(`DROP TRIGGER IF EXISTS log_probe_user ON "user"`);
+      await ds.query(`DROP TRIGGER IF EXISTS log_probe_webhook ON "webhook"`);
+      await ds.query(`DROP FUNCTION IF EXISTS log_probe_refuse()`);
+      await admin.delete(`/api/v1/webhooks/${hookId}`);
+    }
   });
 });

@@ -27,7 +27,8 @@ const LAST_USED_EVERY_MS = 60_000;
  * lookups (also misses) are cached for 30 s by the key's hash, and a dedicated connection LISTENs for
  * changes (a trigger NOTIFYs on revoke, expiry, scope change and delete) to drop entries at once on
  * every instance. While that connection is down the cache is bypassed, so a missed notification can
- * never keep a revoked key alive.
+ * never keep a revoked key alive. A lookup during which any change was announced is not cached (the
+ * epoch moved): it may have read the row just before a revocation committed.
  */
 @Injectable()
 export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown {
@@ -35,6 +36,8 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
   private readonly cache = new Map<string, CacheEntry>();
   private readonly lastUsedWritten = new Map<string, number>();
   private readonly listener: NotifyListener;
+  /** Counts announced changes (and listener resets); a lookup is cached only if it saw none. */
+  private epoch = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.listener = new NotifyListener({
@@ -46,7 +49,10 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
       onNotify: (payload) => {
         if (payload) this.forget(payload);
       },
-      onReset: () => this.cache.clear(),
+      onReset: () => {
+        this.epoch++;
+        this.cache.clear();
+      },
     });
   }
 
@@ -65,8 +71,9 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
     const now = Date.now();
     let entry = this.listener.listening ? this.cache.get(hash) : undefined;
     if (!entry || entry.until <= now) {
+      const epoch = this.epoch;
       entry = { key: await this.load(hash), until: now + CACHE_TTL_MS };
-      if (this.listener.listening) this.remember(hash, entry);
+      if (this.listener.listening && epoch === this.epoch) this.remember(hash, entry);
     }
     const key = entry.key;
     if (!key || (key.expiresAt !== null && key.expiresAt <= now)) return null;
@@ -76,6 +83,7 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
 
   /** Drops a cached key on this instance (the trigger's NOTIFY does it on every instance). */
   forget(hash: string): void {
+    this.epoch++;
     this.cache.delete(hash);
   }
 

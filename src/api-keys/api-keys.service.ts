@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
 import type { Actor } from '../common/auth.decorators';
 import { badRequest, notFound } from '../common/errors';
 import { keysetPage, type Page, type PageQueryDto } from '../common/pagination';
@@ -26,8 +27,8 @@ export class ApiKeysService {
   async create(actor: Actor, dto: CreateApiKeyDto): Promise<{ apiKey: ApiKey; key: string }> {
     const expiresAt = dto.expiresAt ? futureExpiry(dto.expiresAt) : null;
     const { key, prefix, hash } = generateApiKey();
-    const apiKey = await this.dataSource.transaction((em) =>
-      em.getRepository(ApiKey).save(
+    const apiKey = await this.dataSource.transaction(async (em) => {
+      const saved = await em.getRepository(ApiKey).save(
         em.getRepository(ApiKey).create({
           name: dto.name,
           prefix,
@@ -36,8 +37,10 @@ export class ApiKeysService {
           expiresAt,
           createdBy: actor.id,
         }),
-      ),
-    );
+      );
+      await audit(em, 'api_key.create', saved, keyDetails(saved));
+      return saved;
+    });
     return { apiKey, key };
   }
 
@@ -68,10 +71,22 @@ export class ApiKeysService {
       const key = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!key) throw notFound('API key');
       if (key.revokedAt) throw badRequest('A revoked key cannot be changed');
+      const before = keyDetails(key);
       if (dto.name !== undefined) key.name = dto.name;
       if (dto.scopes !== undefined) key.scopes = dto.scopes;
       if (dto.expiresAt !== undefined) key.expiresAt = dto.expiresAt && futureExpiry(dto.expiresAt);
-      return repo.save(key);
+      const saved = await repo.save(key);
+      const after = keyDetails(saved);
+      // What changed, old and new (scopes decide what a partner may read).
+      const changed: Record<string, string | string[] | null> = {};
+      for (const field of ['name', 'scopes', 'expiresAt'] as const) {
+        if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {
+          changed[`${field}Before`] = before[field];
+          changed[field] = after[field];
+        }
+      }
+      await audit(em, 'api_key.update', saved, changed);
+      return saved;
     });
     this.authenticator.forget(saved.hash);
     return saved;
@@ -85,7 +100,9 @@ export class ApiKeysService {
       if (!key) throw notFound('API key');
       if (key.revokedAt) return key;
       key.revokedAt = new Date();
-      return repo.save(key);
+      const saved = await repo.save(key);
+      await audit(em, 'api_key.revoke', saved, { name: saved.name, prefix: saved.prefix });
+      return saved;
     });
     this.authenticator.forget(saved.hash);
     return saved;
@@ -98,12 +115,39 @@ export class ApiKeysService {
         .createQueryBuilder()
         .delete()
         .where('id = :id', { id })
-        .returning(['hash'])
+        .returning(['hash', 'name', 'prefix'])
         .execute();
-      const row = (rows.raw as { hash: string }[])[0];
+      const row = (rows.raw as { hash: string; name: string; prefix: string }[])[0];
       if (!row) throw notFound('API key');
+      await recordAudit(em, {
+        action: 'api_key.delete',
+        entityType: 'api_key',
+        entityId: id,
+        details: { name: row.name, prefix: row.prefix },
+      });
       return row.hash;
     });
     this.authenticator.forget(hash);
   }
 }
+
+// Never the key or its hash: the prefix is what admins see in lists.
+function keyDetails(key: ApiKey): {
+  name: string;
+  prefix: string;
+  scopes: string[];
+  expiresAt: string | null;
+} {
+  return {
+    name: key.name,
+    prefix: key.prefix,
+    scopes: [...key.scopes],
+    expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
+  };
+}
+
+function audit(em: EntityManager, action: string, key: ApiKey, details: AuditDetails): Promise<void> {
+  return recordAudit(em, { action, entityType: 'api_key', entityId: key.id, details });
+}
+
+type AuditDetails = Record<string, string | string[] | null>;

@@ -44,7 +44,16 @@ export class ContentAccessGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    req.contentAccess = await this.check(req);
+    try {
+      req.contentAccess = await this.check(req);
+    } catch (e) {
+      // A refusal depends on who asked (key, address): no shared cache may answer others with it.
+      if (!(e instanceof DomainError)) throw e;
+      throw new DomainError(e.code, e.message, e.details, {
+        ...e.headers,
+        'cache-control': 'private, no-store',
+      });
+    }
     return true;
   }
 

@@ -1,6 +1,4 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -8,6 +6,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import { DomainError } from '../common/errors';
+import { RateLimitRedis } from '../common/rate-limit-redis';
 import { contentAccessConfig, type ContentAccessConfig } from '../config/configuration';
 
 const WINDOW_SECONDS = 60;
@@ -18,35 +17,16 @@ const WINDOW_SECONDS = 60;
  * to per-instance memory counters instead of failing requests); without it they live in memory.
  */
 @Injectable()
-export class ContentRateLimiter implements OnApplicationShutdown {
-  private readonly logger = new Logger(ContentRateLimiter.name);
-  private readonly redis: Redis | null;
+export class ContentRateLimiter {
   private readonly perKey: RateLimiterAbstract;
   private readonly perIp: RateLimiterAbstract;
-  private lastRedisWarning = 0;
 
-  constructor(@Inject(contentAccessConfig.KEY) config: ContentAccessConfig) {
-    this.redis = config.redisUrl
-      ? new Redis(config.redisUrl, {
-          // Fail fast while disconnected: the memory insurance limiter answers instead of queueing.
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          commandTimeout: 500,
-          lazyConnect: false,
-        })
-      : null;
-    this.redis?.on('error', (err: Error) => {
-      const now = Date.now();
-      if (now - this.lastRedisWarning < 30_000) return;
-      this.lastRedisWarning = now;
-      this.logger.warn({ err }, 'Redis for rate limits is unavailable; counting in memory meanwhile');
-    });
+  constructor(
+    @Inject(contentAccessConfig.KEY) config: ContentAccessConfig,
+    private readonly redis: RateLimitRedis,
+  ) {
     this.perKey = this.build(`${config.rateLimitKeyPrefix}:key`, config.keyPerMinute);
     this.perIp = this.build(`${config.rateLimitKeyPrefix}:ip`, config.anonPerMinute);
-  }
-
-  onApplicationShutdown(): void {
-    this.redis?.disconnect();
   }
 
   /** Counts one request for an API key id; 429 with Retry-After when the minute's budget is spent. */
@@ -61,9 +41,9 @@ export class ContentRateLimiter implements OnApplicationShutdown {
 
   private build(keyPrefix: string, points: number): RateLimiterAbstract {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS });
-    if (!this.redis) return memory;
+    if (!this.redis.client) return memory;
     return new RateLimiterRedis({
-      storeClient: this.redis,
+      storeClient: this.redis.client,
       keyPrefix,
       points,
       duration: WINDOW_SECONDS,

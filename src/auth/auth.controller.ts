@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Public } from '../common/auth.decorators';
 import { UserResponse } from '../users/user.dto';
@@ -19,13 +19,14 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  @UseGuards(ThrottlerGuard)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in; rate-limited per IP and per email' })
+  @ApiOperation({
+    summary: 'Sign in; failures are limited per client IP and slowed down (growing wait) per email',
+  })
   @ApiResponse({ status: 200, type: LoginResponse })
   @ApiErrors(400, 401, 429)
-  login(@Body() dto: LoginDto): Promise<LoginResponse> {
-    return this.auth.login(dto.email, dto.password);
+  login(@Body() dto: LoginDto, @Req() req: FastifyRequest): Promise<LoginResponse> {
+    return this.auth.login(dto.email, dto.password, req.ip);
   }
 
   @Get('me')

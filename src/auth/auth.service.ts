@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from '../users/password';
 import { toUserResponse } from '../users/user.response';
 import { UsersService } from '../users/users.service';
 import type { LoginResponse } from './auth.dto';
+import { LoginLimiter } from './login-limiter.service';
 
 interface TokenPayload {
   sub: string;
@@ -27,17 +28,21 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
+    private readonly limiter: LoginLimiter,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
-  async login(email: string, password: string): Promise<LoginResponse> {
-    const user = await this.users.findByEmail(email);
-    const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
-    if (!user || !ok || !user.active) throw invalidCredentials();
-    await this.users.recordLogin(user.id);
-    const payload: TokenPayload = { sub: user.id, tv: user.tokenVersion };
-    const accessToken = await this.jwt.signAsync(payload);
-    return { accessToken, expiresIn: this.config.jwtExpiresIn, user: toUserResponse(user) };
+  /** `ip`: the client address as the proxy settings resolve it (failures are limited per address). */
+  login(email: string, password: string, ip: string): Promise<LoginResponse> {
+    return this.limiter.attempt(email, ip, async () => {
+      const user = await this.users.findByEmail(email);
+      const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
+      if (!user || !ok || !user.active) throw invalidCredentials();
+      await this.users.recordLogin(user.id);
+      const payload: TokenPayload = { sub: user.id, tv: user.tokenVersion };
+      const accessToken = await this.jwt.signAsync(payload);
+      return { accessToken, expiresIn: this.config.jwtExpiresIn, user: toUserResponse(user) };
+    });
   }
 
   /** The staff member a bearer token stands for, checked against the database on every request. */

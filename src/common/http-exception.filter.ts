@@ -32,13 +32,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     body.requestId = request.id;
     for (const [k, v] of Object.entries(headers ?? {})) void reply.header(k, v);
-    if (body.statusCode === 429 && !reply.hasHeader('retry-after')) {
-      // The throttler names its header per limit (Retry-After-login-email); clients look for the plain one.
-      const named = Object.entries(reply.getHeaders()).find(([k]) =>
-        k.toLowerCase().startsWith('retry-after-'),
-      );
-      void reply.header('retry-after', String(named?.[1] ?? 60));
-    }
+    // Every limiter names its wait; a 429 without one still tells clients when to come back.
+    if (body.statusCode === 429 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '60');
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 

@@ -16,6 +16,7 @@ export const authConfig = registerAs('auth', () => {
     adminEmail: e.adminEmail,
     adminPassword: e.adminPassword,
     loginRateLimit: e.loginRateLimit,
+    rateLimitKeyPrefix: e.contentAccess.rateLimitKeyPrefix,
   };
 });
 export const newsroomConfig = registerAs('newsroom', () => {
@@ -26,7 +27,9 @@ export const webhooksConfig = registerAs('webhooks', () => ({ ...loadEnv().webho
 export const contentAccessConfig = registerAs('contentAccess', () => ({ ...loadEnv().contentAccess }));
 export const contentConfig = registerAs('content', () => {
   const e = loadEnv();
-  return { ...e.content, agencyName: e.agencyName };
+  // publicAccess: whether anonymous readers get the same answers (CONTENT_API_PUBLIC), which decides
+  // whether shared caches may keep them.
+  return { ...e.content, agencyName: e.agencyName, publicAccess: e.contentAccess.public };
 });
 
 export type HttpConfig = ConfigType<typeof httpConfig>;

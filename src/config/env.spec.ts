@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, parseEnv } from './env';
 
 describe('parseEnv', () => {
@@ -72,5 +75,40 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...base, DATABASE_STATEMENT_TIMEOUT_MS: '5s' })).toThrow(
       /DATABASE_STATEMENT_TIMEOUT_MS/,
     );
+  });
+
+  it('should take trusted proxies as addresses or CIDRs and ignore X-Forwarded-For by default', () => {
+    expect(parseEnv(base).trustProxy).toEqual([]);
+    expect(
+      parseEnv({ ...base, TRUST_PROXY: '10.0.0.5, 172.28.0.0/24,fd00::/8,loopback' }).trustProxy,
+    ).toEqual(['10.0.0.5', '172.28.0.0/24', 'fd00::/8', 'loopback']);
+  });
+
+  it('should refuse a hop count or a malformed proxy address with the expected format named', () => {
+    expect(() => parseEnv({ ...base, TRUST_PROXY: '1' })).toThrow(/addresses or CIDRs .*not a hop count/);
+    expect(() => parseEnv({ ...base, TRUST_PROXY: '10.0.0.0/33' })).toThrow(
+      /TRUST_PROXY entry "10.0.0.0\/33"/,
+    );
+    expect(() => parseEnv({ ...base, TRUST_PROXY: 'proxy.local' })).toThrow(
+      /TRUST_PROXY entry "proxy.local"/,
+    );
+  });
+
+  it('should replace a kept JWT secret file that is too short, and keep a good one, when JWT_SECRET is unset', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-jwt-'));
+    try {
+      const file = path.join(dataDir, 'jwt-secret');
+      fs.writeFileSync(file, 'short\n', { mode: 0o600 });
+      const replaced = parseEnv({ DATA_DIR: dataDir }).jwtSecret;
+      expect(replaced.length).toBeGreaterThanOrEqual(32);
+      expect(fs.readFileSync(file, 'utf8').trim()).toBe(replaced);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(parseEnv({ DATA_DIR: dataDir }).jwtSecret).toBe(replaced);
+      fs.writeFileSync(file, '');
+      expect(parseEnv({ DATA_DIR: dataDir }).jwtSecret).not.toBe('');
+      expect(parseEnv({ DATA_DIR: dataDir }).jwtSecret.length).toBeGreaterThanOrEqual(32);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

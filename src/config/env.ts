@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -21,7 +22,9 @@ export interface Env {
   agencyName: string;
   corsOrigins: string[] | true;
   logLevel: LogLevel;
-  loginRateLimit: { perIp: number; perEmail: number; windowSeconds: number };
+  /** Failed sign-ins: a hard limit per client IP per window; per email, after `perEmail` failures each
+   * further attempt waits 1, 2, 4… seconds (at most backoffMaxSeconds) instead of a lock-out. */
+  loginRateLimit: { perIp: number; perEmail: number; windowSeconds: number; backoffMaxSeconds: number };
   bodyLimitBytes: number;
   /** Deepest nesting of arrays and objects a JSON body may have (400 beyond). */
   jsonMaxDepth: number;
@@ -32,8 +35,9 @@ export interface Env {
   dbPoolMax: number;
   /** Longest a request-path SQL statement may run before PostgreSQL cancels it (503); 0: no limit. */
   dbStatementTimeoutMs: number;
-  /** Number of proxy hops whose X-Forwarded-For is trusted for the client IP (0: none). */
-  trustProxy: number;
+  /** Addresses, CIDRs or proxy-addr names (loopback, linklocal, uniquelocal) of the proxies whose
+   * X-Forwarded-For is believed for the client IP; empty: the header is ignored. */
+  trustProxy: string[];
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
   /** Content API access: anonymous reads, API keys, rate limits (per minute). */
   contentAccess: {
@@ -114,7 +118,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
   }
 
   const jwtSecret = str('JWT_SECRET');
-  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+  if (jwtSecret !== undefined && jwtSecret.length < JWT_SECRET_MIN) {
     problems.push('JWT_SECRET must be at least 32 characters');
   }
   if (jwtSecret === undefined && nodeEnv === 'production') {
@@ -196,6 +200,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
       perIp: int('LOGIN_RATE_LIMIT_PER_IP', 30, 1, 100000),
       perEmail: int('LOGIN_RATE_LIMIT_PER_EMAIL', 10, 1, 100000),
       windowSeconds: int('LOGIN_RATE_LIMIT_WINDOW', 900, 1, 86400),
+      backoffMaxSeconds: int('LOGIN_BACKOFF_MAX_SECONDS', 900, 1, 86400),
     },
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     jsonMaxDepth: int('JSON_MAX_DEPTH', 32, 2, 1000),
@@ -203,7 +208,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     connectionTimeoutMs: int('CONNECTION_TIMEOUT_MS', 30_000, 500, 600_000),
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
     dbStatementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 0, 600_000),
-    trustProxy: int('TRUST_PROXY', 0, 0, 10),
+    trustProxy: parseTrustProxy(str('TRUST_PROXY'), problems),
     webhooks: {
       allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
       timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
@@ -231,17 +236,58 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
   return env;
 }
 
-// Outside production a missing JWT_SECRET is generated once and kept, so tokens survive restarts.
+const PROXY_ADDR_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+// A hop count would trust whatever sent the request (any client when the port is published), so only
+// the proxies' own addresses are accepted; a bare number (the old format) is refused with the new one.
+function parseTrustProxy(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined || raw === '0' || raw.toLowerCase() === 'none') return [];
+  const entries = raw.split(',').map((e) => e.trim());
+  if (entries.length === 1 && /^\d+$/.test(entries[0])) {
+    problems.push(
+      `TRUST_PROXY takes the addresses or CIDRs of the trusted proxies (e.g. 10.0.0.5,172.28.0.0/24), not a hop count (got "${raw}")`,
+    );
+    return [];
+  }
+  for (const entry of entries) {
+    if (!isAddressOrCidr(entry)) {
+      problems.push(
+        `TRUST_PROXY entry "${entry}" must be an IP address, a CIDR such as 10.0.0.0/8, or one of ${PROXY_ADDR_NAMES.join(', ')}`,
+      );
+    }
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_ADDR_NAMES.includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
+
+const JWT_SECRET_MIN = 32;
+
+// Outside production a missing JWT_SECRET is generated once and kept, so tokens survive restarts. A
+// file too short to be a safe HS256 key (truncated, emptied, edited) is replaced: tokens signed with it
+// stop working, which is what a weak key deserves. The file is written whole or not at all.
 function devJwtSecret(dataDir: string): string {
   const file = path.join(dataDir, 'jwt-secret');
   try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(48).toString('base64url');
-    fs.writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
+    const kept = fs.readFileSync(file, 'utf8').trim();
+    if (kept.length >= JWT_SECRET_MIN) return kept;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(48).toString('base64url');
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, secret, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return secret;
 }
 
 let cached: Env | undefined;

@@ -57,15 +57,19 @@ export function varyHeader(existing: unknown, add: string[]): string {
 /** Sends Content API bodies with the caching headers: ETag + 304, Cache-Control, Surrogate-Key, Vary. */
 @Injectable()
 export class ContentResponder {
-  private readonly publicCacheControl: string;
+  private readonly readerCacheControl: string;
 
   constructor(@Inject(contentConfig.KEY) config: ContentConfig) {
-    this.publicCacheControl = `public, max-age=${config.cacheMaxAge}, s-maxage=${config.cacheSMaxAge}, stale-while-revalidate=${config.cacheStaleWhileRevalidate}`;
+    // With CONTENT_API_PUBLIC=false every answer belongs to one API key, and CDNs ignore
+    // Vary: X-Api-Key: only the reader's own cache may keep it.
+    this.readerCacheControl = config.publicAccess
+      ? `public, max-age=${config.cacheMaxAge}, s-maxage=${config.cacheSMaxAge}, stale-while-revalidate=${config.cacheStaleWhileRevalidate}`
+      : `private, max-age=${config.cacheMaxAge}`;
   }
 
   /** Cache-Control for a reader: embargoed material never goes into a shared or browser cache. */
   cacheControl(access: ContentAccess): string {
-    return access.embargoed ? 'private, no-store' : this.publicCacheControl;
+    return access.embargoed ? 'private, no-store' : this.readerCacheControl;
   }
 
   /** The headers of a cacheable error (410 of a killed item). */

@@ -19,7 +19,9 @@ export function buildDataSourceOptions(url: string, poolMax = 10, statementTimeo
     synchronize: false,
     uuidExtension: 'pgcrypto',
     installExtensions: false,
-    logging: ['error', 'warn'],
+    // Not 'error': TypeORM would print every failed statement with its parameters to the console. Query
+    // errors reach the logs through the exception filter and the logger's error serializer instead.
+    logging: ['warn'],
     // PGlite's socket server takes 16 connections at most.
     extra: {
       max: pglite ? Math.min(poolMax, 12) : poolMax,
