@@ -78,7 +78,8 @@ describe('workflow (e2e)', () => {
       at: new Date(Date.now() - 60_000).toISOString(),
     });
     expect(past.statusCode).toBe(400);
-    res = await act(editor, a, { action: 'schedule', at: new Date(Date.now() + 1500).toISOString() });
+    // A lead that a slow request on a busy machine cannot eat before the checks below run.
+    res = await act(editor, a, { action: 'schedule', at: new Date(Date.now() + 4000).toISOString() });
     expect(res.statusCode).toBe(200);
     a = res.json<ArticleBody>();
     expect(a.status).toBe('scheduled');
@@ -214,7 +215,7 @@ describe('workflow (e2e)', () => {
 
   it('should hide an embargoed item until the embargo passes, then fire embargo_lifted', async () => {
     let a = await draft(writer);
-    const until = new Date(Date.now() + 1500);
+    const until = new Date(Date.now() + 4000);
     a = (await act(editor, a, { action: 'publish', embargoUntil: until.toISOString() })).json<ArticleBody>();
     const pub = await publication(a.id);
     expect(pub.embargo_until?.getTime()).toBe(until.getTime());
@@ -250,9 +251,8 @@ describe('workflow (e2e)', () => {
 
   it('should cancel the job when a scheduled item is unscheduled', async () => {
     let a = await draft(writer);
-    a = (
-      await act(editor, a, { action: 'schedule', at: new Date(Date.now() + 1000).toISOString() })
-    ).json<ArticleBody>();
+    const dueAt = Date.now() + 4000;
+    a = (await act(editor, a, { action: 'schedule', at: new Date(dueAt).toISOString() })).json<ArticleBody>();
     const [{ schedule_job_id: jobId }] = await ds.query<{ schedule_job_id: string }[]>(
       'SELECT schedule_job_id FROM article WHERE id = $1',
       [a.id],
@@ -262,7 +262,8 @@ describe('workflow (e2e)', () => {
     expect(a.status).toBe('approved');
     const [job] = await ds.query<{ state: string }[]>('SELECT state FROM pgboss.job WHERE id = $1', [jobId]);
     expect(job.state).toBe('cancelled');
-    await new Promise((r) => setTimeout(r, 2500));
+    // Wait past the time the cancelled job was due.
+    await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now()) + 1500));
     expect((await editor.get(`/api/v1/articles/${a.id}`)).json<ArticleBody>().status).toBe('approved');
     expect(await publication(a.id)).toBeUndefined();
   });
@@ -270,7 +271,7 @@ describe('workflow (e2e)', () => {
   it('should unpublish at expiresAt through the job', async () => {
     let a = await draft(writer);
     a = (
-      await act(editor, a, { action: 'publish', expiresAt: new Date(Date.now() + 1200).toISOString() })
+      await act(editor, a, { action: 'publish', expiresAt: new Date(Date.now() + 3000).toISOString() })
     ).json<ArticleBody>();
     await waitFor(async () => (await publication(a.id)).status === 'unpublished', 20000, 'the expiry');
     expect((await editor.get(`/api/v1/articles/${a.id}`)).json<ArticleBody>().status).toBe('unpublished');
