@@ -6,6 +6,7 @@ import { ArticlesService } from '../src/articles/articles.service';
 import type { Actor } from '../src/common/auth.decorators';
 import { DomainError } from '../src/common/errors';
 import { WORKFLOW_ACTIONS, type WorkflowAction } from '../src/publishing/article-workflow';
+import { Tag } from '../src/tags/tag.entity';
 import { PublicationProjector } from '../src/publishing/publication.projector';
 import { PublishingScheduler } from '../src/publishing/publishing.jobs';
 import { PublishingService } from '../src/publishing/publishing.service';
@@ -463,6 +464,40 @@ describe('publishing services (int)', () => {
       ...live.document,
       updatedAt: null,
     });
+  });
+
+  it('re-render (scheduler job): the live publications showing a tag get a new version, event and audit by the system', async () => {
+    const tag = await ds
+      .getRepository(Tag)
+      .save({ name: `Tag ${uniq()}`, slug: uniq('tag-'), kind: 'topic' });
+    const shown = (
+      await app.get(ArticlesService).create(editor, {
+        headline: `Tagged ${uniq()} story from Astana`,
+        body: '<p>Body.</p>',
+        tags: [tag.id],
+      })
+    ).id;
+    const other = await draft();
+    await act(shown, { action: 'publish' });
+    await act(other, { action: 'publish' });
+    await ds.query('UPDATE tag SET name = $2 WHERE id = $1', [tag.id, 'Renamed tag']);
+
+    expect(await app.get(PublishingScheduler).rerender('system', { tagId: tag.id })).toBe(1);
+    const pub = await publication(shown);
+    expect(pub.version).toBe(2);
+    expect(pub.document.tags).toEqual([expect.objectContaining({ id: tag.id, name: 'Renamed tag' })]);
+    expect((await publicationVersions(shown)).map((v) => v.change)).toEqual(['publish', 'rerender']);
+    const updated = (await outbox(shown)).at(-1)!;
+    expect(updated).toMatchObject({ type: 'article.updated', actor_id: null });
+    expect(updated.payload).toMatchObject({ rerender: true, document: { version: 2 } });
+    const [audit] = await ds.query<{ actor_id: string | null }[]>(
+      `SELECT actor_id FROM audit_log WHERE entity_id = $1 AND action = 'article.rerender'`,
+      [shown],
+    );
+    expect(audit).toEqual({ actor_id: null });
+    // The article's own version does not move: a re-render is not an edit.
+    expect((await row(shown)).version).toBe(2);
+    expect((await publication(other)).version).toBe(1);
   });
 
   it('every action of the workflow table was exercised above', () => {
