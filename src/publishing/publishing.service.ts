@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ArticleStatus } from '../articles/article.constants';
 import { Article } from '../articles/article.entity';
 import { appendRevision, staleVersionError } from '../articles/article-revisions';
 import { type ArticleResponse, loadArticleResponse } from '../articles/article.response';
@@ -13,10 +14,22 @@ import type { KillDocument, PublicDocument } from './publication.renderer';
 import { PublicationProjector } from './publication.projector';
 import { ArticleEvent, ArticleNotice } from './publishing.entities';
 import { dueTimeOf, isCurrentJob } from './scheduled-actions';
-import { TransitionEffects } from './transition-effects';
+import { type Applied, TransitionEffects } from './transition-effects';
 import type { TransitionDto } from './transition.dto';
 
 export type TransitionActor = Actor | 'system';
+
+/** What the check and the effects decided, for the recording step. */
+interface Step {
+  actorId: string | null;
+  from: ArticleStatus;
+  to: ArticleStatus;
+  now: Date;
+  lateMs: number | undefined;
+  /** The approved version before the action, which the scheduler's publish was checked against. */
+  approvedVersion: number | null;
+  applied: Applied;
+}
 
 /**
  * The workflow transition: one transaction that checks the action against the workflow table
@@ -49,117 +62,151 @@ export class PublishingService {
     return this.dataSource.transaction(async (em) => {
       const article = await em.findOne(Article, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!article) throw notFound('Article');
-      // A scheduler job acts only if it is still the one the article waits for, checked under the row lock.
-      if (jobId && !isCurrentJob(article, dto.action, jobId)) {
-        throw new DomainError('CONFLICT', 'This scheduler job is no longer current');
-      }
-      // The scheduler publishes only the version an editor approved, whatever changed the working copy since.
-      if (jobId && dto.action === 'publish' && article.approvedVersion !== article.version) {
-        throw new DomainError(
-          'CONFLICT',
-          `Version ${article.version} is not the approved version (${article.approvedVersion ?? 'none'})`,
-          { version: article.version, approvedVersion: article.approvedVersion },
-        );
-      }
-      if (expectedVersion !== null && article.version !== expectedVersion) {
-        throw await staleVersionError(em, this.config, article, expectedVersion);
-      }
-      const check = checkTransition(article.status, dto.action, actor, article.createdById);
-      if (!check.ok && check.reason === 'invalid') {
-        throw new DomainError(
-          'INVALID_TRANSITION',
-          `Cannot ${dto.action} an article that is ${article.status}`,
-          {
-            status: article.status,
-            allowedActions: check.allowed,
-          },
-        );
-      }
-      if (!check.ok) throw new DomainError('FORBIDDEN', `${dto.action} needs the ${check.needs} role`);
-
-      const from = article.status;
+      const to = await this.check(em, actor, article, expectedVersion, dto, jobId);
       const now = new Date();
-      const dueAt = jobId ? dueTimeOf(article, dto.action) : null;
-      const lateMs = dueAt ? now.getTime() - dueAt.getTime() : undefined;
-      if (lateMs !== undefined && lateMs > 5000) {
-        this.logger.warn({ articleId: id, action: dto.action, lateMs }, 'scheduler job ran late');
-      }
-      const actorId = actor === 'system' ? null : actor.id;
-      const approvedVersion = article.approvedVersion;
-      const applied = await this.effects.apply(em, article, dto, now, jobId);
-      article.status = check.to;
-      const wasPublic = article.publishedVersion !== null && article.publishedVersion === article.version;
-      article.version += 1;
-      if (applied.publication?.status === 'live' && !applied.contentNeutral)
-        article.publishedVersion = article.version;
-      else if (applied.contentNeutral && wasPublic) article.publishedVersion = article.version;
-      // An editor's approve, schedule or unschedule approves the copy as it is now.
-      article.approvedVersion = APPROVED_STATES.includes(check.to) ? article.version : null;
-      article.updatedById = actorId;
-      await em.save(article);
-
-      await em.insert(
-        ArticleEvent,
-        em.create(ArticleEvent, {
-          articleId: id,
-          actorId,
-          action: dto.action,
-          fromStatus: from,
-          toStatus: check.to,
-          comment: dto.comment ?? dto.reason ?? null,
-          data: stripUndefined({
-            at: dto.at?.toISOString(),
-            embargoUntil: dto.embargoUntil?.toISOString(),
-            expiresAt: dto.expiresAt?.toISOString(),
-            change: dto.change,
-            notice: dto.notice,
-            lateMs,
-            // Which version went public, and (for the scheduler) the approved version it was checked against.
-            publishedVersion:
-              applied.publication?.status === 'live' ? (article.publishedVersion ?? undefined) : undefined,
-            approvedVersion: jobId && dto.action === 'publish' ? (approvedVersion ?? undefined) : undefined,
-          }),
-        }),
-      );
-      if (applied.notice) {
-        await em.insert(ArticleNotice, { articleId: id, ...applied.notice, createdBy: actorId });
-      }
-      const snapshot = await loadArticleResponse(em, id, this.config);
-      await appendRevision(
-        em,
-        snapshot,
-        actorId,
-        dto.comment ?? dto.reason ?? dto.notice ?? null,
-        `article.${dto.action}${dto.change ? `.${dto.change}` : ''}`,
-      );
-
-      let document: PublicDocument | KillDocument | undefined;
-      if (applied.publication) {
-        document = await this.projector.project(
-          em,
-          article,
-          snapshot,
-          applied.publication.status,
-          applied.publication.change,
-          now,
-        );
-      }
-      if (applied.eventType) {
-        await this.outbox.append(em, {
-          type: applied.eventType,
-          articleId: id,
-          version: article.version,
-          actorId,
-          payload: stripUndefined({
-            slug: article.slug,
-            language: article.language,
-            ...applied.eventData,
-            document: document ?? (await this.projector.previewDocument(em, article, snapshot, now)),
-          }),
-        });
-      }
-      return snapshot;
+      const step: Step = {
+        actorId: actor === 'system' ? null : actor.id,
+        from: article.status,
+        to,
+        now,
+        lateMs: this.lateness(article, dto, now, jobId),
+        approvedVersion: article.approvedVersion,
+        applied: await this.effects.apply(em, article, dto, now, jobId),
+      };
+      return this.record(em, article, dto, step, jobId);
     });
+  }
+
+  /** Refuses the action (nothing written) unless the job is current, the version matches and the table allows it. */
+  private async check(
+    em: EntityManager,
+    actor: TransitionActor,
+    article: Article,
+    expectedVersion: number | null,
+    dto: TransitionDto,
+    jobId?: string,
+  ): Promise<ArticleStatus> {
+    // A scheduler job acts only if it is still the one the article waits for, checked under the row lock.
+    if (jobId && !isCurrentJob(article, dto.action, jobId)) {
+      throw new DomainError('CONFLICT', 'This scheduler job is no longer current');
+    }
+    // The scheduler publishes only the version an editor approved, whatever changed the working copy since.
+    if (jobId && dto.action === 'publish' && article.approvedVersion !== article.version) {
+      throw new DomainError(
+        'CONFLICT',
+        `Version ${article.version} is not the approved version (${article.approvedVersion ?? 'none'})`,
+        { version: article.version, approvedVersion: article.approvedVersion },
+      );
+    }
+    if (expectedVersion !== null && article.version !== expectedVersion) {
+      throw await staleVersionError(em, this.config, article, expectedVersion);
+    }
+    const check = checkTransition(article.status, dto.action, actor, article.createdById);
+    if (!check.ok && check.reason === 'invalid') {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `Cannot ${dto.action} an article that is ${article.status}`,
+        {
+          status: article.status,
+          allowedActions: check.allowed,
+        },
+      );
+    }
+    if (!check.ok) throw new DomainError('FORBIDDEN', `${dto.action} needs the ${check.needs} role`);
+    return check.to;
+  }
+
+  /** How late a scheduler job ran after its due time. */
+  private lateness(article: Article, dto: TransitionDto, now: Date, jobId?: string): number | undefined {
+    const dueAt = jobId ? dueTimeOf(article, dto.action) : null;
+    const lateMs = dueAt ? now.getTime() - dueAt.getTime() : undefined;
+    if (lateMs !== undefined && lateMs > 5000) {
+      this.logger.warn({ articleId: article.id, action: dto.action, lateMs }, 'scheduler job ran late');
+    }
+    return lateMs;
+  }
+
+  /** Saves the new state and records it: history, notice, revision and audit, the read model, the outbox event. */
+  private async record(
+    em: EntityManager,
+    article: Article,
+    dto: TransitionDto,
+    { actorId, from, to, now, lateMs, approvedVersion, applied }: Step,
+    jobId?: string,
+  ): Promise<ArticleResponse> {
+    const id = article.id;
+    article.status = to;
+    const wasPublic = article.publishedVersion !== null && article.publishedVersion === article.version;
+    article.version += 1;
+    if (applied.publication?.status === 'live' && !applied.contentNeutral)
+      article.publishedVersion = article.version;
+    else if (applied.contentNeutral && wasPublic) article.publishedVersion = article.version;
+    // An editor's approve, schedule or unschedule approves the copy as it is now.
+    article.approvedVersion = APPROVED_STATES.includes(to) ? article.version : null;
+    article.updatedById = actorId;
+    await em.save(article);
+
+    await em.insert(
+      ArticleEvent,
+      em.create(ArticleEvent, {
+        articleId: id,
+        actorId,
+        action: dto.action,
+        fromStatus: from,
+        toStatus: to,
+        comment: dto.comment ?? dto.reason ?? null,
+        data: stripUndefined({
+          at: dto.at?.toISOString(),
+          embargoUntil: dto.embargoUntil?.toISOString(),
+          expiresAt: dto.expiresAt?.toISOString(),
+          change: dto.change,
+          notice: dto.notice,
+          lateMs,
+          // Which version went public, and (for the scheduler) the approved version it was checked against.
+          publishedVersion:
+            applied.publication?.status === 'live' ? (article.publishedVersion ?? undefined) : undefined,
+          approvedVersion: jobId && dto.action === 'publish' ? (approvedVersion ?? undefined) : undefined,
+        }),
+      }),
+    );
+    if (applied.notice) {
+      await em.insert(ArticleNotice, { articleId: id, ...applied.notice, createdBy: actorId });
+    }
+    const snapshot = await loadArticleResponse(em, id, this.config);
+    await appendRevision(
+      em,
+      snapshot,
+      actorId,
+      dto.comment ?? dto.reason ?? dto.notice ?? null,
+      `article.${dto.action}${dto.change ? `.${dto.change}` : ''}`,
+    );
+
+    let document: PublicDocument | KillDocument | undefined;
+    if (applied.publication) {
+      document = await this.projector.project(
+        em,
+        article,
+        snapshot,
+        applied.publication.status,
+        applied.publication.change,
+        now,
+      );
+    }
+    if (applied.eventType) {
+      await this.outbox.append(em, {
+        type: applied.eventType,
+        articleId: id,
+        version: article.version,
+        actorId,
+        payload: stripUndefined({
+          slug: article.slug,
+          language: article.language,
+          ...applied.eventData,
+          document: document ?? (await this.projector.previewDocument(em, article, snapshot, now)),
+        }),
+      });
+    }
+    return snapshot;
   }
 }
 
