@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { PublishingScheduler } from '../src/publishing/publishing.jobs';
 import { PublishingService } from '../src/publishing/publishing.service';
 import { PUBLISH_QUEUE } from '../src/publishing/queues';
 import { type Client, asAdmin, bootApp, client, staff, uniq, waitFor } from './helpers';
@@ -158,7 +159,7 @@ describe('workflow integrity (e2e)', () => {
     expect((await outbox(a.id)).map((e) => e.type)).toEqual(['article.scheduled', 'article.unscheduled']);
 
     // The job runs anyway (as if a worker had fetched it before the cancel): it does nothing.
-    await app.get(PublishingService).runScheduledJob(PUBLISH_QUEUE, a.id, jobId!);
+    await app.get(PublishingScheduler).runScheduledJob('system', PUBLISH_QUEUE, a.id, jobId!);
     // And the time passes with the workers running.
     await new Promise((r) => setTimeout(r, 4000));
     expect((await row(a.id)).status).toBe('in_review');
@@ -427,7 +428,7 @@ describe('workflow integrity (e2e)', () => {
     // A change of the working copy that bypassed the edit rule (any path that forgets it).
     await ds.query(`UPDATE article SET headline = 'Bypassed', version = version + 1 WHERE id = $1`, [a.id]);
 
-    await app.get(PublishingService).runScheduledJob(PUBLISH_QUEUE, a.id, jobId!);
+    await app.get(PublishingScheduler).runScheduledJob('system', PUBLISH_QUEUE, a.id, jobId!);
     // The check under the row lock refuses it too (a change landing between the first look and the lock).
     await expect(
       app.get(PublishingService).transition('system', a.id, null, { action: 'publish' }, jobId!),

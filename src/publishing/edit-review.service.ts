@@ -5,10 +5,9 @@ import type { ArticleResponse } from '../articles/article.response';
 import type { Actor } from '../common/auth.decorators';
 import { conflict } from '../common/errors';
 import { OutboxService } from '../events/outbox.service';
-import { JobEngine } from '../jobs/job-engine.service';
 import { WORKFLOW, editOutcome } from './article-workflow';
 import { ArticleEvent } from './publishing.entities';
-import { PUBLISH_QUEUE } from './queues';
+import { SCHEDULED_ACTIONS, ScheduledJobs } from './scheduled-actions';
 
 /** What an edit of the working copy does to the workflow, decided before it is saved. */
 export interface EditReview {
@@ -28,7 +27,7 @@ export const EDITED_AFTER_APPROVAL = 'edited_after_approval';
 @Injectable()
 export class EditReviewService {
   constructor(
-    private readonly jobs: JobEngine,
+    private readonly scheduled: ScheduledJobs,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -60,7 +59,7 @@ export class EditReviewService {
   ): Promise<EditReview> {
     const from = article.status;
     const cancelledAt = from === 'scheduled' ? article.scheduledAt : null;
-    if (article.scheduleJobId) await this.jobs.cancel(PUBLISH_QUEUE, article.scheduleJobId, em);
+    await this.scheduled.cancel(em, article, SCHEDULED_ACTIONS.publish);
     const comment =
       `Edited by a ${actor.role} after ${from === 'scheduled' ? 'scheduling' : 'approval'}: back to review` +
       (cancelledAt ? `; the publication scheduled for ${cancelledAt.toISOString()} was cancelled` : '');

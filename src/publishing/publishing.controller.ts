@@ -49,7 +49,10 @@ export class PublishingController {
   @ApiOperation({ summary: 'Every workflow action on the article, oldest first' })
   @ApiResponse({ status: 200, type: [ArticleEventResponse] })
   @ApiErrors(400, 404)
-  listHistory(@Param('id', ParseUUIDPipe) id: string): Promise<ArticleEventResponse[]> {
-    return this.history.list(id);
+  listHistory(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ArticleEventResponse[]> {
+    return this.history.list(actor, id);
   }
 }

@@ -2,15 +2,27 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EditReviewService } from './edit-review.service';
 import { HistoryService } from './history.service';
+import { PublicationProjector } from './publication.projector';
 import { PublishingController } from './publishing.controller';
 import { ArticleEvent, ArticleNotice, Publication, PublicationVersion } from './publishing.entities';
-import { PublishingJobs } from './publishing.jobs';
+import { PublishingJobs, PublishingScheduler } from './publishing.jobs';
 import { PublishingService } from './publishing.service';
+import { ScheduledJobs } from './scheduled-actions';
+import { TransitionEffects } from './transition-effects';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ArticleEvent, ArticleNotice, Publication, PublicationVersion])],
   controllers: [PublishingController],
-  providers: [PublishingService, PublishingJobs, HistoryService, EditReviewService],
+  providers: [
+    PublishingService,
+    TransitionEffects,
+    ScheduledJobs,
+    PublicationProjector,
+    PublishingScheduler,
+    PublishingJobs,
+    HistoryService,
+    EditReviewService,
+  ],
   exports: [PublishingService, EditReviewService],
 })
 export class PublishingModule {}

@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager, In } from 'typeorm';
+import type { Article } from '../articles/article.entity';
+import { ArticleRevision } from '../articles/article-revision.entity';
+import type { ArticleResponse } from '../articles/article.response';
+import { Author } from '../authors/author.entity';
+import { Tag } from '../tags/tag.entity';
+import {
+  type KillDocument,
+  type PublicDocument,
+  type PublicNotice,
+  renderKillDocument,
+  renderPublicDocument,
+  textSearchConfig,
+} from './publication.renderer';
+import {
+  ArticleNotice,
+  Publication,
+  type PublicationStatus,
+  PublicationVersion,
+} from './publishing.entities';
+
+/**
+ * Writes the public read model: the `publication` row (the ready document plus the columns the Content API
+ * filters on) and a `publication_version` per change, inside the caller's transaction. Transitions and
+ * re-renders both go through here, so a public document is rendered one way.
+ */
+@Injectable()
+export class PublicationProjector {
+  private async publicNotices(em: EntityManager, articleId: string): Promise<PublicNotice[]> {
+    const rows = await em.find(ArticleNotice, {
+      where: { articleId, public: true },
+      order: { createdAt: 'ASC' },
+    });
+    return rows.map((n) => ({ kind: n.kind, text: n.text, at: n.createdAt.toISOString() }));
+  }
+
+  private async renderLive(
+    em: EntityManager,
+    a: Article,
+    snapshot: ArticleResponse,
+    version: number,
+    updatedAt: Date,
+  ): Promise<PublicDocument> {
+    const authors = await em.findBy(Author, { id: In(snapshot.authors.map((x) => x.id)) });
+    const tags = await this.tagsOf(em, snapshot);
+    return renderPublicDocument(
+      { ...snapshot, tags: snapshot.tags.map((t) => ({ ...t, id: tags.merged.get(t.id) ?? t.id })) },
+      new Map(authors.map((x) => [x.id, x])),
+      new Map(tags.found.map((x) => [x.id, x])),
+      await this.publicNotices(em, a.id),
+      {
+        firstPublishedAt: a.firstPublishedAt ?? updatedAt,
+        publishedAt: a.publishedAt ?? updatedAt,
+        updatedAt,
+        embargoUntil: a.embargoUntil,
+      },
+      'live',
+      version,
+    );
+  }
+
+  /** The snapshot's tags as they are now; a tag merged away since resolves to the tag it was merged into. */
+  private async tagsOf(
+    em: EntityManager,
+    snapshot: ArticleResponse,
+  ): Promise<{ found: Tag[]; merged: Map<string, string> }> {
+    const ids = snapshot.tags.map((x) => x.id);
+    const found = await em.findBy(Tag, { id: In(ids) });
+    const missing = ids.filter((id) => !found.some((t) => t.id === id));
+    const merged = new Map<string, string>();
+    if (missing.length > 0) {
+      const rows = await em.query<{ former_tag_id: string; tag_id: string }[]>(
+        'SELECT former_tag_id, tag_id FROM tag_alias WHERE former_tag_id = ANY($1::uuid[])',
+        [missing],
+      );
+      for (const r of rows) merged.set(r.former_tag_id, r.tag_id);
+      const targets = [...new Set(rows.map((r) => r.tag_id))].filter((id) => !found.some((t) => t.id === id));
+      if (targets.length > 0) found.push(...(await em.findBy(Tag, { id: In(targets) })));
+    }
+    return { found, merged };
+  }
+
+  /** The document as it would be public, for events of articles not (yet) public (scheduled). */
+  async previewDocument(
+    em: EntityManager,
+    a: Article,
+    snapshot: ArticleResponse,
+    now: Date,
+  ): Promise<PublicDocument | undefined> {
+    if (a.status !== 'scheduled') return undefined;
+    const at = a.scheduledAt ?? now;
+    return this.renderLive(
+      em,
+      {
+        ...a,
+        firstPublishedAt: a.firstPublishedAt ?? a.originalPublishedAt ?? at,
+        publishedAt: at,
+      },
+      snapshot,
+      0,
+      at,
+    );
+  }
+
+  /** Writes the public read model (and its version history) for the article's new public state. */
+  async project(
+    em: EntityManager,
+    a: Article,
+    snapshot: ArticleResponse,
+    status: PublicationStatus,
+    change: string,
+    now: Date,
+  ): Promise<PublicDocument | KillDocument> {
+    const existing = await em.findOne(Publication, { where: { articleId: a.id } });
+    const version = (existing?.version ?? 0) + 1;
+    let document: PublicDocument | KillDocument;
+    let articleVersion = a.publishedVersion;
+    if (status === 'killed') {
+      const notices = await this.publicNotices(em, a.id);
+      const kill = notices.filter((n) => n.kind === 'kill').at(-1)!;
+      document = renderKillDocument(existing ? existing.document : snapshot, kill, notices, version);
+    } else if (status === 'unpublished' && existing) {
+      document = {
+        ...(existing.document as PublicDocument),
+        status,
+        version,
+        updatedAt: now.toISOString(),
+      };
+    } else {
+      // Live: rendered from the snapshot that is published now.
+      const published = a.publishedVersion === a.version ? snapshot : await this.publishedSnapshot(em, a);
+      document = await this.renderLive(em, a, published, version, now);
+      articleVersion = published.version;
+    }
+    await this.upsertPublication(em, a, document, status, version, change, now, articleVersion);
+    return document;
+  }
+
+  /** The snapshot of the version that is public now. */
+  async publishedSnapshot(em: EntityManager, a: Article): Promise<ArticleResponse> {
+    const rev = await em.findOne(ArticleRevision, {
+      where: { articleId: a.id, version: a.publishedVersion ?? -1 },
+    });
+    if (!rev) throw new Error(`No revision for the published version ${a.publishedVersion} of ${a.id}`);
+    return rev.snapshot;
+  }
+
+  private async upsertPublication(
+    em: EntityManager,
+    a: Article,
+    document: PublicDocument | KillDocument,
+    status: PublicationStatus,
+    version: number,
+    change: string,
+    now: Date,
+    articleVersion: number | null,
+  ): Promise<void> {
+    const live = document.status !== 'killed' ? document : undefined;
+    const cfg = textSearchConfig(a.language);
+    await em.query(
+      `INSERT INTO publication AS p (article_id, translation_group_id, language, slug, genre, status, version, document,
+         tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10::uuid[], $11, $12, $13, $14,
+         setweight(to_tsvector($15::regconfig, $16), 'A') || setweight(to_tsvector($15::regconfig, $17), 'B')
+           || setweight(to_tsvector($15::regconfig, $18), 'C'))
+       ON CONFLICT (article_id) DO UPDATE SET translation_group_id = EXCLUDED.translation_group_id,
+         language = EXCLUDED.language, slug = EXCLUDED.slug, genre = EXCLUDED.genre, status = EXCLUDED.status,
+         version = EXCLUDED.version, document = EXCLUDED.document, tag_ids = EXCLUDED.tag_ids,
+         author_ids = EXCLUDED.author_ids, first_published_at = EXCLUDED.first_published_at,
+         published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
+         embargo_until = EXCLUDED.embargo_until, search = EXCLUDED.search`,
+      [
+        a.id,
+        a.translationGroupId,
+        a.language,
+        a.slug,
+        a.genre,
+        status,
+        version,
+        JSON.stringify(document),
+        live ? live.tags.map((t) => t.id) : [],
+        live ? live.authors.map((x) => x.id) : [],
+        a.firstPublishedAt ?? now,
+        a.publishedAt ?? now,
+        now,
+        a.embargoUntil,
+        cfg,
+        live ? `${live.headline} ${live.subheadline ?? ''}` : '',
+        live ? `${live.summary ?? ''} ${live.tags.map((t) => t.name).join(' ')}` : '',
+        live ? live.bodyText : '',
+      ],
+    );
+    await em.insert(
+      PublicationVersion,
+      em.create(PublicationVersion, {
+        articleId: a.id,
+        version,
+        status,
+        change,
+        document,
+        validFrom: now,
+        embargoUntil: a.embargoUntil,
+        articleVersion,
+      }),
+    );
+  }
+}
