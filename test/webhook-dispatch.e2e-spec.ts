@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { type BenchArticle, loadBenchDataset } from '../src/cli/bench-load.command';
+import { type BenchArticle, loadBenchDataset } from '../bench/loader';
 import { OutboxService } from '../src/events/outbox.service';
 import { DELIVER_QUEUE } from '../src/webhooks/webhooks.constants';
 import { ADVISORY_LOCKS } from '../src/common/advisory-locks';
