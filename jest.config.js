@@ -1,10 +1,10 @@
-/** Unit specs: pure logic, next to the code. */
+/** Unit specs: pure logic, next to the code (src/, and bench/ for the benchmark tooling). */
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '.',
   moduleFileExtensions: ['js', 'mjs', 'cjs', 'json', 'ts'],
   testEnvironment: 'node',
-  testRegex: 'src/.*\\.spec\\.ts$',
+  testRegex: '(src|bench)/.*\\.spec\\.ts$',
   transform: { '^.+\\.(ts|m?js)$': '<rootDir>/test/swc-cjs-transformer.js' },
   transformIgnorePatterns: [],
 };

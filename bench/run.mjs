@@ -7,7 +7,7 @@
 //                      [--servers baseline,dateline]   (one of them alone: a partial run)
 //
 // Steps: (a) generate the dataset; (b) create a fresh `dateline_bench_<N>` database and load the dataset
-// through Dateline's own services (`node dist/cli.js bench:load`); (c) load the baseline into a
+// through Dateline's own services (`node bench/load.cjs`); (c) load the baseline into a
 // `baseline_<N>` database, start both servers, run ../shared/bench/bench.mjs alternately (baseline,
 // dateline, baseline, …) appending JSON lines to bench/results/<date>.jsonl; (d) print medians and
 // ratios recomputed from that file. Every process started here is stopped at the end, on failure and
@@ -297,9 +297,9 @@ async function loadDateline() {
   await freshDatabase(DATELINE_DB);
   const t0 = Date.now();
   await run(
-    'bench:load',
+    'bench loader',
     process.execPath,
-    ['dist/cli.js', 'bench:load', DATASET, '--concurrency', String(CONCURRENCY)],
+    [path.join(PROJECT, 'bench', 'load.cjs'), DATASET, '--concurrency', String(CONCURRENCY)],
     {
       env: datelineEnv(),
       // Generous: about 100 articles/s on 2 cores at 8 at a time, so 10k take ~2 min and 200k ~35 min.

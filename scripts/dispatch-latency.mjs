@@ -5,8 +5,9 @@
 //   node scripts/dispatch-latency.mjs [--articles 5000] [--publishes 10] [--concurrency 8]
 //
 // Creates a throw-away database on DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
-// starts `node dist/main.js` on it, loads --articles published articles with `bench:load` while the
-// server runs (the issue's scenario: a server up during a large import), counts the job-engine jobs and
+// starts `node dist/main.js` on it, loads --articles published articles with bench/load.cjs while the
+// server runs (a server that stays up through a large import, the case where dispatch work used to pile
+// up: one job per published event, with no webhook to deliver it to), counts the job-engine jobs and
 // queued dispatches the load left, then subscribes a webhook to a local receiver and publishes
 // --publishes articles one after another through the API. Prints, per publish, the time from the
 // transition's response (its commit has happened by then) to the receiver's receipt, and the event's
@@ -28,9 +29,9 @@ import {
   maxOf,
   onCleanup,
   percentile,
+  PROJECT,
   runMain,
   sleep,
-  snapshotDist,
   startApp,
   startReceiver,
   throwAwayDatabase,
@@ -70,7 +71,7 @@ async function main() {
   await startApp('app', env, { logFile });
   const base = `http://127.0.0.1:${port}`;
 
-  // A dataset in the yardstick's shape, for bench:load.
+  // A dataset in the yardstick's shape, for bench/load.cjs.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-dispatch-'));
   onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dataset = path.join(dir, 'dataset.json');
@@ -92,8 +93,11 @@ async function main() {
   );
   const since = new Date();
   const t0 = Date.now();
-  const cli = path.join(path.dirname(await snapshotDist(log)), 'cli.js');
-  await run('bench:load', [cli, 'bench:load', dataset, '--concurrency', String(CONCURRENCY)], env);
+  await run(
+    'bench loader',
+    [path.join(PROJECT, 'bench', 'load.cjs'), dataset, '--concurrency', String(CONCURRENCY)],
+    env,
+  );
   log(`loaded ${ARTICLES} articles in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   const left = await withPg(db.url, async (c) => ({
     jobs: (

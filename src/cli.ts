@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { BENCH_LOAD_USAGE, benchLoadCommand } from './cli/bench-load.command';
 import { importCommand, IMPORT_USAGE } from './cli/import.command';
 import { userCreateCommand, USER_CREATE_USAGE } from './cli/user-create.command';
 import { DomainError } from './common/errors';
@@ -11,7 +10,6 @@ type Command = { usage: string; run: (argv: string[]) => Promise<number> };
 const COMMANDS: Record<string, Command> = {
   'user:create': { usage: USER_CREATE_USAGE, run: userCreateCommand },
   import: { usage: IMPORT_USAGE, run: importCommand },
-  'bench:load': { usage: BENCH_LOAD_USAGE, run: benchLoadCommand },
 };
 
 async function main(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ArticleResponse } from '../src/articles/article.response';
 import { type Client, bootApp, staff } from './helpers';
+import { requireConcurrentPostgres } from './race-guard';
 
 interface ErrorJson {
   code: string;
@@ -16,6 +17,7 @@ describe('articles: concurrent edits (e2e)', () => {
 
   beforeAll(async () => {
     app = await bootApp();
+    await requireConcurrentPostgres(app);
     [alice, bob] = [await staff(app, 'editor'), await staff(app, 'editor')];
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import type { ArticleResponse } from '../src/articles/article.response';
 import { mebibyteOf } from './hang-guard';
 import { type Client, asAdmin, bootApp, client, staff, tableCounts, uniq } from './helpers';
+import { requireConcurrentPostgres } from './race-guard';
 
 interface ImportBody {
   article: ArticleResponse;
@@ -255,6 +256,8 @@ describe('plain-text import and export (e2e)', () => {
   });
 
   describe('concurrency', () => {
+    beforeAll(() => requireConcurrentPostgres(app));
+
     it('should create one article when the same text is imported twice at once', async () => {
       for (let round = 0; round < 5; round++) {
         const text = item({ author: `Racer ${uniq()}`, tags: `Race tag ${uniq()}` });

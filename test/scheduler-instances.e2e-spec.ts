@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { type Client, bootApp, staff, uniq, waitFor } from './helpers';
+import { requireConcurrentPostgres } from './race-guard';
 
 interface ArticleBody {
   id: string;
@@ -17,6 +18,7 @@ describe('scheduler with several instances (e2e)', () => {
   beforeAll(async () => {
     // Two complete app instances on one database, each running the job workers.
     first = await bootApp();
+    await requireConcurrentPostgres(first);
     second = await bootApp();
     editor = await staff(first, 'editor');
     ds = first.get(DataSource);

@@ -3,11 +3,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { type BenchArticle, loadBenchDataset } from '../src/cli/bench-load.command';
+import { type BenchArticle, loadBenchDataset } from '../bench/loader';
 import { OutboxService } from '../src/events/outbox.service';
 import { DELIVER_QUEUE } from '../src/webhooks/webhooks.constants';
 import { ADVISORY_LOCKS } from '../src/common/advisory-locks';
 import { type Client, asAdmin, bootApp, staff, uniq, waitFor } from './helpers';
+import { requireConcurrentPostgres } from './race-guard';
 
 const ARTICLES = 5_000;
 const WORKFLOW_ARTICLES = 100;
@@ -243,6 +244,7 @@ describe('webhook dispatch queue (e2e)', () => {
   });
 
   it('should deliver an event to a webhook created while the event’s transaction was open when the event is written after the webhook committed', async () => {
+    await requireConcurrentPostgres(app);
     const articleId = (await publish()).articleId;
     const qr = ds.createQueryRunner();
     await qr.connect();
@@ -263,6 +265,7 @@ describe('webhook dispatch queue (e2e)', () => {
   });
 
   it('should not deliver an event written before a concurrent webhook creation committed, and deliver the next one', async () => {
+    await requireConcurrentPostgres(app);
     const articleId = (await publish()).articleId;
     const qr = ds.createQueryRunner();
     await qr.connect();
@@ -292,6 +295,7 @@ describe('webhook dispatch queue (e2e)', () => {
   });
 
   it('should deliver an event whose seq was taken before a concurrent webhook creation when it commits after it', async () => {
+    await requireConcurrentPostgres(app);
     const [b, c] = [ds.createQueryRunner(), ds.createQueryRunner()];
     await b.connect();
     await c.connect();

@@ -9,6 +9,7 @@ import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher.service';
 import { verifySignature } from '../src/webhooks/webhook-signing';
 import { type Client, asAdmin, bootApp, client, staff } from './helpers';
+import { requireConcurrentPostgres } from './race-guard';
 
 // Read when the app boots: few attempts so "always fails" ends quickly (the base delay is 200 ms, from global-setup).
 process.env.WEBHOOK_MAX_ATTEMPTS = '4';
@@ -474,6 +475,7 @@ describe('webhooks (e2e)', () => {
     });
 
     it('should create each delivery once and in seq order when several dispatch passes run at once', async () => {
+      await requireConcurrentPostgres(app);
       const r = await receiver();
       const hook = await createWebhook(r.url);
       const articleId = randomUUID();

@@ -1,6 +1,7 @@
 /**
- * Every PostgreSQL advisory lock key the app takes, in one place so no two uses collide.
- * Session locks (pg_advisory_lock) only for migrations; everything else is transaction-scoped.
+ * Every PostgreSQL advisory lock key the app takes, in one place so no two uses collide (advisory-locks.spec.ts
+ * fails on a key written anywhere else in src/). Session locks (pg_advisory_lock) only for migrations;
+ * everything else is transaction-scoped.
  */
 export const ADVISORY_LOCKS = {
   migrations: 4_242_001,
@@ -14,6 +15,8 @@ export const ADVISORY_LOCKS = {
   /**
    * Shared by every event append (the trigger on \`event\`), exclusive for a webhook change that adds a
    * receiver: an event is queued for dispatch exactly when a webhook that receives it is committed first.
+   * The trigger's body holds the number itself (migration 1764300850000), so changing it takes a migration
+   * that redefines event_queue_webhook_dispatch().
    */
   webhookReceivers: 4_242_201,
 } as const;

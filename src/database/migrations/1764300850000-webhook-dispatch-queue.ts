@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ADVISORY_LOCKS } from '../../common/advisory-locks';
 
 /**
  * Events are queued for webhook dispatch only when a webhook can receive them, in the transaction that
@@ -39,7 +40,7 @@ export class WebhookDispatchQueue1764300850000 implements MigrationInterface {
         IF current_setting('transaction_isolation') <> 'read committed' THEN
           RAISE EXCEPTION 'outbox events are written in READ COMMITTED transactions only (webhook dispatch)';
         END IF;
-        PERFORM pg_advisory_xact_lock_shared(4242201);
+        PERFORM pg_advisory_xact_lock_shared(${ADVISORY_LOCKS.webhookReceivers});
         SELECT array_agg(w."id") INTO receivers FROM "webhook" w
          WHERE w."active" AND (w."events" @> ARRAY[NEW."type"] OR w."events" @> ARRAY['*']);
         IF receivers IS NULL THEN

@@ -7,21 +7,22 @@ import { parseArgs } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { paragraphsToHtml } from '../common/html';
-import { CreateArticleDto } from '../articles/article.dto';
-import { ArticlesService } from '../articles/articles.service';
-import { CreateAuthorDto } from '../authors/author.dto';
-import { AuthorsService } from '../authors/authors.service';
-import type { Actor } from '../common/auth.decorators';
-import { DomainError } from '../common/errors';
-import { PublishingService } from '../publishing/publishing.service';
-import { CreateTagDto } from '../tags/tag.dto';
-import { TagsService } from '../tags/tags.service';
-import { UsersService } from '../users/users.service';
-import { withAppContext } from './cli-context';
+import { paragraphsToHtml } from '../src/common/html';
+import { CreateArticleDto } from '../src/articles/article.dto';
+import { ArticlesService } from '../src/articles/articles.service';
+import { CreateAuthorDto } from '../src/authors/author.dto';
+import { AuthorsService } from '../src/authors/authors.service';
+import type { Actor } from '../src/common/auth.decorators';
+import { DomainError } from '../src/common/errors';
+import { PublishingService } from '../src/publishing/publishing.service';
+import { CreateTagDto } from '../src/tags/tag.dto';
+import { TagsService } from '../src/tags/tags.service';
+import { UsersService } from '../src/users/users.service';
+import { withAppContext } from '../src/cli/cli-context';
+import { loadDotEnvFile } from '../src/config/env';
 
 export const BENCH_LOAD_USAGE =
-  'bench:load <dataset.json> [--concurrency 4]  (the yardstick dataset of ../shared/bench)';
+  'node bench/load.cjs <dataset.json> [--concurrency 4]  (a dataset in the shape gen-dataset.mjs writes)';
 
 export interface BenchArticle {
   id: number;
@@ -35,7 +36,8 @@ export interface BenchArticle {
 }
 
 /**
- * The parts of ../shared/bench/gen-dataset.mjs output the loader reads. A dataset too large for one
+ * The parts of the yardstick's dataset the loader reads (gen-dataset.mjs of the baseline benchmark that
+ * bench/run.mjs compares against; BENCH_SHARED says where it lives). A dataset too large for one
  * JSON string (bench/large-dataset.mjs) has `articles: []` and names a sibling file with one article
  * per line in `meta.articles_ndjson`.
  */
@@ -246,8 +248,9 @@ function mapped(ids: Map<number, string>, id: number, what: string): string {
   return uuid;
 }
 
-/** `bench:load <dataset.json>`: fills an empty database with the benchmark dataset. */
-export async function benchLoadCommand(argv: string[]): Promise<number> {
+/** `node bench/load.cjs <dataset.json>`: fills an empty database with the benchmark dataset. */
+export async function main(argv: string[]): Promise<number> {
+  loadDotEnvFile();
   const { values, positionals } = parseArgs({
     args: argv,
     options: { concurrency: { type: 'string', default: '4' } },

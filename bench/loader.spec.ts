@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mapLimit, datasetBodyToHtml, openBenchDataset } from './bench-load.command';
+import { mapLimit, datasetBodyToHtml, openBenchDataset } from './loader';
 
-describe('bench:load helpers', () => {
+describe('benchmark loader helpers', () => {
   it('should turn blank-line separated paragraphs into escaped <p> elements', () => {
     expect(datasetBodyToHtml('LONDON, Jan 3 (PRN) - A & B <rise>.\n\n"Quote," he said.\n\n\n')).toBe(
       '<p>LONDON, Jan 3 (PRN) - A &amp; B &lt;rise&gt;.</p>\n<p>&quot;Quote,&quot; he said.</p>',
