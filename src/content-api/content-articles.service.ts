@@ -31,6 +31,7 @@ import { ContentLookup } from './content-lookup.service';
 import { ContentReadCache } from './content-read-cache.service';
 import { embargoFlagSql, everSeenSql, releasedAtSql, visibleSql } from './content-visibility';
 import { toNinjs, toNinjsCanceled } from './ninjs.mapper';
+import { SEARCH_BOUNDS, type SearchBounds } from './search-bounds';
 
 interface SingleRow {
   id: string;
@@ -65,29 +66,16 @@ export function acceptsNinjs(accept: string | undefined): boolean {
 
 const sql = (q: { text: string; values: unknown[] }): [string, unknown[]] => [q.text, q.values];
 
-/** How many of the newest rows a search walks per tier before it turns to the GIN index. */
-export const SEARCH_WINDOW = 1000;
-
-/**
- * How many rows one request of a search the GIN index cannot decide (a phrase, an excluded word) may
- * examine before it answers with what it found and a cursor to continue from there.
- */
-export const SEARCH_SCAN_BUDGET = 5 * SEARCH_WINDOW;
-
 /** Public reads of articles: lists, search, single documents, versions as of a time. */
 @Injectable()
 export class ContentArticlesService {
-  /** SEARCH_WINDOW; tests make it small to exercise both ways of finding a tier's matches. */
-  searchWindow = SEARCH_WINDOW;
-  /** SEARCH_SCAN_BUDGET; tests make it small to see a search stop at its bound. */
-  searchScanBudget = SEARCH_SCAN_BUDGET;
-
   constructor(
     private readonly db: ContentDb,
     private readonly lookup: ContentLookup,
     private readonly responder: ContentResponder,
     private readonly cache: ContentReadCache,
     @Inject(contentConfig.KEY) private readonly config: ContentConfig,
+    @Inject(SEARCH_BOUNDS) private readonly bounds: SearchBounds,
   ) {}
 
   /** Tag and author slugs → ids; null when one does not exist (so nothing can match). */
@@ -183,13 +171,13 @@ export class ContentArticlesService {
   /**
    * The next `count` search results after the cursor: tier by tier (headline/summary/tag matches, then
    * body-only matches), each newest first. A tier is first looked for by walking the newest
-   * `searchWindow` rows, which finds a common word's page after a few hundred rows; only when that
+   * `bounds.window` rows, which finds a common word's page after a few hundred rows; only when that
    * window runs out are the tier's remaining (so rarer) matches taken from the GIN index. The cost stays
    * bounded however many articles match, where ranking every match would grow with them.
    *
    * When the index cannot decide the matches (`exact` false: a phrase or an excluded word), it would
    * hand back every row holding the words, each then re-checked; so such a search instead walks further
-   * windows, at most `searchScanBudget` rows a request, and stops there with `resume`, where the next
+   * windows, at most `bounds.scanBudget` rows a request, and stops there with `resume`, where the next
    * page goes on.
    */
   private async searchRows(
@@ -206,7 +194,7 @@ export class ContentArticlesService {
     const windowEnd = (after: ListCursor | undefined) => {
       const read = () =>
         this.db.rows<{ fp: string; id: string }>(
-          ...sql(searchWindowEndSql(access, filters, this.searchWindow, after)),
+          ...sql(searchWindowEndSql(access, filters, this.bounds.window, after)),
         );
       return after ? read() : (topEnd ??= read());
     };
@@ -219,17 +207,17 @@ export class ContentArticlesService {
         rows.push(
           ...(await this.db.rows<ArticleRow>(
             ...sql(
-              searchWindowSql(access, filters, 'item', tier, count - rows.length, this.searchWindow, after),
+              searchWindowSql(access, filters, 'item', tier, count - rows.length, this.bounds.window, after),
             ),
           )),
         );
-        scanned += this.searchWindow;
+        scanned += this.bounds.window;
         if (rows.length === count) return { rows };
         [end] = await windowEnd(after);
         // No end: the window held every remaining row. Exact searches turn to the index for the rest.
         if (!end || exact) break;
         after = { rank: tier, firstPublishedAt: end.fp, id: end.id };
-        if (scanned >= this.searchScanBudget) return { rows, resume: after };
+        if (scanned >= this.bounds.scanBudget) return { rows, resume: after };
       }
       if (!end) continue; // this tier is complete
       const position = { firstPublishedAt: end.fp, id: end.id };
