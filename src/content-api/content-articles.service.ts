@@ -29,7 +29,7 @@ import { ContentDb } from './content-db';
 import type { ContentArticleQueryDto, ContentArticlesQueryDto } from './content.dto';
 import { ContentLookup } from './content-lookup.service';
 import { ContentReadCache } from './content-read-cache.service';
-import { embargoFlagSql, everSeenSql, releasedAtSql, visibleSql } from './content-visibility';
+import { addressedPublications, embargoFlagSql, versionAt, visiblePublications } from './content-visibility';
 import { toNinjs, toNinjsCanceled } from './ninjs.mapper';
 import { SEARCH_BOUNDS, type SearchBounds } from './search-bounds';
 
@@ -320,38 +320,29 @@ export class ContentArticlesService {
       values.push(lang);
       where += ` AND p.language = $${values.length}`;
     }
-    const visible = visibleSql('p', access);
-    const translations = `(SELECT coalesce(jsonb_object_agg(t.language, t.slug), '{}'::jsonb) FROM publication t
-        WHERE t.translation_group_id = p.translation_group_id AND t.article_id <> p.article_id
-          AND ${visibleSql('t', access)})`;
-    const gone = `jsonb_build_object('id', p.article_id, 'slug', p.slug, 'language', p.language,
-        'version', p.version, 'killedAt', p.document -> 'killedAt', 'notice', p.document -> 'notice')::text`;
+    const translations = `(SELECT coalesce(jsonb_object_agg(t.language, t.slug), '{}'::jsonb)
+        FROM ${visiblePublications(access, 't')}
+        WHERE t.translation_group_id = p.translation_group_id AND t.article_id <> p.article_id)`;
     let body: string;
     let join = '';
     if (asOf === undefined) {
-      body = `CASE WHEN ${visible}
+      body = `CASE WHEN p.visible
           THEN (p.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('p', access)})::text
-        WHEN p.status = 'killed' THEN ${gone} END`;
+        ELSE p.gone END`;
     } else {
       values.push(asOf);
       const at = `least($${values.length}::timestamptz, now())`;
       // The version valid at that time (publication_version_pkey), shown only if it was released then.
-      join = `LEFT JOIN LATERAL (SELECT v.article_id, v.status, v.embargo_until, v.document FROM publication_version v
-          WHERE v.article_id = p.article_id AND v.valid_from <= ${at}
-          ORDER BY v.version DESC LIMIT 1) v ON true`;
-      body = `CASE WHEN ${visible} AND v.article_id IS NOT NULL AND ${releasedAtSql('v', at, access)}
+      join = `LEFT JOIN ${versionAt(access, 'p', at, 'v')} ON true`;
+      body = `CASE WHEN p.visible AND v.document IS NOT NULL
           THEN (v.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('v', access, at)})::text
-        WHEN p.status = 'killed' THEN ${gone} END`;
+        ELSE p.gone END`;
     }
-    const text = `SELECT p.article_id AS id,
-        CASE WHEN ${visible} THEN 'live'
-          WHEN p.status = 'killed' AND ${everSeenSql('p', access)} THEN 'killed'
-          ELSE 'hidden' END AS state,
-        ${body} AS body,
+    const text = `SELECT p.article_id AS id, p.state, ${body} AS body,
         array_to_string(p.tag_ids, ' ') AS tag_ids, array_to_string(p.author_ids, ' ') AS author_ids
-      FROM publication p ${join}
+      FROM ${addressedPublications(access, 'p')} ${join}
       WHERE ${where}
-      ORDER BY ${visible} DESC, (p.status = 'killed') DESC, p.first_published_at, p.language
+      ORDER BY p.visible DESC, p.killed DESC, p.first_published_at, p.language
       LIMIT 1`;
     return { text, values };
   }
