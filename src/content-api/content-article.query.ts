@@ -94,6 +94,7 @@ export function encodeListCursor(row: ArticleRow, ranked: boolean): string {
 
 /** The narrowing filters (not q, not the cursor) as SQL conditions on a visible publication `p`. */
 function filterConditions(ps: SqlParams, f: ArticleFilters): string[] {
+  // The relation is visible already; `true` keeps the WHERE well-formed when nothing narrows it.
   const where = ['true'];
   if (f.tagIds?.length) where.push(`p.tag_ids @> ${ps.add(f.tagIds)}::uuid[]`);
   if (f.authorId) where.push(`p.author_ids @> ARRAY[${ps.add(f.authorId)}::uuid]`);
