@@ -4,8 +4,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
-import { ContentArticlesService, SEARCH_WINDOW } from '../src/content-api/content-articles.service';
-import { type Client, bootApp, client, uniq } from './helpers';
+import { SEARCH_WINDOW } from '../src/content-api/search-bounds';
+import { type Client, client, uniq } from './helpers';
+import { TestSearchBounds, bootAppWithSearchBounds } from './search-bounds.helpers';
 import {
   CONTENT,
   type Newsroom,
@@ -63,6 +64,7 @@ const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Arra
 
 describe('Content API (e2e)', () => {
   let app: NestFastifyApplication;
+  const bounds = new TestSearchBounds();
   let room: Newsroom;
   let editor: Client;
   let pub: Client;
@@ -100,7 +102,7 @@ describe('Content API (e2e)', () => {
   }
 
   beforeAll(async () => {
-    app = await bootApp();
+    app = await bootAppWithSearchBounds(bounds);
     room = await newsroom(app);
     editor = room.editor;
     pub = client(app);
@@ -262,11 +264,10 @@ describe('Content API (e2e)', () => {
       const expected = [h1.id, h0.id, b1.id, b0.id];
       // An embargoed-scope key is never served from the read cache, so every request below is computed.
       const key = await createApiKey(room.admin, ['content:read', 'content:embargoed']);
-      const service = app.get(ContentArticlesService);
       try {
         // 2000: the walk down the newest rows finds them; 3 and 1: it runs out and the GIN index does.
         for (const window of [SEARCH_WINDOW, 3, 1]) {
-          service.searchWindow = window;
+          bounds.window = window;
           for (const limit of [1, 2, 3, 10]) {
             const seen: string[] = [];
             let cursor: string | null = null;
@@ -286,7 +287,7 @@ describe('Content API (e2e)', () => {
           }
         }
       } finally {
-        service.searchWindow = SEARCH_WINDOW;
+        bounds.reset();
       }
     });
 

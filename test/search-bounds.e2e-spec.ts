@@ -1,21 +1,18 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  ContentArticlesService,
-  SEARCH_SCAN_BUDGET,
-  SEARCH_WINDOW,
-} from '../src/content-api/content-articles.service';
 import { CONTENT, type Page, newsroom, published } from './content-api.helpers';
-import { type Client, bootApp, client, uniq } from './helpers';
+import { type Client, client, uniq } from './helpers';
+import { TestSearchBounds, bootAppWithSearchBounds } from './search-bounds.helpers';
 
 /** Searches that no index can answer are refused; those it can only narrow do bounded work a request. */
 describe('Search bounds', () => {
   let app: NestFastifyApplication;
   let editor: Client;
   let pub: Client;
+  const bounds = new TestSearchBounds();
   const letters = () => uniq().replace(/\d/g, '');
 
   beforeAll(async () => {
-    app = await bootApp();
+    app = await bootAppWithSearchBounds(bounds);
     ({ editor } = await newsroom(app));
     pub = client(app);
   });
@@ -48,9 +45,8 @@ describe('Search bounds', () => {
     const [a, b] = [`pa${letters()}`, `pb${letters()}`];
     const oldest = await published(editor, { body: `<p>Then ${a} ${b} happened.</p>` });
     for (let i = 0; i < 6; i++) await published(editor, { body: `<p>${a} first, later ${b}.</p>` });
-    const service = app.get(ContentArticlesService);
-    service.searchWindow = 2;
-    service.searchScanBudget = 4;
+    bounds.window = 2;
+    bounds.scanBudget = 4;
     try {
       const url = `${CONTENT}/articles?q=${encodeURIComponent(`"${a} ${b}"`)}&limit=5`;
       const first = await pub.get(url);
@@ -78,8 +74,7 @@ describe('Search bounds', () => {
       const words = await pub.get(`${CONTENT}/articles?q=${a}&limit=7`);
       expect(words.json<Page<{ id: string }>>().data).toHaveLength(7);
     } finally {
-      service.searchWindow = SEARCH_WINDOW;
-      service.searchScanBudget = SEARCH_SCAN_BUDGET;
+      bounds.reset();
     }
   });
 });

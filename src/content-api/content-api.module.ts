@@ -12,6 +12,7 @@ import { ContentLookup } from './content-lookup.service';
 import { ContentReadCache } from './content-read-cache.service';
 import { ContentTaxonomyController } from './content-taxonomy.controller';
 import { ContentTaxonomyService } from './content-taxonomy.service';
+import { DEFAULT_SEARCH_BOUNDS, SEARCH_BOUNDS } from './search-bounds';
 
 /** The public read side: reads `publication`, `publication_version` and `event` only (tag/author slugs for filters). */
 @Module({
@@ -31,6 +32,7 @@ import { ContentTaxonomyService } from './content-taxonomy.service';
     ContentTaxonomyService,
     ContentChangesService,
     ContentFeedsService,
+    { provide: SEARCH_BOUNDS, useValue: DEFAULT_SEARCH_BOUNDS },
   ],
 })
 export class ContentApiModule {}

@@ -2,7 +2,7 @@ import type { ContentAccess } from '../api-keys/content-access.guard';
 import { type CursorValue, decodeCursor, encodeCursor } from '../common/pagination';
 import { badRequest } from '../common/errors';
 import { textSearchConfig } from '../publishing/publication.renderer';
-import { embargoFlagTextSql, visibleSql } from './content-visibility';
+import { embargoFlagTextSql, visiblePublications } from './content-visibility';
 
 /** What a list of articles is narrowed to. Every field is optional; visibility is not one of them. */
 export interface ArticleFilters {
@@ -92,9 +92,10 @@ export function encodeListCursor(row: ArticleRow, ranked: boolean): string {
   return encodeCursor(cursorScope(ranked), ranked ? [row.rank, row.fp, row.id] : [row.fp, row.id]);
 }
 
-/** The visibility filter and the narrowing filters (not q, not the cursor) as SQL conditions on `p`. */
-function filterConditions(ps: SqlParams, access: ContentAccess, f: ArticleFilters): string[] {
-  const where = [visibleSql('p', access)];
+/** The narrowing filters (not q, not the cursor) as SQL conditions on a visible publication `p`. */
+function filterConditions(ps: SqlParams, f: ArticleFilters): string[] {
+  // The relation is visible already; `true` keeps the WHERE well-formed when nothing narrows it.
+  const where = ['true'];
   if (f.tagIds?.length) where.push(`p.tag_ids @> ${ps.add(f.tagIds)}::uuid[]`);
   if (f.authorId) where.push(`p.author_ids @> ARRAY[${ps.add(f.authorId)}::uuid]`);
   if (f.lang) where.push(`p.language = ${ps.add(f.lang)}`);
@@ -108,13 +109,8 @@ function filterConditions(ps: SqlParams, access: ContentAccess, f: ArticleFilter
 }
 
 /** filterConditions, and only rows after `after` in the newest-first order when it is given. */
-function conditionsAfter(
-  ps: SqlParams,
-  access: ContentAccess,
-  f: ArticleFilters,
-  after: ListPosition | undefined,
-): string[] {
-  const where = filterConditions(ps, access, f);
+function conditionsAfter(ps: SqlParams, f: ArticleFilters, after: ListPosition | undefined): string[] {
+  const where = filterConditions(ps, f);
   if (after) where.push(olderThan(ps, 'p', after));
   return where;
 }
@@ -129,7 +125,7 @@ function shapedPage(access: ContentAccess, shape: ArticleShape, pageSql: string)
   return `SELECT ${embargoFlagTextSql('p', DOC[shape], access)} AS doc,
       to_json(p.first_published_at) #>> '{}' AS fp, p.article_id AS id, page.rank
     FROM (${pageSql}) page
-    JOIN publication p ON p.article_id = page.article_id
+    JOIN ${visiblePublications(access)} ON p.article_id = page.article_id
     ORDER BY page.rank DESC NULLS LAST, page.first_published_at DESC, page.article_id DESC`;
 }
 
@@ -148,9 +144,9 @@ export function articlePageSql(
 ): { text: string; values: unknown[] } {
   if (f.q !== undefined) throw new Error('articlePageSql does not search: use the search* queries');
   const ps = new SqlParams();
-  const where = conditionsAfter(ps, access, f, cursor);
+  const where = conditionsAfter(ps, f, cursor);
   const page = `SELECT p.article_id, p.first_published_at, NULL::real AS rank
-      FROM publication p
+      FROM ${visiblePublications(access)}
       WHERE ${where.join(' AND ')}
       ORDER BY p.first_published_at DESC, p.article_id DESC
       LIMIT ${ps.add(limit + 1)}`;
@@ -195,10 +191,10 @@ export function searchWindowSql(
   after?: ListPosition,
 ): { text: string; values: unknown[] } {
   const ps = new SqlParams();
-  const where = conditionsAfter(ps, access, f, after);
+  const where = conditionsAfter(ps, f, after);
   const page = `SELECT w.article_id, w.first_published_at, ${tier}::real AS rank
       FROM (SELECT p.article_id, p.first_published_at, p.search, p.search_rank
-            FROM publication p
+            FROM ${visiblePublications(access)}
             WHERE ${where.join(' AND ')}
             ORDER BY p.first_published_at DESC, p.article_id DESC
             LIMIT ${ps.add(window)}) w,
@@ -217,9 +213,9 @@ export function searchWindowEndSql(
   after?: ListPosition,
 ): { text: string; values: unknown[] } {
   const ps = new SqlParams();
-  const where = conditionsAfter(ps, access, f, after);
+  const where = conditionsAfter(ps, f, after);
   const text = `SELECT to_json(p.first_published_at) #>> '{}' AS fp, p.article_id AS id
-      FROM publication p
+      FROM ${visiblePublications(access)}
       WHERE ${where.join(' AND ')}
       ORDER BY p.first_published_at DESC, p.article_id DESC
       OFFSET ${ps.add(window - 1)} LIMIT 1`;
@@ -240,12 +236,12 @@ export function searchMatchesSql(
   after?: ListPosition,
 ): { text: string; values: unknown[] } {
   const ps = new SqlParams();
-  const where = conditionsAfter(ps, access, f, after);
+  const where = conditionsAfter(ps, f, after);
   where.push(inTier(tier, 'p'));
   // OFFSET 0: all matches by the GIN index first, then the newest; never a walk down the date index.
   const page = `SELECT m.article_id, m.first_published_at, ${tier}::real AS rank
       FROM (SELECT p.article_id, p.first_published_at
-            FROM publication p, ${queryRelation(ps, f)}
+            FROM ${visiblePublications(access)}, ${queryRelation(ps, f)}
             WHERE ${where.join(' AND ')}
             OFFSET 0) m
       ORDER BY m.first_published_at DESC, m.article_id DESC

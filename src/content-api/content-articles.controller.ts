@@ -1,11 +1,11 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { ContentAccess } from '../api-keys/content-access.guard';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ContentAccessParam } from './content-access.decorator';
 import { ContentArticlesService } from './content-articles.service';
-import { ContentResponder } from './content-cache';
+import type { ContentBody } from './content-cache';
 import {
   ContentArticlePageResponse,
   ContentArticleQueryDto,
@@ -17,10 +17,7 @@ import { ContentApi } from './content-route.decorator';
 @ContentApi()
 @Controller('api/v1/content/articles')
 export class ContentArticlesController {
-  constructor(
-    private readonly articles: ContentArticlesService,
-    private readonly responder: ContentResponder,
-  ) {}
+  constructor(private readonly articles: ContentArticlesService) {}
 
   @Get()
   @ApiOperation({
@@ -32,13 +29,11 @@ export class ContentArticlesController {
   @ApiResponse({ status: 200, type: ContentArticlePageResponse })
   @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
   @ApiErrors(400)
-  async list(
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
+  list(
     @ContentAccessParam() access: ContentAccess,
     @Query() query: ContentArticlesQueryDto,
-  ): Promise<void> {
-    this.responder.send(req, reply, access, await this.articles.list(access, query));
+  ): Promise<ContentBody> {
+    return this.articles.list(access, query);
   }
 
   @Get(':slug')
@@ -54,13 +49,12 @@ export class ContentArticlesController {
   @ApiResponse({ status: 200, type: ContentArticleResponse })
   @ApiResponse({ status: 304, description: 'If-None-Match matched the ETag' })
   @ApiErrors(400, 404, 410)
-  async get(
+  get(
     @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
     @ContentAccessParam() access: ContentAccess,
     @Param('slug') slug: string,
     @Query() query: ContentArticleQueryDto,
-  ): Promise<void> {
-    this.responder.send(req, reply, access, await this.articles.get(access, slug, query, req.headers.accept));
+  ): Promise<ContentBody> {
+    return this.articles.get(access, slug, query, req.headers.accept);
   }
 }

@@ -29,8 +29,9 @@ import { ContentDb } from './content-db';
 import type { ContentArticleQueryDto, ContentArticlesQueryDto } from './content.dto';
 import { ContentLookup } from './content-lookup.service';
 import { ContentReadCache } from './content-read-cache.service';
-import { embargoFlagSql, everSeenSql, releasedAtSql, visibleSql } from './content-visibility';
+import { addressedPublications, embargoFlagSql, versionAt, visiblePublications } from './content-visibility';
 import { toNinjs, toNinjsCanceled } from './ninjs.mapper';
+import { SEARCH_BOUNDS, type SearchBounds } from './search-bounds';
 
 interface SingleRow {
   id: string;
@@ -65,29 +66,16 @@ export function acceptsNinjs(accept: string | undefined): boolean {
 
 const sql = (q: { text: string; values: unknown[] }): [string, unknown[]] => [q.text, q.values];
 
-/** How many of the newest rows a search walks per tier before it turns to the GIN index. */
-export const SEARCH_WINDOW = 1000;
-
-/**
- * How many rows one request of a search the GIN index cannot decide (a phrase, an excluded word) may
- * examine before it answers with what it found and a cursor to continue from there.
- */
-export const SEARCH_SCAN_BUDGET = 5 * SEARCH_WINDOW;
-
 /** Public reads of articles: lists, search, single documents, versions as of a time. */
 @Injectable()
 export class ContentArticlesService {
-  /** SEARCH_WINDOW; tests make it small to exercise both ways of finding a tier's matches. */
-  searchWindow = SEARCH_WINDOW;
-  /** SEARCH_SCAN_BUDGET; tests make it small to see a search stop at its bound. */
-  searchScanBudget = SEARCH_SCAN_BUDGET;
-
   constructor(
     private readonly db: ContentDb,
     private readonly lookup: ContentLookup,
     private readonly responder: ContentResponder,
     private readonly cache: ContentReadCache,
     @Inject(contentConfig.KEY) private readonly config: ContentConfig,
+    @Inject(SEARCH_BOUNDS) private readonly bounds: SearchBounds,
   ) {}
 
   /** Tag and author slugs → ids; null when one does not exist (so nothing can match). */
@@ -183,13 +171,13 @@ export class ContentArticlesService {
   /**
    * The next `count` search results after the cursor: tier by tier (headline/summary/tag matches, then
    * body-only matches), each newest first. A tier is first looked for by walking the newest
-   * `searchWindow` rows, which finds a common word's page after a few hundred rows; only when that
+   * `bounds.window` rows, which finds a common word's page after a few hundred rows; only when that
    * window runs out are the tier's remaining (so rarer) matches taken from the GIN index. The cost stays
    * bounded however many articles match, where ranking every match would grow with them.
    *
    * When the index cannot decide the matches (`exact` false: a phrase or an excluded word), it would
    * hand back every row holding the words, each then re-checked; so such a search instead walks further
-   * windows, at most `searchScanBudget` rows a request, and stops there with `resume`, where the next
+   * windows, at most `bounds.scanBudget` rows a request, and stops there with `resume`, where the next
    * page goes on.
    */
   private async searchRows(
@@ -206,7 +194,7 @@ export class ContentArticlesService {
     const windowEnd = (after: ListCursor | undefined) => {
       const read = () =>
         this.db.rows<{ fp: string; id: string }>(
-          ...sql(searchWindowEndSql(access, filters, this.searchWindow, after)),
+          ...sql(searchWindowEndSql(access, filters, this.bounds.window, after)),
         );
       return after ? read() : (topEnd ??= read());
     };
@@ -219,17 +207,17 @@ export class ContentArticlesService {
         rows.push(
           ...(await this.db.rows<ArticleRow>(
             ...sql(
-              searchWindowSql(access, filters, 'item', tier, count - rows.length, this.searchWindow, after),
+              searchWindowSql(access, filters, 'item', tier, count - rows.length, this.bounds.window, after),
             ),
           )),
         );
-        scanned += this.searchWindow;
+        scanned += this.bounds.window;
         if (rows.length === count) return { rows };
         [end] = await windowEnd(after);
         // No end: the window held every remaining row. Exact searches turn to the index for the rest.
         if (!end || exact) break;
         after = { rank: tier, firstPublishedAt: end.fp, id: end.id };
-        if (scanned >= this.searchScanBudget) return { rows, resume: after };
+        if (scanned >= this.bounds.scanBudget) return { rows, resume: after };
       }
       if (!end) continue; // this tier is complete
       const position = { firstPublishedAt: end.fp, id: end.id };
@@ -332,38 +320,29 @@ export class ContentArticlesService {
       values.push(lang);
       where += ` AND p.language = $${values.length}`;
     }
-    const visible = visibleSql('p', access);
-    const translations = `(SELECT coalesce(jsonb_object_agg(t.language, t.slug), '{}'::jsonb) FROM publication t
-        WHERE t.translation_group_id = p.translation_group_id AND t.article_id <> p.article_id
-          AND ${visibleSql('t', access)})`;
-    const gone = `jsonb_build_object('id', p.article_id, 'slug', p.slug, 'language', p.language,
-        'version', p.version, 'killedAt', p.document -> 'killedAt', 'notice', p.document -> 'notice')::text`;
+    const translations = `(SELECT coalesce(jsonb_object_agg(t.language, t.slug), '{}'::jsonb)
+        FROM ${visiblePublications(access, 't')}
+        WHERE t.translation_group_id = p.translation_group_id AND t.article_id <> p.article_id)`;
     let body: string;
     let join = '';
     if (asOf === undefined) {
-      body = `CASE WHEN ${visible}
+      body = `CASE WHEN p.visible
           THEN (p.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('p', access)})::text
-        WHEN p.status = 'killed' THEN ${gone} END`;
+        ELSE p.gone END`;
     } else {
       values.push(asOf);
       const at = `least($${values.length}::timestamptz, now())`;
       // The version valid at that time (publication_version_pkey), shown only if it was released then.
-      join = `LEFT JOIN LATERAL (SELECT v.article_id, v.status, v.embargo_until, v.document FROM publication_version v
-          WHERE v.article_id = p.article_id AND v.valid_from <= ${at}
-          ORDER BY v.version DESC LIMIT 1) v ON true`;
-      body = `CASE WHEN ${visible} AND v.article_id IS NOT NULL AND ${releasedAtSql('v', at, access)}
+      join = `LEFT JOIN ${versionAt(access, 'p', at, 'v')} ON true`;
+      body = `CASE WHEN p.visible AND v.document IS NOT NULL
           THEN (v.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('v', access, at)})::text
-        WHEN p.status = 'killed' THEN ${gone} END`;
+        ELSE p.gone END`;
     }
-    const text = `SELECT p.article_id AS id,
-        CASE WHEN ${visible} THEN 'live'
-          WHEN p.status = 'killed' AND ${everSeenSql('p', access)} THEN 'killed'
-          ELSE 'hidden' END AS state,
-        ${body} AS body,
+    const text = `SELECT p.article_id AS id, p.state, ${body} AS body,
         array_to_string(p.tag_ids, ' ') AS tag_ids, array_to_string(p.author_ids, ' ') AS author_ids
-      FROM publication p ${join}
+      FROM ${addressedPublications(access, 'p')} ${join}
       WHERE ${where}
-      ORDER BY ${visible} DESC, (p.status = 'killed') DESC, p.first_published_at, p.language
+      ORDER BY p.visible DESC, p.killed DESC, p.first_published_at, p.language
       LIMIT 1`;
     return { text, values };
   }

@@ -79,7 +79,17 @@ export class ContentResponder {
     return headers;
   }
 
-  send(req: FastifyRequest, reply: FastifyReply, access: ContentAccess, body: ContentBody | SentBody): void {
+  /**
+   * Sets the caching headers of a body on the reply and gives what goes on the wire: the bytes of a 200
+   * (sent with the route's own status), or a web Response for any other status (301, 304, 410), which
+   * is how a handler's result chooses its status.
+   */
+  prepare(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    access: ContentAccess,
+    body: ContentBody | SentBody,
+  ): Buffer | Response {
     // Encoded once: hashed for the ETag and written to the socket as the same bytes.
     const content = finish(body);
     const { bytes, etag } = content;
@@ -94,9 +104,12 @@ export class ContentResponder {
     void reply.headers(headers);
     const status = content.status ?? 200;
     if (status === 200 && matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
-      void reply.status(304).send();
-      return;
+      return new Response(null, { status: 304 });
     }
-    void reply.status(status).header('content-type', content.contentType).send(bytes);
+    if (status !== 200) {
+      return new Response(content.body, { status, headers: { 'content-type': content.contentType } });
+    }
+    void reply.header('content-type', content.contentType);
+    return bytes;
   }
 }

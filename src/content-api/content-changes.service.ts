@@ -3,7 +3,7 @@ import type { ContentAccess } from '../api-keys/content-access.guard';
 import { type ContentBody, JSON_TYPE } from './content-cache';
 import { ContentDb } from './content-db';
 import type { ContentChangesQueryDto } from './content.dto';
-import { PUBLIC_EVENT_TYPES, eventEmbargoSql, eventVisibleSql } from './content-visibility';
+import { changeOf } from './content-visibility';
 
 /**
  * A gap in `seq` younger than this may be a transaction that took its number and has not committed
@@ -88,27 +88,18 @@ export class ContentChangesService {
     const since = BigInt(query.since ?? '0');
     const limit = query.limit ?? 100;
     const scan = Math.min(limit * 4 + 50, 5000);
-    const types = PUBLIC_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
-    const embargoed = access.embargoed
-      ? `(${eventEmbargoSql('e')} > now() AND p.embargo_until > now())`
-      : 'NULL::boolean';
-    // event_seq_key gives the order; the visibility of each event is decided by the one filter.
+    // event_seq_key gives the order; what each event shows is decided by the one source.
     const rows = await this.db.rows<ChangeRow>(
       `SELECT e.seq::text AS seq, e.occurred_at > now() - make_interval(secs => ${GAP_SETTLE_SECONDS}) AS fresh,
           s.visible, e.type,
           CASE WHEN s.visible THEN e.article_id END AS id,
           CASE WHEN s.visible THEN e.payload ->> 'slug' END AS slug,
           CASE WHEN s.visible THEN e.payload ->> 'language' END AS language,
-          CASE WHEN s.visible THEN coalesce((e.payload -> 'document' ->> 'version')::int,
-            (SELECT max(v.version) FROM publication_version v
-              WHERE v.article_id = e.article_id AND v.valid_from <= e.occurred_at)) END AS version,
+          s.version,
           to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
-          CASE WHEN s.visible THEN ${embargoed} END AS embargoed,
-          CASE WHEN s.visible AND ${embargoed} THEN p.document ->> 'embargoUntil' END AS embargo_until
+          s.embargoed, s.embargo_until
         FROM event e
-        LEFT JOIN publication p ON p.article_id = e.article_id
-        CROSS JOIN LATERAL (SELECT (e.type IN (${types}) AND p.article_id IS NOT NULL
-          AND ${eventVisibleSql('e', 'p', access)}) AS visible OFFSET 0) s
+        CROSS JOIN ${changeOf(access, 'e', 's')}
         WHERE e.seq > $1::bigint
         ORDER BY e.seq
         LIMIT $2`,

@@ -1,10 +1,10 @@
-import { Controller, Get, Param, Query, Req, Res, applyDecorators } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, applyDecorators } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiResponse } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { ContentAccess } from '../api-keys/content-access.guard';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { ContentAccessParam } from './content-access.decorator';
-import { ContentResponder } from './content-cache';
+import type { ContentBody } from './content-cache';
 import { ContentLangQueryDto } from './content.dto';
 import { ContentFeedsService } from './content-feeds.service';
 import { ContentApi } from './content-route.decorator';
@@ -29,25 +29,16 @@ const FeedRoute = (path: string, summary: string, ...extra: MethodDecorator[]) =
 @ContentApi()
 @Controller(['api/v1/content', ''])
 export class ContentFeedsController {
-  constructor(
-    private readonly feeds: ContentFeedsService,
-    private readonly responder: ContentResponder,
-  ) {}
+  constructor(private readonly feeds: ContentFeedsService) {}
 
   @FeedRoute('feeds/:file', 'The latest 50 public articles as RSS 2.0, Atom 1.0 or JSON Feed 1.1')
-  async all(
+  all(
     @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
     @ContentAccessParam() access: ContentAccess,
     @Param('file') file: string,
     @Query() query: ContentLangQueryDto,
-  ): Promise<void> {
-    this.responder.send(
-      req,
-      reply,
-      access,
-      await this.feeds.feed(access, file, { kind: 'all' }, query.lang, req.url),
-    );
+  ): Promise<ContentBody> {
+    return this.feeds.feed(access, file, { kind: 'all' }, query.lang, req.url);
   }
 
   @FeedRoute(
@@ -56,20 +47,14 @@ export class ContentFeedsController {
     ApiParam({ name: 'slug', example: 'energy' }),
     ApiResponse({ status: 301, description: 'Moved: Location names the current slug' }),
   )
-  async tag(
+  tag(
     @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
     @ContentAccessParam() access: ContentAccess,
     @Param('slug') slug: string,
     @Param('file') file: string,
     @Query() query: ContentLangQueryDto,
-  ): Promise<void> {
-    this.responder.send(
-      req,
-      reply,
-      access,
-      await this.feeds.feed(access, file, { kind: 'tag', slug }, query.lang, req.url),
-    );
+  ): Promise<ContentBody> {
+    return this.feeds.feed(access, file, { kind: 'tag', slug }, query.lang, req.url);
   }
 
   @FeedRoute(
@@ -77,31 +62,21 @@ export class ContentFeedsController {
     "An author's feed",
     ApiParam({ name: 'slug', example: 'adlet-seilkhanov' }),
   )
-  async author(
+  author(
     @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
     @ContentAccessParam() access: ContentAccess,
     @Param('slug') slug: string,
     @Param('file') file: string,
     @Query() query: ContentLangQueryDto,
-  ): Promise<void> {
-    this.responder.send(
-      req,
-      reply,
-      access,
-      await this.feeds.feed(access, file, { kind: 'author', slug }, query.lang, req.url),
-    );
+  ): Promise<ContentBody> {
+    return this.feeds.feed(access, file, { kind: 'author', slug }, query.lang, req.url);
   }
 
   @Get('sitemaps/news.xml')
   @ApiOperation({ summary: 'Google News sitemap: articles first published in the last 48 hours' })
   @ApiProduces('application/xml')
   @ApiResponse({ status: 200, description: 'The sitemap' })
-  async newsSitemap(
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-    @ContentAccessParam() access: ContentAccess,
-  ): Promise<void> {
-    this.responder.send(req, reply, access, await this.feeds.newsSitemap(access));
+  newsSitemap(@ContentAccessParam() access: ContentAccess): Promise<ContentBody> {
+    return this.feeds.newsSitemap(access);
   }
 }

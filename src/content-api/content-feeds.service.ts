@@ -8,7 +8,7 @@ import type { ContentBody } from './content-cache';
 import { ContentDb } from './content-db';
 import { ContentTaxonomyService } from './content-taxonomy.service';
 import { type XmlNode, xmlDocument } from './feed-xml';
-import { visibleSql } from './content-visibility';
+import { visiblePublications } from './content-visibility';
 import { ninjsUri } from './ninjs.mapper';
 
 export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
@@ -79,8 +79,8 @@ export class ContentFeedsService {
       const what = scope.kind === 'tag' ? 'Tag' : 'Author';
       // A feed names its tag or author only when they have visible articles (a name can say too much).
       const [row] = await this.db.rows<{ name: string }>(
-        `SELECT x.name FROM ${scope.kind} x WHERE x.id = $1 AND EXISTS (SELECT 1 FROM publication p
-           WHERE p.${scope.kind}_ids @> ARRAY[x.id] AND ${visibleSql('p', access)})`,
+        `SELECT x.name FROM ${scope.kind} x WHERE x.id = $1 AND EXISTS (SELECT 1 FROM ${visiblePublications(access)}
+           WHERE p.${scope.kind}_ids @> ARRAY[x.id])`,
         [target.id],
       );
       if (!row) throw notFound(what);

@@ -1,18 +1,21 @@
-import { UseGuards, applyDecorators } from '@nestjs/common';
+import { UseGuards, UseInterceptors, applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ContentAccessGuard } from '../api-keys/content-access.guard';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Public } from '../common/auth.decorators';
+import { ContentResponseInterceptor } from './content-response.interceptor';
 
 /**
  * Every Content API controller: public for the staff guard, behind ContentAccessGuard (optional API
- * key, CONTENT_API_PUBLIC, rate limits).
+ * key, CONTENT_API_PUBLIC, rate limits); handlers return a ContentBody and ContentResponseInterceptor
+ * sends it with its caching headers.
  */
 export const ContentApi = () =>
   applyDecorators(
     ApiTags('content'),
     Public(),
     UseGuards(ContentAccessGuard),
+    UseInterceptors(ContentResponseInterceptor),
     ApiHeader({
       name: 'X-Api-Key',
       required: false,

@@ -13,7 +13,7 @@ import { type ContentBody, JSON_TYPE } from './content-cache';
 import { ContentDb } from './content-db';
 import type { ContentAuthorsQueryDto, ContentTagsQueryDto, ContentTaxonomyPageQueryDto } from './content.dto';
 import { ContentLookup, type SlugTarget } from './content-lookup.service';
-import { embargoFlagSql, visibleSql } from './content-visibility';
+import { embargoFlagSql, visiblePublications } from './content-visibility';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LATEST = 3;
@@ -55,9 +55,9 @@ export class ContentTaxonomyService {
     private readonly lookup: ContentLookup,
   ) {}
 
-  /** Condition on publication p: visible, of tag/author x, in the language when asked. */
-  private articlesOf(kind: Kind, access: ContentAccess, ps: SqlParams, lang: string | undefined): string {
-    return `${MATCH[kind]} AND ${visibleSql('p', access)}${lang ? ` AND p.language = ${ps.add(lang)}` : ''}`;
+  /** Condition on a visible publication p: of tag/author x, in the language when asked. */
+  private articlesOf(kind: Kind, ps: SqlParams, lang: string | undefined): string {
+    return `${MATCH[kind]}${lang ? ` AND p.language = ${ps.add(lang)}` : ''}`;
   }
 
   private teasersSql(kind: Kind, access: ContentAccess, ps: SqlParams, lang: string | undefined): string {
@@ -65,7 +65,7 @@ export class ContentTaxonomyService {
           'language', p.language, 'headline', p.document -> 'headline',
           'firstPublishedAt', p.document -> 'firstPublishedAt')${embargoFlagSql('p', access)}
           ORDER BY p.first_published_at DESC, p.article_id DESC), '[]'::jsonb)
-        FROM (SELECT p.* FROM publication p WHERE ${this.articlesOf(kind, access, ps, lang)}
+        FROM (SELECT p.* FROM ${visiblePublications(access)} WHERE ${this.articlesOf(kind, ps, lang)}
           ORDER BY p.first_published_at DESC, p.article_id DESC LIMIT ${LATEST}) p)`;
   }
 
@@ -79,7 +79,7 @@ export class ContentTaxonomyService {
     const ps = new SqlParams();
     // OFFSET 0: probe each tag/author in name order (stopping at the page) rather than join every article.
     const where = [
-      `EXISTS (SELECT 1 FROM publication p WHERE ${this.articlesOf(kind, access, ps, query.lang)} OFFSET 0)`,
+      `EXISTS (SELECT 1 FROM ${visiblePublications(access)} WHERE ${this.articlesOf(kind, ps, query.lang)} OFFSET 0)`,
     ];
     if ('kind' in query && query.kind) where.push(`x.kind = ${ps.add(query.kind)}`);
     if (query.cursor) {
@@ -134,7 +134,7 @@ export class ContentTaxonomyService {
     const [row] = await this.db.rows<{ doc: string }>(
       `SELECT jsonb_build_object(${COLUMNS[kind]})::text AS doc FROM ${kind === 'tag' ? 'tag' : 'author'} x
        WHERE x.id = ${idParam}
-         AND EXISTS (SELECT 1 FROM publication p WHERE ${this.articlesOf(kind, access, ps, query.lang)})`,
+         AND EXISTS (SELECT 1 FROM ${visiblePublications(access)} WHERE ${this.articlesOf(kind, ps, query.lang)})`,
       ps.values,
     );
     if (!row) throw notFound(what);

@@ -1,14 +1,14 @@
 import type { ContentAccess } from '../api-keys/content-access.guard';
 
 /**
- * The one filter of the public read path (CONVENTIONS rule 11). Every Content API query that can
- * return an article, a tag, an author or a change composes the SQL built here; nothing else decides
- * what a reader may see. The rule: a row is shown when it is `live` and its embargo has passed, or
- * when the reader's API key has the `content:embargoed` scope (then it is marked `embargoed: true`).
- * Drafts, scheduled, unpublished and killed items have no `live` row, whatever the query asks.
+ * The one source of publications for the public read path (CONVENTIONS rule 11). This file is the
+ * only Content API code that names the `publication` and `publication_version` tables (a spec fails
+ * the build otherwise): public queries select from the relations built here, each already narrowed to
+ * what the reader may see, so no query can forget the filter. The rule: a row is shown when it is
+ * `live` and its embargo has passed, or when the reader's API key has the `content:embargoed` scope
+ * (then it is marked `embargoed: true`). Drafts, scheduled, unpublished and killed items have no
+ * `live` row, whatever the query asks.
  */
-
-/** Anonymous readers (and the default when no guard ran). */
 
 // Aliases and time expressions are composed by our own code only; this keeps a typo from becoming SQL.
 const ALIAS = /^[a-z][a-z0-9_]*$/;
@@ -21,7 +21,7 @@ function alias(a: string): string {
  * `<row> is live and released at <at>`: the rule itself, for a `publication` (at = now()) or a
  * `publication_version` row (at = the time asked for).
  */
-export function releasedAtSql(rowAlias: string, at: string, access: ContentAccess): string {
+function releasedAtSql(rowAlias: string, at: string, access: ContentAccess): string {
   const r = alias(rowAlias);
   const live = `${r}.status = 'live'`;
   if (access.embargoed) return live;
@@ -29,7 +29,7 @@ export function releasedAtSql(rowAlias: string, at: string, access: ContentAcces
 }
 
 /** Rows of `publication` (alias) that this reader may see now. */
-export function visibleSql(rowAlias: string, access: ContentAccess): string {
+function visibleSql(rowAlias: string, access: ContentAccess): string {
   return `(${releasedAtSql(rowAlias, 'now()', access)})`;
 }
 
@@ -60,7 +60,7 @@ export function embargoFlagTextSql(rowAlias: string, text: string, access: Conte
  * of it was released before the next version replaced it. Killed articles answer 410 only then
  * (404 otherwise), and the changes feed shows removals only of what was seen.
  */
-export function everSeenSql(rowAlias: string, access: ContentAccess): string {
+function everSeenSql(rowAlias: string, access: ContentAccess): string {
   const r = alias(rowAlias);
   const until = `least(now(), coalesce((SELECT nv.valid_from FROM publication_version nv
       WHERE nv.article_id = sv.article_id AND nv.version = sv.version + 1), 'infinity'))`;
@@ -90,7 +90,7 @@ const CONTENT_EVENT_TYPES = [
 ];
 
 /** The embargo of the document an event carried (null when none). */
-export function eventEmbargoSql(eventAlias: string): string {
+function eventEmbargoSql(eventAlias: string): string {
   return `(${alias(eventAlias)}.payload -> 'document' ->> 'embargoUntil')::timestamptz`;
 }
 
@@ -99,7 +99,7 @@ export function eventEmbargoSql(eventAlias: string): string {
  * feed: only for articles this reader could have seen, and a content change only once its embargo
  * passed (or was lifted early).
  */
-export function eventVisibleSql(eventAlias: string, rowAlias: string, access: ContentAccess): string {
+function eventVisibleSql(eventAlias: string, rowAlias: string, access: ContentAccess): string {
   const e = alias(eventAlias);
   const r = alias(rowAlias);
   const seen = everSeenSql(r, access);
@@ -108,4 +108,71 @@ export function eventVisibleSql(eventAlias: string, rowAlias: string, access: Co
   const types = CONTENT_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
   return `((${e}.type NOT IN (${types}) OR ${embargo} IS NULL OR ${embargo} <= now()
     OR ${r}.embargo_until <= now()) AND ${seen})`;
+}
+
+/**
+ * The rows of `publication` this reader may see now, as a FROM item named `as` (every column of the
+ * table). A plain subquery: PostgreSQL pulls it up into the outer query, so plans and indexes are those
+ * of the table with the filter written in place.
+ */
+export function visiblePublications(access: ContentAccess, as = 'p'): string {
+  return `(SELECT * FROM publication WHERE ${visibleSql('publication', access)}) ${alias(as)}`;
+}
+
+/**
+ * Every `publication` row as a single read by slug may see it, as a FROM item named `as`: the keys
+ * (article_id, slug, language, translation_group_id, first_published_at, tag_ids, author_ids),
+ * `visible`, `killed` (for the order among rows of one slug), `state` ('live', 'killed' once seen by
+ * this reader, else 'hidden'), `document` only when visible, and `gone` (the kill notice as JSON text)
+ * only when killed after this reader could see it.
+ */
+export function addressedPublications(access: ContentAccess, as = 'p'): string {
+  const visible = visibleSql('a', access);
+  const killedSeen = `a.status = 'killed' AND ${everSeenSql('a', access)}`;
+  const gone = `jsonb_build_object('id', a.article_id, 'slug', a.slug, 'language', a.language,
+      'version', a.version, 'killedAt', a.document -> 'killedAt', 'notice', a.document -> 'notice')::text`;
+  return `(SELECT a.article_id, a.slug, a.language, a.translation_group_id, a.first_published_at,
+      a.tag_ids, a.author_ids, a.embargo_until,
+      ${visible} AS visible, a.status = 'killed' AS killed,
+      CASE WHEN ${visible} THEN 'live' WHEN ${killedSeen} THEN 'killed' ELSE 'hidden' END AS state,
+      CASE WHEN ${visible} THEN a.document END AS document,
+      CASE WHEN ${killedSeen} THEN ${gone} END AS gone
+    FROM publication a) ${alias(as)}`;
+}
+
+/**
+ * The version of the article of `rowAlias` that was current at `at`, as a LATERAL FROM item named `as`
+ * (article_id, embargo_until, document): null document when it was not released to this reader then.
+ */
+export function versionAt(access: ContentAccess, rowAlias: string, at: string, as = 'v'): string {
+  return `LATERAL (SELECT pv.article_id, pv.embargo_until,
+      CASE WHEN ${releasedAtSql('pv', at, access)} THEN pv.document END AS document
+    FROM publication_version pv
+    WHERE pv.article_id = ${alias(rowAlias)}.article_id AND pv.valid_from <= ${at}
+    ORDER BY pv.version DESC LIMIT 1) ${alias(as)}`;
+}
+
+/**
+ * What the changes feed may show of an outbox `event` (alias), as a LATERAL FROM item named `as`:
+ * `visible`, and when visible the public `version`, `embargoed` (embargoed scope, still under embargo)
+ * and `embargo_until` (the time as the document states it).
+ */
+export function changeOf(access: ContentAccess, eventAlias: string, as = 's'): string {
+  const e = alias(eventAlias);
+  const types = PUBLIC_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+  const embargoed = access.embargoed
+    ? `(${eventEmbargoSql(e)} > now() AND cp.embargo_until > now())`
+    : 'NULL::boolean';
+  // OFFSET 0 keeps it a per-event probe (publication_pkey, publication_version_pkey).
+  return `LATERAL (SELECT x.visible,
+      CASE WHEN x.visible THEN coalesce((${e}.payload -> 'document' ->> 'version')::int,
+        (SELECT max(pv.version) FROM publication_version pv
+          WHERE pv.article_id = ${e}.article_id AND pv.valid_from <= ${e}.occurred_at)) END AS version,
+      CASE WHEN x.visible THEN x.embargoed END AS embargoed,
+      CASE WHEN x.visible AND x.embargoed THEN x.embargo_until END AS embargo_until
+    FROM (SELECT (${e}.type IN (${types}) AND cp.article_id IS NOT NULL
+          AND ${eventVisibleSql(e, 'cp', access)}) AS visible,
+        ${embargoed} AS embargoed, cp.document ->> 'embargoUntil' AS embargo_until
+      FROM (SELECT NULL) one LEFT JOIN publication cp ON cp.article_id = ${e}.article_id
+      OFFSET 0) x) ${alias(as)}`;
 }
