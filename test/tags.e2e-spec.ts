@@ -312,6 +312,48 @@ describe('tags (e2e)', () => {
       expect(again.statusCode).toBe(404);
     });
 
+    it('should move each article to the target as a new version with a revision naming the merge', async () => {
+      const target = await createTag({ name: `Target ${uniq()}` });
+      const source = await createTag({ name: `Source ${uniq()}` });
+      const other = await createTag();
+      const article = async (tags: string[]) => {
+        const res = await editor.post('/api/v1/articles', { headline: `Tagged ${uniq()}`, tags });
+        expect(res.statusCode).toBe(201);
+        return res.json<{ id: string; version: number }>();
+      };
+      const onlySource = await article([source.id, other.id]);
+      const both = await article([source.id, target.id]);
+      const untouched = await article([other.id]);
+
+      expect((await admin.post(`${BASE}/${source.id}/merge`, { into: target.id })).statusCode).toBe(200);
+
+      const read = async (id: string) =>
+        (await editor.get(`/api/v1/articles/${id}`)).json<{ version: number; tags: { id: string }[] }>();
+      expect(await read(onlySource.id)).toMatchObject({
+        version: 2,
+        tags: [{ id: target.id }, { id: other.id }],
+      });
+      expect(await read(both.id)).toMatchObject({ version: 2, tags: [{ id: target.id }] });
+      expect(await read(untouched.id)).toMatchObject({ version: 1, tags: [{ id: other.id }] });
+      for (const moved of [onlySource, both]) {
+        const revisions = (await editor.get(`/api/v1/articles/${moved.id}/revisions`)).json<{
+          data: { number: number; version: number; reason: string | null }[];
+        }>().data;
+        expect(revisions[0]).toMatchObject({
+          number: 2,
+          version: 2,
+          reason: `Tag "${source.name}" merged into "${target.name}"`,
+        });
+        // A client still holding version 1 is told the article changed under it.
+        const stale = await editor.patch(
+          `/api/v1/articles/${moved.id}`,
+          { summary: 'Late edit' },
+          { 'if-match': '"1"' },
+        );
+        expect(stale.statusCode).toBe(412);
+      }
+    });
+
     it('should answer 400 and change nothing when a tag is merged into itself', async () => {
       const tag = await createTag();
       const before = await tableCounts(app);
