@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Response as InjectResponse } from 'light-my-request';
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/roles';
-import { type Client, asAdmin, bootApp, client, staff, tableCounts, uniq } from './helpers';
+import { type Client, asAdmin, bootApp, client, staff, tableCounts, uniq, waitFor } from './helpers';
 
 interface TagBody {
   id: string;
@@ -352,6 +352,47 @@ describe('tags (e2e)', () => {
         );
         expect(stale.statusCode).toBe(412);
       }
+    });
+
+    it('should not deadlock with an article edit that holds the article and then references the tag', async () => {
+      const target = await createTag();
+      const source = await createTag();
+      const res = await editor.post('/api/v1/articles', { headline: `Locked ${uniq()}`, tags: [source.id] });
+      const article = res.json<{ id: string }>();
+      const ds = app.get(DataSource);
+      // An edit in flight: it holds the article row, as every article write does first.
+      const edit = ds.createQueryRunner();
+      await edit.connect();
+      await edit.startTransaction();
+      try {
+        await edit.query('SELECT id FROM article WHERE id = $1 FOR UPDATE', [article.id]);
+        const [{ pid }] = (await edit.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+        // inject() starts only when awaited: Promise.resolve sets it going now.
+        const merge = Promise.resolve(admin.post(`${BASE}/${source.id}/merge`, { into: target.id }));
+        // The merge has its tags and now waits for the article the edit holds.
+        await waitFor(
+          async () =>
+            (
+              await ds.query<{ n: number }[]>(
+                `SELECT count(*)::int AS n FROM pg_stat_activity
+                  WHERE datname = current_database() AND wait_event_type = 'Lock' `,
+              )
+            )[0].n > 0,
+          15_000,
+          'the merge to wait for the article',
+        );
+        // The edit then writes an article_tag row naming the source tag: its foreign key check.
+        await edit.query('SELECT id FROM tag WHERE id = $1 FOR KEY SHARE', [source.id]);
+        await edit.commitTransaction();
+        expect((await merge).statusCode).toBe(200);
+      } finally {
+        if (edit.isTransactionActive) await edit.rollbackTransaction();
+        await edit.release();
+      }
+      expect((await editor.get(`/api/v1/articles/${article.id}`)).json()).toMatchObject({
+        version: 2,
+        tags: [{ id: target.id }],
+      });
     });
 
     it('should answer 400 and change nothing when a tag is merged into itself', async () => {

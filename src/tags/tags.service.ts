@@ -179,12 +179,14 @@ export class TagsService {
     if (id === intoId) throw badRequest('A tag cannot be merged into itself', { field: 'into' });
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(Tag);
-      // Both rows locked in id order, so two crossing merges cannot deadlock.
+      // Both rows locked in id order, so two crossing merges cannot deadlock. FOR NO KEY UPDATE, not FOR
+      // UPDATE: an article edit holding its row while it inserts article_tag rows (a foreign-key KEY SHARE
+      // on the tag) must not wait for us while we wait for its article.
       const locked = await repo
         .createQueryBuilder('t')
         .where('t.id IN (:...ids)', { ids: [id, intoId] })
         .orderBy('t.id')
-        .setLock('pessimistic_write')
+        .setLock('for_no_key_update')
         .getMany();
       const source = locked.find((t) => t.id === id);
       const target = locked.find((t) => t.id === intoId);
