@@ -374,8 +374,8 @@ describe('tags (e2e)', () => {
           async () =>
             (
               await ds.query<{ n: number }[]>(
-                `SELECT count(*)::int AS n FROM pg_stat_activity
-                  WHERE datname = current_database() AND wait_event_type = 'Lock' `,
+                'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+                [pid],
               )
             )[0].n > 0,
           15_000,
