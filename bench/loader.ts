@@ -197,14 +197,14 @@ export async function loadBenchDataset(
       { name: a.name, slug: a.slug, ...(a.bio ? { bio: a.bio } : {}) },
       `author ${a.id}`,
     );
-    authorIds.set(a.id, (await authorsService.create(dto)).id);
+    authorIds.set(a.id, (await authorsService.create(actor, dto)).id);
   });
   console.log(`authors: ${authorIds.size}`);
 
   const tagIds = new Map<number, string>();
   await mapLimit(ds.tags, concurrency, async (t) => {
     const dto = await validated(CreateTagDto, { name: t.name, slug: t.slug, kind: 'topic' }, `tag ${t.id}`);
-    tagIds.set(t.id, (await tagsService.create(dto)).tag.id);
+    tagIds.set(t.id, (await tagsService.create(actor, dto)).tag.id);
   });
   console.log(`tags: ${tagIds.size}`);
 

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { type FileOutcome, importFiles } from '../src/cli/import.command';
+import {
+  type FileOutcome,
+  SYSTEM_IMPORTER,
+  importFiles,
+  resolveImportActor,
+} from '../src/cli/import.command';
 import type { Actor } from '../src/common/auth.decorators';
 import { ImporterService } from '../src/importer/importer.service';
 import { bootApp, staff, uniq } from './helpers';
@@ -106,5 +111,74 @@ describe('import command (e2e)', () => {
     await writeFile(file, item(`CLI direct ${uniq()}`));
     const summary = await importFiles(app.get(ImporterService), [file], actor);
     expect(summary).toMatchObject({ created: 1, present: 0, failed: 0 });
+  });
+
+  /** actor_id of the audit rows written for the article, its author and its tag by one import. */
+  async function auditActors(articleId: string): Promise<{ action: string; actor_id: string | null }[]> {
+    return app.get(DataSource).query(
+      `SELECT l.action, l.actor_id FROM audit_log l
+        WHERE l.entity_id = $1
+           OR l.entity_id IN (SELECT author_id::text FROM article_author WHERE article_id = $1::uuid)
+           OR l.entity_id IN (SELECT tag_id::text FROM article_tag WHERE article_id = $1::uuid)
+        ORDER BY l.action`,
+      [articleId],
+    );
+  }
+
+  it('should write the operator given by --as into every audit row of the import, authors and tags too', async () => {
+    const file = path.join(dir, `as-${uniq()}.txt`);
+    await writeFile(file, item(`CLI audited ${uniq()}`));
+    const operator = await resolveImportActor(app.get(DataSource), actor.email.toUpperCase());
+    expect(operator).toMatchObject({ id: actor.id, role: 'editor' });
+
+    const summary = await importFiles(app.get(ImporterService), [file], operator);
+    const outcome = summary.files[0];
+    if (outcome.status !== 'created') throw new Error(`not created: ${JSON.stringify(outcome)}`);
+    expect(await auditActors(outcome.articleId)).toEqual([
+      { action: 'article.create', actor_id: actor.id },
+      { action: 'author.create', actor_id: actor.id },
+      { action: 'tag.create', actor_id: actor.id },
+    ]);
+  });
+
+  it('should refuse --as naming no staff member or an inactive one', async () => {
+    const ds = app.get(DataSource);
+    await expect(resolveImportActor(ds, `nobody-${uniq()}@dateline.test`)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const former = await staff(app, 'editor');
+    await ds.query('UPDATE "user" SET active = false WHERE id = $1', [former.user.id]);
+    await expect(resolveImportActor(ds, former.user.email)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('should run without --as as the recorded system importer, one inactive row named in the audit', async () => {
+    const ds = app.get(DataSource);
+    const [first, second] = await Promise.all([
+      resolveImportActor(ds, undefined),
+      resolveImportActor(ds, undefined),
+    ]);
+    expect(second.id).toBe(first.id);
+    expect(first).toMatchObject({ email: SYSTEM_IMPORTER.email, name: SYSTEM_IMPORTER.name });
+    const rows = await ds.query<{ id: string; active: boolean }[]>(
+      'SELECT id, active FROM "user" WHERE lower(email) = $1',
+      [SYSTEM_IMPORTER.email],
+    );
+    expect(rows).toEqual([{ id: first.id, active: false }]);
+
+    const file = path.join(dir, `system-${uniq()}.txt`);
+    await writeFile(file, item(`CLI system ${uniq()}`));
+    const summary = await importFiles(app.get(ImporterService), [file], first);
+    const outcome = summary.files[0];
+    if (outcome.status !== 'created') throw new Error(`not created: ${JSON.stringify(outcome)}`);
+    const [article] = await ds.query<{ created_by: string }[]>(
+      'SELECT created_by FROM article WHERE id = $1',
+      [outcome.articleId],
+    );
+    expect(article.created_by).toBe(first.id);
+    expect((await auditActors(outcome.articleId)).map((r) => r.actor_id)).toEqual([
+      first.id,
+      first.id,
+      first.id,
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Response as InjectResponse } from 'light-my-request';
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/roles';
-import { type Client, asAdmin, bootApp, client, staff, tableCounts, uniq } from './helpers';
+import { type Client, asAdmin, bootApp, client, staff, tableCounts, uniq, waitFor } from './helpers';
 
 interface TagBody {
   id: string;
@@ -310,6 +310,89 @@ describe('tags (e2e)', () => {
 
       const again = await admin.post(`${BASE}/${source.id}/merge`, { into: target.id });
       expect(again.statusCode).toBe(404);
+    });
+
+    it('should move each article to the target as a new version with a revision naming the merge', async () => {
+      const target = await createTag({ name: `Target ${uniq()}` });
+      const source = await createTag({ name: `Source ${uniq()}` });
+      const other = await createTag();
+      const article = async (tags: string[]) => {
+        const res = await editor.post('/api/v1/articles', { headline: `Tagged ${uniq()}`, tags });
+        expect(res.statusCode).toBe(201);
+        return res.json<{ id: string; version: number }>();
+      };
+      const onlySource = await article([source.id, other.id]);
+      const both = await article([source.id, target.id]);
+      const untouched = await article([other.id]);
+
+      expect((await admin.post(`${BASE}/${source.id}/merge`, { into: target.id })).statusCode).toBe(200);
+
+      const read = async (id: string) =>
+        (await editor.get(`/api/v1/articles/${id}`)).json<{ version: number; tags: { id: string }[] }>();
+      expect(await read(onlySource.id)).toMatchObject({
+        version: 2,
+        tags: [{ id: target.id }, { id: other.id }],
+      });
+      expect(await read(both.id)).toMatchObject({ version: 2, tags: [{ id: target.id }] });
+      expect(await read(untouched.id)).toMatchObject({ version: 1, tags: [{ id: other.id }] });
+      for (const moved of [onlySource, both]) {
+        const revisions = (await editor.get(`/api/v1/articles/${moved.id}/revisions`)).json<{
+          data: { number: number; version: number; reason: string | null }[];
+        }>().data;
+        expect(revisions[0]).toMatchObject({
+          number: 2,
+          version: 2,
+          reason: `Tag "${source.name}" merged into "${target.name}"`,
+        });
+        // A client still holding version 1 is told the article changed under it.
+        const stale = await editor.patch(
+          `/api/v1/articles/${moved.id}`,
+          { summary: 'Late edit' },
+          { 'if-match': '"1"' },
+        );
+        expect(stale.statusCode).toBe(412);
+      }
+    });
+
+    it('should not deadlock with an article edit that holds the article and then references the tag', async () => {
+      const target = await createTag();
+      const source = await createTag();
+      const res = await editor.post('/api/v1/articles', { headline: `Locked ${uniq()}`, tags: [source.id] });
+      const article = res.json<{ id: string }>();
+      const ds = app.get(DataSource);
+      // An edit in flight: it holds the article row, as every article write does first.
+      const edit = ds.createQueryRunner();
+      await edit.connect();
+      await edit.startTransaction();
+      try {
+        await edit.query('SELECT id FROM article WHERE id = $1 FOR UPDATE', [article.id]);
+        const [{ pid }] = (await edit.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+        // inject() starts only when awaited: Promise.resolve sets it going now.
+        const merge = Promise.resolve(admin.post(`${BASE}/${source.id}/merge`, { into: target.id }));
+        // The merge has its tags and now waits for the article the edit holds.
+        await waitFor(
+          async () =>
+            (
+              await ds.query<{ n: number }[]>(
+                'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+                [pid],
+              )
+            )[0].n > 0,
+          15_000,
+          'the merge to wait for the article',
+        );
+        // The edit then writes an article_tag row naming the source tag: its foreign key check.
+        await edit.query('SELECT id FROM tag WHERE id = $1 FOR KEY SHARE', [source.id]);
+        await edit.commitTransaction();
+        expect((await merge).statusCode).toBe(200);
+      } finally {
+        if (edit.isTransactionActive) await edit.rollbackTransaction();
+        await edit.release();
+      }
+      expect((await editor.get(`/api/v1/articles/${article.id}`)).json()).toMatchObject({
+        version: 2,
+        tags: [{ id: target.id }],
+      });
     });
 
     it('should answer 400 and change nothing when a tag is merged into itself', async () => {

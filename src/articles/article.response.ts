@@ -15,6 +15,7 @@ import {
 } from './article.constants';
 import { Article, ArticleAuthor, ArticleTag } from './article.entity';
 import type { ArticleRevision } from './article-revision.entity';
+import { bylineOf } from './article-rules';
 
 export class UserRefResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -204,14 +205,8 @@ function userRef(user: User | null | undefined, id: string | null, what: string)
   return { id: user.id, name: user.name };
 }
 
-/** "A", "A and B", "A, B and C" from the writers (all credited authors when there is no writer). */
-export function deriveByline(credits: readonly AuthorCredit[]): string | null {
-  const writers = credits.filter((c) => c.role === 'writer');
-  const names = (writers.length > 0 ? writers : credits).map((c) => c.author.name);
-  if (names.length === 0) return null;
-  if (names.length === 1) return names[0];
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
+/** The byline rule lives in article-rules; re-exported here for existing importers. */
+export { deriveByline } from './article-rules';
 
 /** "ASTANA. KAZINFORM –" (null without a place). */
 export function renderDateline(place: string | null, agency: string | null): string | null {
@@ -254,7 +249,7 @@ export function toArticleResponse(
       slug: c.author.slug,
       role: c.role,
     })),
-    byline: article.byline ?? deriveByline(authors),
+    byline: bylineOf(article.byline, authors),
     bylineOverride: article.byline,
     tags: tags.map((t) => ({ id: t.id, name: t.name, slug: t.slug, kind: t.kind })),
     urgency: article.urgency,

@@ -39,6 +39,9 @@ import {
   type RevisionSummaryResponse,
   TranslationFamilyResponse,
 } from './article.response';
+import { ArticleListsService } from './article-lists.service';
+import { ArticleRevisionsService } from './article-revisions.service';
+import { ArticleTranslationsService } from './article-translations.service';
 import { ArticlesService } from './articles.service';
 
 const ID = { name: 'id', format: 'uuid', description: 'Article id' };
@@ -49,7 +52,12 @@ const REVISION = { name: 'n', type: Number, description: 'Revision number (1, 2,
 @ApiErrors(401, 403)
 @Controller('api/v1/articles')
 export class ArticlesController {
-  constructor(private readonly articles: ArticlesService) {}
+  constructor(
+    private readonly articles: ArticlesService,
+    private readonly lists: ArticleListsService,
+    private readonly revisions: ArticleRevisionsService,
+    private readonly translations: ArticleTranslationsService,
+  ) {}
 
   @Post()
   @UseInterceptors(ArticleEtagInterceptor)
@@ -71,7 +79,7 @@ export class ArticlesController {
     @CurrentUser() actor: Actor,
     @Query() query: ListArticlesQueryDto,
   ): Promise<Page<ArticleSummaryResponse>> {
-    return this.articles.list(actor, query);
+    return this.lists.list(actor, query);
   }
 
   @Get(':id')
@@ -134,7 +142,7 @@ export class ArticlesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: PageQueryDto,
   ): Promise<Page<RevisionSummaryResponse>> {
-    return this.articles.listRevisions(actor, id, query);
+    return this.revisions.listRevisions(actor, id, query);
   }
 
   @Get(':id/revisions/:n')
@@ -148,7 +156,7 @@ export class ArticlesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Param('n', ParseIntPipe) n: number,
   ): Promise<RevisionResponse> {
-    return this.articles.getRevision(actor, id, n);
+    return this.revisions.getRevision(actor, id, n);
   }
 
   @Get(':id/revisions/:n/diff')
@@ -167,7 +175,7 @@ export class ArticlesController {
     @Param('n', ParseIntPipe) n: number,
     @Query() query: RevisionDiffQueryDto,
   ): Promise<RevisionDiffResponse> {
-    return this.articles.diffRevisions(actor, id, n, query.against);
+    return this.revisions.diffRevisions(actor, id, n, query.against);
   }
 
   @Post(':id/revisions/:n/restore')
@@ -190,7 +198,7 @@ export class ArticlesController {
     @Param('n', ParseIntPipe) n: number,
     @IfMatchVersion() version: number,
   ): Promise<ArticleResponse> {
-    return this.articles.restoreRevision(actor, id, n, version);
+    return this.revisions.restoreRevision(actor, id, n, version);
   }
 
   @Post(':id/translations')
@@ -215,7 +223,7 @@ export class ArticlesController {
     @IfMatchVersion({ optional: true }) version: number | undefined,
     @Body() dto: CreateTranslationDto,
   ): Promise<ArticleResponse> {
-    return this.articles.createTranslation(actor, id, dto, version);
+    return this.translations.createTranslation(actor, id, dto, version);
   }
 
   @Get(':id/translations')
@@ -227,6 +235,6 @@ export class ArticlesController {
     @CurrentUser() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<TranslationFamilyResponse> {
-    return this.articles.listTranslations(actor, id);
+    return this.translations.listTranslations(actor, id);
   }
 }

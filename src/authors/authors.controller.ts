@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { Roles } from '../common/auth.decorators';
+import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { mapPage, type Page } from '../common/pagination';
 import {
   AuthorPageResponse,
@@ -44,8 +44,8 @@ export class AuthorsController {
   @ApiOperation({ summary: 'Create an author; the slug is generated from the name unless given' })
   @ApiResponse({ status: 201, type: AuthorResponse })
   @ApiErrors(400, 409)
-  async create(@Body() dto: CreateAuthorDto): Promise<AuthorResponse> {
-    return toAuthorResponse(await this.authors.create(dto));
+  async create(@CurrentUser() actor: Actor, @Body() dto: CreateAuthorDto): Promise<AuthorResponse> {
+    return toAuthorResponse(await this.authors.create(actor, dto));
   }
 
   @Get(':id')
@@ -63,10 +63,11 @@ export class AuthorsController {
   @ApiResponse({ status: 200, type: AuthorResponse })
   @ApiErrors(400, 404, 409)
   async update(
+    @CurrentUser() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateAuthorDto,
   ): Promise<AuthorResponse> {
-    return toAuthorResponse(await this.authors.update(id, dto));
+    return toAuthorResponse(await this.authors.update(actor, id, dto));
   }
 
   @Post(':id/deactivate')
@@ -75,8 +76,11 @@ export class AuthorsController {
   @ApiOperation({ summary: 'Deactivate an author (idempotent)' })
   @ApiResponse({ status: 200, type: AuthorResponse })
   @ApiErrors(400, 404)
-  async deactivate(@Param('id', ParseUUIDPipe) id: string): Promise<AuthorResponse> {
-    return toAuthorResponse(await this.authors.deactivate(id));
+  async deactivate(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<AuthorResponse> {
+    return toAuthorResponse(await this.authors.deactivate(actor, id));
   }
 
   @Delete(':id')
@@ -85,7 +89,7 @@ export class AuthorsController {
   @ApiOperation({ summary: 'Delete an author; refused with 409 while articles use it' })
   @ApiResponse({ status: 204 })
   @ApiErrors(400, 404, 409)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.authors.remove(id);
+  async remove(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.authors.remove(actor, id);
   }
 }

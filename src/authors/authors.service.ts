@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/auth.decorators';
+import { nameKey } from '../common/name-key';
 import { recordAudit } from '../audit/audit.service';
 import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
@@ -40,38 +42,67 @@ export class AuthorsService {
   }
 
   /** Creates an author, in the given transaction when there is one (the importer's). */
-  create(dto: CreateAuthorDto, inTransaction?: EntityManager): Promise<Author> {
+  create(actor: Actor, dto: CreateAuthorDto, inTransaction?: EntityManager): Promise<Author> {
     const run = async (em: EntityManager) => {
       if (dto.userId) await this.assertUserExists(em, dto.userId);
       await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.authorSlug]);
-      const slug =
-        dto.slug === undefined
-          ? await uniqueSlug(slugify(dto.name) || 'author', (s) => this.slugTaken(em, s))
-          : await this.claimSlug(em, dto.slug);
-      const repo = em.getRepository(Author);
-      const author = await repo.save(
-        repo.create({
-          name: dto.name,
-          slug,
-          title: dto.title ?? null,
-          bio: dto.bio ?? null,
-          email: dto.email ?? null,
-          avatarUrl: dto.avatarUrl ?? null,
-          userId: dto.userId ?? null,
-        }),
-      );
-      await recordAudit(em, {
-        action: 'author.create',
-        entityType: 'author',
-        entityId: author.id,
-        details: { name: author.name, slug },
-      });
-      return author;
+      return this.createLocked(em, actor, dto);
     };
     return inTransaction ? run(inTransaction) : this.dataSource.transaction(run);
   }
 
-  update(id: string, dto: UpdateAuthorDto): Promise<Author> {
+  /** The oldest active author named like `name` (case and spacing aside), or null. */
+  async activeIdNamed(em: EntityManager, name: string): Promise<string | null> {
+    const key = nameKey(name);
+    const authors = await em.getRepository(Author).find({
+      where: { active: true },
+      select: { id: true, name: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return authors.find((a) => nameKey(a.name) === key)?.id ?? null;
+  }
+
+  /**
+   * The oldest active author named like `dto.name`, else a new one, in the caller's transaction. Decided
+   * under the author slug lock, so two imports naming the same new author create it once.
+   */
+  async findOrCreateByName(actor: Actor, dto: CreateAuthorDto, em: EntityManager): Promise<string> {
+    await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.authorSlug]);
+    const existing = await this.activeIdNamed(em, dto.name);
+    if (existing) return existing;
+    if (dto.userId) await this.assertUserExists(em, dto.userId);
+    return (await this.createLocked(em, actor, dto)).id;
+  }
+
+  /** The caller holds the author slug lock. */
+  private async createLocked(em: EntityManager, actor: Actor, dto: CreateAuthorDto): Promise<Author> {
+    const slug =
+      dto.slug === undefined
+        ? await uniqueSlug(slugify(dto.name) || 'author', (s) => this.slugTaken(em, s))
+        : await this.claimSlug(em, dto.slug);
+    const repo = em.getRepository(Author);
+    const author = await repo.save(
+      repo.create({
+        name: dto.name,
+        slug,
+        title: dto.title ?? null,
+        bio: dto.bio ?? null,
+        email: dto.email ?? null,
+        avatarUrl: dto.avatarUrl ?? null,
+        userId: dto.userId ?? null,
+      }),
+    );
+    await recordAudit(em, {
+      action: 'author.create',
+      entityType: 'author',
+      entityId: author.id,
+      actorId: actor.id,
+      details: { name: author.name, slug },
+    });
+    return author;
+  }
+
+  update(actor: Actor, id: string, dto: UpdateAuthorDto): Promise<Author> {
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(Author);
       const author = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -95,6 +126,7 @@ export class AuthorsService {
         action: 'author.update',
         entityType: 'author',
         entityId: id,
+        actorId: actor.id,
         details: { ...dto },
       });
       return saved;
@@ -102,7 +134,7 @@ export class AuthorsService {
   }
 
   /** Sets active=false; calling it again on an inactive author changes nothing. */
-  deactivate(id: string): Promise<Author> {
+  deactivate(actor: Actor, id: string): Promise<Author> {
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(Author);
       const author = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -111,7 +143,12 @@ export class AuthorsService {
       author.active = false;
       const saved = await repo.save(author);
       await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { authorId: id }, { em });
-      await recordAudit(em, { action: 'author.deactivate', entityType: 'author', entityId: id });
+      await recordAudit(em, {
+        action: 'author.deactivate',
+        entityType: 'author',
+        entityId: id,
+        actorId: actor.id,
+      });
       return saved;
     });
   }
@@ -120,7 +157,7 @@ export class AuthorsService {
    * Hard delete. Articles reference authors with a RESTRICT foreign key, so an author in use is refused
    * with 409 by the database itself (one statement: nothing to roll back).
    */
-  async remove(id: string): Promise<void> {
+  async remove(actor: Actor, id: string): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       let affected: number | null | undefined;
       try {
@@ -132,7 +169,12 @@ export class AuthorsService {
         throw e;
       }
       if (!affected) throw notFound('Author');
-      await recordAudit(em, { action: 'author.delete', entityType: 'author', entityId: id });
+      await recordAudit(em, {
+        action: 'author.delete',
+        entityType: 'author',
+        entityId: id,
+        actorId: actor.id,
+      });
     });
   }
 

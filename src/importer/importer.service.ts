@@ -8,19 +8,16 @@ import { type ValidationError, validate } from 'class-validator';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { MAX_AUTHORS } from '../articles/article.constants';
 import { CreateArticleDto } from '../articles/article.dto';
-import { Article } from '../articles/article.entity';
-import { type ArticleResponse, loadArticleResponse, loadCreditsAndTags } from '../articles/article.response';
+import type { ArticleResponse } from '../articles/article.response';
 import { ArticlesService } from '../articles/articles.service';
 import { CreateAuthorDto } from '../authors/author.dto';
-import { Author } from '../authors/author.entity';
 import type { Actor } from '../common/auth.decorators';
-import { badRequest, notFound } from '../common/errors';
+import { badRequest } from '../common/errors';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
 import { CreateTagDto } from '../tags/tag.dto';
-import { Tag } from '../tags/tag.entity';
 import { formatKazinformText, htmlToParagraphs } from './kazinform-exporter';
 import { importHash, paragraphsToHtml, parseKazinformText } from './kazinform-parser';
-import { type TagRef, matchTags } from './tag-matcher';
+import { matchTags } from './tag-matcher';
 import { assertLineLengths } from './text-limits';
 
 export interface ImportOptions {
@@ -67,21 +64,19 @@ export class ImporterService {
   }
 
   /** The article in the plain-text layout it was imported in (also for articles written in the newsroom). */
-  async exportText(_actor: Actor, id: string): Promise<string> {
-    const em = this.dataSource.manager;
-    const article = await em.findOne(Article, { where: { id } });
-    if (!article) throw notFound('Article');
-    const { credits, tags } = await loadCreditsAndTags(em, [id]);
+  async exportText(actor: Actor, id: string): Promise<string> {
+    const article = await this.articles.get(actor, id);
+    const publishedAt = article.originalPublishedAt ?? article.publication.firstPublishedAt;
     return formatKazinformText({
       headline: article.headline,
-      publishedAt: article.originalPublishedAt ?? article.firstPublishedAt ?? null,
+      publishedAt: publishedAt ? new Date(publishedAt) : null,
       timezone: article.timezone,
-      dateline: article.datelinePlace
-        ? { place: article.datelinePlace, agency: article.datelineAgency ?? this.config.agencyName }
+      dateline: article.dateline.place
+        ? { place: article.dateline.place, agency: article.dateline.agency ?? this.config.agencyName }
         : null,
-      paragraphs: htmlToParagraphs(article.bodyHtml),
-      authorNames: (credits.get(id) ?? []).map((c) => c.author.name),
-      tagNames: (tags.get(id) ?? []).map((t) => t.name),
+      paragraphs: htmlToParagraphs(article.body),
+      authorNames: article.authors.map((a) => a.name),
+      tagNames: article.tags.map((t) => t.name),
       language: article.language,
     });
   }
@@ -112,15 +107,15 @@ export class ImporterService {
     }
     const authorIds: string[] = [];
     for (const name of parsed.authorNames) {
-      const id = await this.authorFor(em, name);
+      const id = await this.authorFor(em, actor, name);
       if (!authorIds.includes(id)) authorIds.push(id);
     }
     const tagIds: string[] = [];
     if (parsed.tagLine) {
-      const { matched, unmatched } = matchTags(parsed.tagLine, await this.allTags(em));
+      const { matched, unmatched } = matchTags(parsed.tagLine, await this.tags.names(em));
       tagIds.push(...matched.map((t) => t.id));
       if (unmatched) {
-        const tag = await this.topicTagFor(em, unmatched);
+        const tag = await this.topicTagFor(em, actor, unmatched);
         if (!tagIds.includes(tag.id)) tagIds.push(tag.id);
         warnings.push(
           tag.created
@@ -152,58 +147,31 @@ export class ImporterService {
     return { article, warnings, created: true };
   }
 
-  private async findImported(em: EntityManager, hash: string): Promise<ArticleResponse | null> {
-    const row = await em.findOne(Article, { where: { importHash: hash }, select: { id: true } });
-    return row ? loadArticleResponse(em, row.id, this.config) : null;
+  private findImported(em: EntityManager, hash: string): Promise<ArticleResponse | null> {
+    return this.articles.findByImportHash(em, hash);
   }
 
   /** The oldest active author with this name (case-insensitive), else a new author. */
-  private async authorFor(em: EntityManager, name: string): Promise<string> {
-    const found = await this.activeAuthorNamed(em, name);
+  private async authorFor(em: EntityManager, actor: Actor, name: string): Promise<string> {
+    const found = await this.authors.activeIdNamed(em, name);
     if (found) return found;
     const dto = await validated(CreateAuthorDto, { name }, `The author "${name}"`);
-    await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.authorSlug]);
-    // Another import may have created the same author while we waited for the lock.
-    const raced = await this.activeAuthorNamed(em, name);
-    if (raced) return raced;
-    return (await this.authors.create(dto, em)).id;
-  }
-
-  private async activeAuthorNamed(em: EntityManager, name: string): Promise<string | null> {
-    // Compared in JS: PostgreSQL's lower() leaves Cyrillic alone under the C locale.
-    const key = nameKey(name);
-    const authors = await em.find(Author, {
-      where: { active: true },
-      select: { id: true, name: true },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
-    return authors.find((a) => nameKey(a.name) === key)?.id ?? null;
-  }
-
-  private async allTags(em: EntityManager): Promise<TagRef[]> {
-    return em.find(Tag, { select: { id: true, name: true }, order: { createdAt: 'ASC', id: 'ASC' } });
+    // Another import may create the same author meanwhile: the authors module decides under its lock.
+    return this.authors.findOrCreateByName(actor, dto, em);
   }
 
   /**
-   * A `topic` tag named `name`, created unless a tag of that name exists: one created while we waited for
-   * the lock, or one matchTags could not see because the line split its words ("Energy, transition").
+   * A `topic` tag named `name`, created unless a tag of that name exists: one created by another import,
+   * or one matchTags could not see because the line split its words ("Energy, transition").
    */
   private async topicTagFor(
     em: EntityManager,
+    actor: Actor,
     name: string,
   ): Promise<{ id: string; name: string; created: boolean }> {
     const dto = await validated(CreateTagDto, { name, kind: 'topic' }, `The new tag "${name}"`);
-    await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
-    const key = nameKey(dto.name);
-    const raced = (await this.allTags(em)).find((t) => nameKey(t.name) === key);
-    if (raced) return { id: raced.id, name: raced.name, created: false };
-    const { tag } = await this.tags.create(dto, em);
-    return { id: tag.id, name: tag.name, created: true };
+    return this.tags.findOrCreateByName(actor, dto, em);
   }
-}
-
-function nameKey(name: string): string {
-  return name.normalize('NFC').replace(/\s+/gu, ' ').trim().toLowerCase();
 }
 
 /** A signed 32-bit key from the hex hash, for pg_advisory_xact_lock(int, int). */

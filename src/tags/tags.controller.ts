@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { Roles } from '../common/auth.decorators';
+import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { mapPage, type Page } from '../common/pagination';
 import {
   CreateTagDto,
@@ -47,8 +47,8 @@ export class TagsController {
   @ApiOperation({ summary: 'Create a tag; the slug is generated from the name unless given' })
   @ApiResponse({ status: 201, type: TagDetailResponse })
   @ApiErrors(400, 409)
-  async create(@Body() dto: CreateTagDto): Promise<TagDetailResponse> {
-    return toTagDetailResponse(await this.tags.create(dto));
+  async create(@CurrentUser() actor: Actor, @Body() dto: CreateTagDto): Promise<TagDetailResponse> {
+    return toTagDetailResponse(await this.tags.create(actor, dto));
   }
 
   @Get('by-slug/:slug')
@@ -75,10 +75,11 @@ export class TagsController {
   @ApiResponse({ status: 200, type: TagDetailResponse })
   @ApiErrors(400, 404, 409)
   async update(
+    @CurrentUser() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateTagDto,
   ): Promise<TagDetailResponse> {
-    return toTagDetailResponse(await this.tags.update(id, dto));
+    return toTagDetailResponse(await this.tags.update(actor, id, dto));
   }
 
   @Delete(':id')
@@ -87,8 +88,8 @@ export class TagsController {
   @ApiOperation({ summary: 'Delete a tag; refused with 409 while articles use it' })
   @ApiResponse({ status: 204 })
   @ApiErrors(400, 404, 409)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.tags.remove(id);
+  async remove(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.tags.remove(actor, id);
   }
 
   @Post(':id/merge')
@@ -99,7 +100,11 @@ export class TagsController {
   })
   @ApiResponse({ status: 200, type: TagDetailResponse, description: 'The target tag' })
   @ApiErrors(400, 404, 409)
-  async merge(@Param('id', ParseUUIDPipe) id: string, @Body() dto: MergeTagDto): Promise<TagDetailResponse> {
-    return toTagDetailResponse(await this.tags.merge(id, dto.into));
+  async merge(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: MergeTagDto,
+  ): Promise<TagDetailResponse> {
+    return toTagDetailResponse(await this.tags.merge(actor, id, dto.into));
   }
 }

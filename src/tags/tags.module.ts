@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ArticlesModule } from '../articles/articles.module';
 import { Tag, TagAlias } from './tag.entity';
 import { TagsController } from './tags.controller';
 import { TagsService } from './tags.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Tag, TagAlias])],
+  // A merge moves articles through what ArticlesModule exports, not through article_tag directly.
+  imports: [TypeOrmModule.forFeature([Tag, TagAlias]), ArticlesModule],
   controllers: [TagsController],
   providers: [TagsService],
   exports: [TagsService],

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { ArticleTagMerge } from '../articles/article-tag-merge.service';
+import type { Actor } from '../common/auth.decorators';
+import { nameKey } from '../common/name-key';
 import { recordAudit } from '../audit/audit.service';
 import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
@@ -21,6 +24,7 @@ export class TagsService {
     @InjectRepository(TagAlias) private readonly aliases: Repository<TagAlias>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobEngine,
+    private readonly articleTags: ArticleTagMerge,
   ) {}
 
   list(query: ListTagsQueryDto): Promise<Page<Tag>> {
@@ -55,35 +59,65 @@ export class TagsService {
   }
 
   /** Creates a tag, in the given transaction when there is one (the importer's). */
-  create(dto: CreateTagDto, inTransaction?: EntityManager): Promise<TagWithAliases> {
+  create(actor: Actor, dto: CreateTagDto, inTransaction?: EntityManager): Promise<TagWithAliases> {
     const run = async (em: EntityManager) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
-      const slug =
-        dto.slug === undefined
-          ? await uniqueSlug(slugify(dto.name) || 'tag', async (s) => (await this.slugOwner(em, s)) !== null)
-          : await this.claimSlug(em, dto.slug);
-      const repo = em.getRepository(Tag);
-      const tag = await repo.save(
-        repo.create({
-          name: dto.name,
-          slug,
-          kind: dto.kind,
-          description: dto.description ?? null,
-          externalUri: dto.externalUri ?? null,
-        }),
-      );
-      await recordAudit(em, {
-        action: 'tag.create',
-        entityType: 'tag',
-        entityId: tag.id,
-        details: { name: tag.name, slug, kind: tag.kind },
-      });
-      return { tag, aliases: [] };
+      return this.createLocked(em, actor, dto);
     };
     return inTransaction ? run(inTransaction) : this.dataSource.transaction(run);
   }
 
-  update(id: string, dto: UpdateTagDto): Promise<TagWithAliases> {
+  /** Every tag's id and name, oldest first (what the importer matches a tag line against). */
+  names(em: EntityManager = this.dataSource.manager): Promise<{ id: string; name: string }[]> {
+    return em
+      .getRepository(Tag)
+      .find({ select: { id: true, name: true }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * The oldest tag named like `dto.name` (case and spacing aside), else a new one, in the caller's
+   * transaction. Decided under the tag slug lock, so two imports naming the same new tag create it once.
+   */
+  async findOrCreateByName(
+    actor: Actor,
+    dto: CreateTagDto,
+    em: EntityManager,
+  ): Promise<{ id: string; name: string; created: boolean }> {
+    await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
+    const key = nameKey(dto.name);
+    const existing = (await this.names(em)).find((t) => nameKey(t.name) === key);
+    if (existing) return { id: existing.id, name: existing.name, created: false };
+    const { tag } = await this.createLocked(em, actor, dto);
+    return { id: tag.id, name: tag.name, created: true };
+  }
+
+  /** The caller holds the tag slug lock. */
+  private async createLocked(em: EntityManager, actor: Actor, dto: CreateTagDto): Promise<TagWithAliases> {
+    const slug =
+      dto.slug === undefined
+        ? await uniqueSlug(slugify(dto.name) || 'tag', async (s) => (await this.slugOwner(em, s)) !== null)
+        : await this.claimSlug(em, dto.slug);
+    const repo = em.getRepository(Tag);
+    const tag = await repo.save(
+      repo.create({
+        name: dto.name,
+        slug,
+        kind: dto.kind,
+        description: dto.description ?? null,
+        externalUri: dto.externalUri ?? null,
+      }),
+    );
+    await recordAudit(em, {
+      action: 'tag.create',
+      entityType: 'tag',
+      entityId: tag.id,
+      actorId: actor.id,
+      details: { name: tag.name, slug, kind: tag.kind },
+    });
+    return { tag, aliases: [] };
+  }
+
+  update(actor: Actor, id: string, dto: UpdateTagDto): Promise<TagWithAliases> {
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(Tag);
       const tag = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -106,7 +140,13 @@ export class TagsService {
       const saved = await repo.save(tag);
       // The public documents showing this tag are re-rendered by a job, not in this request.
       await this.jobs.send<RerenderJob>(RERENDER_QUEUE, { tagId: id }, { em });
-      await recordAudit(em, { action: 'tag.update', entityType: 'tag', entityId: id, details: { ...dto } });
+      await recordAudit(em, {
+        action: 'tag.update',
+        entityType: 'tag',
+        entityId: id,
+        actorId: actor.id,
+        details: { ...dto },
+      });
       return { tag: saved, aliases: await this.aliasesOf(em, id) };
     });
   }
@@ -115,7 +155,7 @@ export class TagsService {
    * Deletes a tag; the one place tags are deleted, so the article usage check belongs here. A RESTRICT
    * foreign key from the article side is answered with 409 "in use".
    */
-  async remove(id: string): Promise<void> {
+  async remove(actor: Actor, id: string): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       let affected: number | null | undefined;
       try {
@@ -126,24 +166,27 @@ export class TagsService {
         throw e;
       }
       if (!affected) throw notFound('Tag');
-      await recordAudit(em, { action: 'tag.delete', entityType: 'tag', entityId: id });
+      await recordAudit(em, { action: 'tag.delete', entityType: 'tag', entityId: id, actorId: actor.id });
     });
   }
 
   /**
-   * Merges tag `id` into `intoId` in one transaction: every use moves to the target, the source's aliases
-   * and its own slug resolve to the target, and the source is deleted. Returns the target.
+   * Merges tag `id` into `intoId` in one transaction: every article using the source moves to the target
+   * (through the articles module: a new version and revision each), the source's aliases and its own slug
+   * resolve to the target, and the source is deleted. Returns the target.
    */
-  async merge(id: string, intoId: string): Promise<TagWithAliases> {
+  async merge(actor: Actor, id: string, intoId: string): Promise<TagWithAliases> {
     if (id === intoId) throw badRequest('A tag cannot be merged into itself', { field: 'into' });
     return this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(Tag);
-      // Both rows locked in id order, so two crossing merges cannot deadlock.
+      // Both rows locked in id order, so two crossing merges cannot deadlock. FOR NO KEY UPDATE, not FOR
+      // UPDATE: an article edit holding its row while it inserts article_tag rows (a foreign-key KEY SHARE
+      // on the tag) must not wait for us while we wait for its article.
       const locked = await repo
         .createQueryBuilder('t')
         .where('t.id IN (:...ids)', { ids: [id, intoId] })
         .orderBy('t.id')
-        .setLock('pessimistic_write')
+        .setLock('for_no_key_update')
         .getMany();
       const source = locked.find((t) => t.id === id);
       const target = locked.find((t) => t.id === intoId);
@@ -151,7 +194,7 @@ export class TagsService {
       if (!target) throw notFound('Target tag', { field: 'into' });
       await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
 
-      await this.moveUses(em, id, intoId);
+      await this.articleTags.apply(em, actor, source, target);
       const aliases = em.getRepository(TagAlias);
       await aliases.update({ tagId: id }, { tagId: intoId });
       await repo.delete({ id });
@@ -162,20 +205,11 @@ export class TagsService {
         action: 'tag.merge',
         entityType: 'tag',
         entityId: id,
+        actorId: actor.id,
         details: { into: intoId, slug: source.slug, name: source.name },
       });
       return { tag: target, aliases: await this.aliasesOf(em, intoId) };
     });
-  }
-
-  /** Every article that used the source tag uses the target instead (once, where it had both). */
-  private async moveUses(em: EntityManager, fromId: string, intoId: string): Promise<void> {
-    await em.query(
-      `DELETE FROM article_tag s WHERE s.tag_id = $1
-         AND EXISTS (SELECT 1 FROM article_tag t WHERE t.article_id = s.article_id AND t.tag_id = $2)`,
-      [fromId, intoId],
-    );
-    await em.query('UPDATE article_tag SET tag_id = $2 WHERE tag_id = $1', [fromId, intoId]);
   }
 
   private async aliasesOf(em: EntityManager, tagId: string): Promise<string[]> {

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../common/auth.decorators';
+import { notFound } from '../common/errors';
+import type { CreateTranslationDto } from './article.dto';
+import { Article, ArticleTag } from './article.entity';
+import { ArticleEditor } from './article-editor';
+import { appendRevision, staleVersionError } from './article-revisions';
+import {
+  type ArticleResponse,
+  type TranslationFamilyResponse,
+  loadArticleResponse,
+  toTranslationMember,
+} from './article.response';
+
+/** Translation families: linked drafts in other languages sharing a translation group. */
+@Injectable()
+export class ArticleTranslationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly editor: ArticleEditor,
+  ) {}
+
+  /** A linked draft in another language: same translation group, dateline, tags; headline as a placeholder. */
+  createTranslation(
+    actor: Actor,
+    id: string,
+    dto: CreateTranslationDto,
+    expectedVersion?: number,
+  ): Promise<ArticleResponse> {
+    const { editor } = this;
+    return this.dataSource.transaction(async (em) => {
+      const source = await em.findOne(Article, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!source) throw notFound('Article');
+      if (expectedVersion !== undefined && source.version !== expectedVersion) {
+        throw await staleVersionError(em, editor.config, source, expectedVersion);
+      }
+      await editor.assertLanguageFreeInFamily(em, source.translationGroupId, dto.language);
+      const tagRows = await em.find(ArticleTag, {
+        where: { articleId: id },
+        order: { position: 'ASC' },
+      });
+      const newId = randomUUID();
+      const slug = await editor.freeSlug(em, dto.language, source.slug);
+      await em.insert(Article, {
+        id: newId,
+        translationGroupId: source.translationGroupId,
+        language: dto.language,
+        slug,
+        genre: source.genre,
+        headline: source.headline,
+        datelinePlace: source.datelinePlace,
+        datelineAgency: source.datelineAgency,
+        bodyHtml: '',
+        bodyText: '',
+        wordCount: 0,
+        source: source.source,
+        urgency: source.urgency,
+        timezone: source.timezone,
+        status: 'draft',
+        version: 1,
+        createdById: actor.id,
+        updatedById: actor.id,
+      });
+      await editor.replaceTags(
+        em,
+        newId,
+        tagRows.map((r) => ({ id: r.tagId })),
+      );
+      const response = await loadArticleResponse(em, newId, editor.config);
+      await appendRevision(em, response, actor.id, `Translation of ${source.language} article ${source.id}`);
+      return response;
+    });
+  }
+
+  async listTranslations(_actor: Actor, id: string): Promise<TranslationFamilyResponse> {
+    const em = this.dataSource.manager;
+    const article = await em.findOne(Article, {
+      where: { id },
+      select: { id: true, translationGroupId: true },
+    });
+    if (!article) throw notFound('Article');
+    const members = await em.find(Article, {
+      where: { translationGroupId: article.translationGroupId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return { translationGroupId: article.translationGroupId, members: members.map(toTranslationMember) };
+  }
+}
