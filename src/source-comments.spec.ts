@@ -11,14 +11,6 @@ const OUTSIDE = [
   /\bissue\s+#?\d+\b/i,
 ];
 
-// Left for the owners of those folders, who are reshaping them: each must lose its pointer, and then
-// its entry here (an entry whose file is clean fails, so the list only shrinks).
-const KNOWN = [
-  'src/articles/article.constants.ts',
-  'src/content-api/content-visibility.ts',
-  'src/publishing/article-workflow.ts',
-];
-
 const ROOT = path.resolve(__dirname, '..');
 
 function files(dir: string): string[] {
@@ -42,10 +34,6 @@ describe('source comments', () => {
     .sort();
 
   it('should not cite documents outside the repository', () => {
-    expect(offending.filter((f) => !KNOWN.includes(f))).toEqual([]);
-  });
-
-  it('should keep the list of known leftovers to files that still have one', () => {
-    expect(KNOWN.filter((f) => !offending.includes(f))).toEqual([]);
+    expect(offending).toEqual([]);
   });
 });

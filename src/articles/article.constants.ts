@@ -1,4 +1,4 @@
-// Enumerations of the article model. The workflow issue adds transitions between these states;
+// Enumerations of the article model. Transitions between these states belong to publishing;
 // this module only ever creates `draft`.
 export const ARTICLE_STATUSES = [
   'draft',

@@ -1,7 +1,7 @@
 import type { ContentAccess } from '../api-keys/content-access.guard';
 
 /**
- * The one source of publications for the public read path (CONVENTIONS rule 11). This file is the
+ * The one source of publications for the public read path: one place decides what front ends may see. This file is the
  * only Content API code that names the `publication` and `publication_version` tables (a spec fails
  * the build otherwise): public queries select from the relations built here, each already narrowed to
  * what the reader may see, so no query can forget the filter. The rule: a row is shown when it is

@@ -1,4 +1,5 @@
 import type { ArticleStatus } from '../articles/article.constants';
+import { writerMayChange } from '../articles/article-rules';
 import type { Role } from '../common/roles';
 import { hasRole } from '../common/roles';
 
@@ -27,7 +28,7 @@ export interface TransitionRule {
   ownWriter?: boolean;
 }
 
-/** The workflow, as data (DESIGN.md §3). `system` (the scheduler) may do whatever an editor may. */
+/** The workflow, as data: one table checked by one function. `system` (the scheduler) may do whatever an editor may. */
 export const WORKFLOW: Record<WorkflowAction, TransitionRule> = {
   submit: { from: ['draft'], to: 'in_review', role: 'editor', ownWriter: true },
   return: { from: ['in_review', 'approved'], to: 'draft', role: 'editor' },
@@ -73,7 +74,7 @@ export function checkTransition(
 
 function mayAct(rule: TransitionRule, actor: WorkflowActor, createdById: string): boolean {
   if (actor === 'system' || hasRole(actor.role, rule.role)) return true;
-  return rule.ownWriter === true && actor.role === 'writer' && actor.id === createdById;
+  return rule.ownWriter === true && actor.role === 'writer' && writerMayChange(actor, createdById);
 }
 
 /** Whether the actor may approve this article: the table's `approve` rule, whatever the article's state. */

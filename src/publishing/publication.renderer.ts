@@ -1,4 +1,5 @@
 import { escapeHtml } from '../common/html';
+import { deriveByline } from '../articles/article-rules';
 import type { ArticleResponse } from '../articles/article.response';
 import type { Author } from '../authors/author.entity';
 import type { Tag } from '../tags/tag.entity';
@@ -103,14 +104,7 @@ export function renderPublicDocument(
     const author = authors.get(a.id);
     return author ? [{ author, role: a.role }] : [];
   });
-  const writers = credited.filter((c) => c.role === 'writer');
-  const names = (writers.length > 0 ? writers : credited).map((c) => c.author.name);
-  const derivedByline =
-    names.length === 0
-      ? null
-      : names.length === 1
-        ? names[0]
-        : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const derivedByline = deriveByline(credited);
   const place = snapshot.dateline.place;
   return {
     id: snapshot.id,
