@@ -3,7 +3,7 @@ import { deriveByline } from '../articles/article-rules';
 import type { ArticleResponse } from '../articles/article.response';
 import type { Author } from '../authors/author.entity';
 import type { Tag } from '../tags/tag.entity';
-import type { NoticeKind, PublicationStatus } from './publishing.entities';
+import type { NoticeKind, PublicationStatus } from './publication.constants';
 
 export interface PublicNotice {
   kind: NoticeKind;

@@ -1,6 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../articles/article.constants';
 import type { KillDocument, PublicDocument } from './publication.renderer';
+import {
+  NOTICE_KINDS,
+  type NoticeKind,
+  PUBLICATION_STATUSES,
+  type PublicationStatus,
+} from './publication.constants';
+
+export { NOTICE_KINDS, type NoticeKind, PUBLICATION_STATUSES, type PublicationStatus };
 
 export interface ArticleEventData {
   at?: string;
@@ -50,9 +58,6 @@ export class ArticleEvent {
   createdAt: Date;
 }
 
-export const NOTICE_KINDS = ['correction', 'clarification', 'update', 'kill', 'embargo_lift'] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
-
 @Entity({ name: 'article_notice' })
 export class ArticleNotice {
   @PrimaryGeneratedColumn('uuid')
@@ -77,9 +82,6 @@ export class ArticleNotice {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }
-
-export const PUBLICATION_STATUSES = ['live', 'unpublished', 'killed'] as const;
-export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];
 
 /** The public read model: the rendered document of an article that has been public, and what the Content API filters on. */
 @Entity({ name: 'publication' })
