@@ -3,8 +3,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 import type { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface QueueDefinition {
   name: string;
@@ -58,6 +60,15 @@ export class JobEngine implements BeforeApplicationShutdown {
   }
 
   private start(): Promise<PgBoss> {
+    // Once shutdown has begun nothing may start pg-boss again (a dispatcher tick or a late request would):
+    // the new instance's supervision timers would never be stopped and would outlive the application.
+    if (this.shuttingDown) {
+      return Promise.reject(
+        new DomainError('SERVICE_UNAVAILABLE', 'The instance is shutting down', undefined, {
+          'retry-after': '1',
+        }),
+      );
+    }
     this.starting ??= (async () => {
       const options = this.dataSource.options as { url?: string };
       const boss = new PgBoss({
@@ -182,10 +193,11 @@ export class JobEngine implements BeforeApplicationShutdown {
 
   // Before the shutdown hooks close the database pool: running handlers finish with a live pool.
   async beforeApplicationShutdown(): Promise<void> {
-    const boss = this.boss;
+    this.shuttingDown = true;
+    // A start still under way when shutdown begins is waited for, so that its instance is stopped too.
+    const boss = this.boss ?? (await this.starting?.catch(() => undefined));
     this.boss = undefined;
     this.starting = undefined;
-    this.shuttingDown = true;
     const busy = this.inFlight > 0;
     // Waits for running handlers, then closes pg-boss's own pool.
     await boss?.stop({ graceful: true, wait: true, timeout: 15_000 });
