@@ -11,16 +11,7 @@ const path = require('node:path');
 const { transformSync } = require('@swc/core');
 
 const ROOT = path.resolve(__dirname, '..');
-const SWC = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2023',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-};
+const SWC = require('../test/swc-typescript.cjs');
 
 require.extensions['.ts'] = (module, filename) => {
   if (!filename.startsWith(ROOT + path.sep) || filename.includes(`${path.sep}node_modules${path.sep}`)) {

@@ -4,16 +4,7 @@
 const { createHash } = require('node:crypto');
 const { createTransformer } = require('@swc/jest');
 
-const ts = createTransformer({
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    target: 'es2023',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-});
+const ts = createTransformer(require('./swc-typescript.cjs'));
 const esm = createTransformer({
   jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023', keepClassNames: true },
   module: { type: 'commonjs' },
@@ -29,7 +20,7 @@ module.exports = {
   },
   getCacheKey(src, file, opts) {
     return createHash('sha1')
-      .update('dateline-swc-cjs-v1\0')
+      .update('dateline-swc-cjs-v2\0')
       .update(src)
       .update('\0')
       .update(file)
