@@ -4,6 +4,7 @@ import { ArticleRevision } from '../articles/article-revision.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { Author } from '../authors/author.entity';
 import { OutboxEvent } from '../events/event.entity';
+import { Media } from '../media/media.entity';
 import {
   ArticleEvent,
   ArticleNotice,
@@ -34,4 +35,5 @@ export const entities = [
   WebhookDelivery,
   ApiKey,
   AuditEntry,
+  Media,
 ];

@@ -8,6 +8,7 @@ import { ContentApi1764300600000 } from './1764300600000-content-api';
 import { Audit1764300700000 } from './1764300700000-audit';
 import { WorkflowIntegrity1764300840000 } from './1764300840000-workflow-integrity';
 import { WebhookDispatchQueue1764300850000 } from './1764300850000-webhook-dispatch-queue';
+import { Media1764300860000 } from './1764300860000-media';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Audit1764300700000,
   WorkflowIntegrity1764300840000,
   WebhookDispatchQueue1764300850000,
+  Media1764300860000,
 ];
