@@ -90,7 +90,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
       });
     },
   );
-  // Everything the request does runs inside its context (request id, client IP, later the actor).
+  // Everything the request does runs inside its context (request id and client IP, for the audit log).
   fastify.addHook('onRequest', (request, _reply, done) => {
     requestContext.run({ requestId: request.id, ip: request.ip }, done);
   });

@@ -152,7 +152,7 @@ export class ArticleEditor {
       { ...set, ...review.set, version: article.version + 1, updatedById: actor.id },
     );
     const snapshot = await loadArticleSnapshot(em, article.id, this.config);
-    await appendRevision(em, snapshot, actor.id, reason);
+    await appendRevision(em, snapshot, actor, reason);
     await review.afterSave(em, snapshot);
     return responseFromSnapshot(snapshot);
   }

@@ -77,7 +77,7 @@ export class ArticlesService {
         action: 'article.delete',
         entityType: 'article',
         entityId: id,
-        actorId: actor.id,
+        actor,
         details: { headline: article.headline, version: article.version },
       });
     });
@@ -135,7 +135,7 @@ export class ArticlesService {
     await editor.replaceTags(em, id, tags);
     const snapshot = await loadArticleSnapshot(em, id, editor.config);
     const response = responseFromSnapshot(snapshot);
-    await appendRevision(em, snapshot, actor.id, options.reason ?? dto.reason ?? null);
+    await appendRevision(em, snapshot, actor, options.reason ?? dto.reason ?? null);
     return response;
   }
 }

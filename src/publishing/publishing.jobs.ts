@@ -98,7 +98,7 @@ export class PublishingScheduler {
           action: 'article.rerender',
           entityType: 'article',
           entityId: a.id,
-          actorId,
+          actor,
           details: {
             tagId: ref.tagId ?? null,
             authorId: ref.authorId ?? null,

@@ -22,6 +22,7 @@ export type TransitionActor = Actor | 'system';
 
 /** What the check and the effects decided, for the recording step. */
 interface Step {
+  actor: TransitionActor;
   actorId: string | null;
   from: ArticleStatus;
   to: ArticleStatus;
@@ -66,6 +67,7 @@ export class PublishingService {
       const to = await this.check(em, actor, article, expectedVersion, dto, jobId);
       const now = new Date();
       const step: Step = {
+        actor,
         actorId: actor === 'system' ? null : actor.id,
         from: article.status,
         to,
@@ -132,7 +134,7 @@ export class PublishingService {
     em: EntityManager,
     article: Article,
     dto: TransitionDto,
-    { actorId, from, to, now, lateMs, approvedVersion, applied }: Step,
+    { actor, actorId, from, to, now, lateMs, approvedVersion, applied }: Step,
     jobId?: string,
   ): Promise<ArticleResponse> {
     const id = article.id;
@@ -177,7 +179,7 @@ export class PublishingService {
     await appendRevision(
       em,
       snapshot,
-      actorId,
+      actor,
       dto.comment ?? dto.reason ?? dto.notice ?? null,
       `article.${dto.action}${dto.change ? `.${dto.change}` : ''}`,
     );
