@@ -13,6 +13,7 @@ import { Article, ArticleAuthor, ArticleTag } from './article.entity';
 import { appendRevision, staleVersionError } from './article-revisions';
 import { assertMayChange } from './article-rules';
 import { type ArticleResponse, type AuthorCredit, loadArticleResponse } from './article.response';
+import { syncArticleMedia } from './article-media';
 import { prepareBody } from './article-sanitizer';
 
 /** The slug may change until the article is first published (links must keep working after). */
@@ -80,6 +81,20 @@ export class ArticleEditor {
       put('bodyText', body.text);
       put('wordCount', body.wordCount);
     }
+    if (dto.featuredMedia !== undefined) {
+      put('featuredMediaId', dto.featuredMedia?.mediaId.toLowerCase() ?? null);
+      put('featuredCaption', dto.featuredMedia?.caption || null);
+    }
+    // The pictures the copy uses, from its featured picture and its body (unknown ids: 400).
+    if (
+      await syncArticleMedia(
+        em,
+        article.id,
+        set.featuredMediaId !== undefined ? set.featuredMediaId : article.featuredMediaId,
+        set.bodyHtml ?? article.bodyHtml,
+      )
+    )
+      relationsChanged = true;
 
     const language = dto.language ?? article.language;
     const slug = dto.slug ?? article.slug;

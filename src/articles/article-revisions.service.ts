@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { Author } from '../authors/author.entity';
+import { Media } from '../media/media.entity';
 import type { Actor } from '../common/auth.decorators';
 import { conflict, notFound } from '../common/errors';
 import { type Page, keysetPage } from '../common/pagination';
@@ -9,6 +10,7 @@ import { Tag } from '../tags/tag.entity';
 import { bodyWordDiff, fieldChanges } from './article-diff';
 import type { UpdateArticleDto } from './article.dto';
 import { ArticleEditor, slugEditable } from './article-editor';
+import { mediaUsesOf } from './article-media';
 import { ArticleRevision } from './article-revision.entity';
 import {
   type ArticleResponse,
@@ -94,6 +96,8 @@ export class ArticleRevisionsService {
           : null,
         body: snapshot.body,
         source: snapshot.source,
+        // Snapshots from before pictures existed have no featuredMedia: none.
+        featuredMedia: snapshot.featuredMedia ?? null,
         authors: snapshot.authors.map((a) => ({ id: a.id, role: a.role })),
         byline: snapshot.bylineOverride,
         tags: snapshot.tags.map((t) => t.id),
@@ -115,14 +119,23 @@ export class ArticleRevisionsService {
     const tags = tagIds.length ? await em.findBy(Tag, { id: In(tagIds) }) : [];
     const goneAuthors = snapshot.authors.filter((a) => !authors.some((x) => x.id === a.id));
     const goneTags = snapshot.tags.filter((t) => !tags.some((x) => x.id === t.id));
-    if (goneAuthors.length === 0 && goneTags.length === 0) return;
+    const mediaIds = [
+      ...new Set(mediaUsesOf(snapshot.featuredMedia?.mediaId ?? null, snapshot.body).map((u) => u.mediaId)),
+    ];
+    const media = mediaIds.length
+      ? await em.find(Media, { where: { id: In(mediaIds) }, select: { id: true } })
+      : [];
+    const goneMedia = mediaIds.filter((id) => !media.some((m) => m.id === id));
+    if (goneAuthors.length === 0 && goneTags.length === 0 && goneMedia.length === 0) return;
     const names = [
       ...goneAuthors.map((a) => `author "${a.name}" (${a.id})`),
       ...goneTags.map((t) => `tag "${t.name}" (${t.id})`),
+      ...goneMedia.map((id) => `picture ${id}`),
     ];
     throw conflict(`Cannot restore: ${names.join(', ')} no longer exist${names.length === 1 ? 's' : ''}`, {
       authors: goneAuthors.map((a) => ({ id: a.id, name: a.name })),
       tags: goneTags.map((t) => ({ id: t.id, name: t.name })),
+      media: goneMedia,
     });
   }
 

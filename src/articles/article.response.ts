@@ -88,6 +88,12 @@ export function publicationStateOf(a: Article): ArticlePublicationResponse {
   };
 }
 
+export class FeaturedMediaResponse {
+  @ApiProperty({ format: 'uuid' }) mediaId: string;
+  @ApiProperty({ type: String, nullable: true, description: "This story's caption; null: the library's" })
+  caption: string | null;
+}
+
 export class ArticleResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid', description: 'Shared by all translations of one item' })
@@ -104,6 +110,7 @@ export class ArticleResponse {
   bodyText: string;
   @ApiProperty() wordCount: number;
   @ApiProperty({ type: String, nullable: true }) source: string | null;
+  @ApiProperty({ type: FeaturedMediaResponse, nullable: true }) featuredMedia: FeaturedMediaResponse | null;
   @ApiProperty({ type: [ArticleAuthorResponse] }) authors: ArticleAuthorResponse[];
   @ApiProperty({
     type: String,
@@ -243,6 +250,9 @@ export function toArticleResponse(
     bodyText: article.bodyText,
     wordCount: article.wordCount,
     source: article.source,
+    featuredMedia: article.featuredMediaId
+      ? { mediaId: article.featuredMediaId, caption: article.featuredCaption }
+      : null,
     authors: authors.map((c) => ({
       id: c.author.id,
       name: c.author.name,

@@ -11,6 +11,7 @@ import { Article } from './article.entity';
 import { ArticleEditor } from './article-editor';
 import { appendRevision } from './article-revisions';
 import { type ArticleResponse, loadArticleResponse } from './article.response';
+import { assertMediaExist, syncArticleMedia } from './article-media';
 import { prepareBody } from './article-sanitizer';
 
 export interface CreateArticleOptions {
@@ -109,6 +110,8 @@ export class ArticlesService {
       slug = await editor.freeSlug(em, language, slugify(dto.headline));
     }
     const body = prepareBody(dto.body ?? '');
+    const featuredMediaId = dto.featuredMedia?.mediaId.toLowerCase() ?? null;
+    if (featuredMediaId) await assertMediaExist(em, [featuredMediaId], 'featuredMedia');
     const id = randomUUID();
     await em.insert(Article, {
       id,
@@ -126,6 +129,8 @@ export class ArticlesService {
       bodyText: body.text,
       wordCount: body.wordCount,
       source: dto.source || null,
+      featuredMediaId,
+      featuredCaption: (featuredMediaId && dto.featuredMedia?.caption) || null,
       byline: dto.byline || null,
       urgency: dto.urgency ?? 5,
       timezone: dto.timezone ?? editor.config.timezone,
@@ -138,6 +143,7 @@ export class ArticlesService {
     });
     await editor.replaceCredits(em, id, credits);
     await editor.replaceTags(em, id, tags);
+    await syncArticleMedia(em, id, featuredMediaId, body.html);
     const response = await loadArticleResponse(em, id, editor.config);
     await appendRevision(em, response, actor.id, options.reason ?? dto.reason ?? null);
     return response;
