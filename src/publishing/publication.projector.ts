@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
 import type { Article } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
 import type { ArticleResponse } from '../articles/article.response';
 import { Author } from '../authors/author.entity';
+import { contentConfig, type ContentConfig } from '../config/configuration';
+import { Media } from '../media/media.entity';
 import { Tag } from '../tags/tag.entity';
+import { picturesOf, snapshotMediaIds } from './publication.pictures';
 import {
   type KillDocument,
   type PublicDocument,
@@ -27,6 +30,8 @@ import {
  */
 @Injectable()
 export class PublicationProjector {
+  constructor(@Inject(contentConfig.KEY) private readonly content: ContentConfig) {}
+
   private async publicNotices(em: EntityManager, articleId: string): Promise<PublicNotice[]> {
     const rows = await em.find(ArticleNotice, {
       where: { articleId, public: true },
@@ -44,6 +49,9 @@ export class PublicationProjector {
   ): Promise<PublicDocument> {
     const authors = await em.findBy(Author, { id: In(snapshot.authors.map((x) => x.id)) });
     const tags = await this.tagsOf(em, snapshot);
+    const mediaIds = snapshotMediaIds(snapshot);
+    const media = mediaIds.length > 0 ? await em.findBy(Media, { id: In(mediaIds) }) : [];
+    const pictures = picturesOf(snapshot, new Map(media.map((m) => [m.id, m])), this.content.baseUrl);
     return renderPublicDocument(
       { ...snapshot, tags: snapshot.tags.map((t) => ({ ...t, id: tags.merged.get(t.id) ?? t.id })) },
       new Map(authors.map((x) => [x.id, x])),
@@ -57,6 +65,7 @@ export class PublicationProjector {
       },
       'live',
       version,
+      pictures,
     );
   }
 
@@ -160,16 +169,16 @@ export class PublicationProjector {
     const cfg = textSearchConfig(a.language);
     await em.query(
       `INSERT INTO publication AS p (article_id, translation_group_id, language, slug, genre, status, version, document,
-         tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search)
+         tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search, media_ids)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10::uuid[], $11, $12, $13, $14,
          setweight(to_tsvector($15::regconfig, $16), 'A') || setweight(to_tsvector($15::regconfig, $17), 'B')
-           || setweight(to_tsvector($15::regconfig, $18), 'C'))
+           || setweight(to_tsvector($15::regconfig, $18), 'C'), $19::uuid[])
        ON CONFLICT (article_id) DO UPDATE SET translation_group_id = EXCLUDED.translation_group_id,
          language = EXCLUDED.language, slug = EXCLUDED.slug, genre = EXCLUDED.genre, status = EXCLUDED.status,
          version = EXCLUDED.version, document = EXCLUDED.document, tag_ids = EXCLUDED.tag_ids,
          author_ids = EXCLUDED.author_ids, first_published_at = EXCLUDED.first_published_at,
          published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
-         embargo_until = EXCLUDED.embargo_until, search = EXCLUDED.search`,
+         embargo_until = EXCLUDED.embargo_until, search = EXCLUDED.search, media_ids = EXCLUDED.media_ids`,
       [
         a.id,
         a.translationGroupId,
@@ -189,6 +198,8 @@ export class PublicationProjector {
         live ? `${live.headline} ${live.subheadline ?? ''}` : '',
         live ? `${live.summary ?? ''} ${live.tags.map((t) => t.name).join(' ')}` : '',
         live ? live.bodyText : '',
+        // The pictures the document shows (a killed one shows none).
+        live ? [...new Set((live.pictures ?? []).map((x) => x.id))] : [],
       ],
     );
     await em.insert(

@@ -4,6 +4,9 @@ import type { ArticleResponse } from '../articles/article.response';
 import type { Author } from '../authors/author.entity';
 import type { Tag } from '../tags/tag.entity';
 import type { NoticeKind, PublicationStatus } from './publication.constants';
+import { type PublicPicture, renderFigures } from './publication.pictures';
+
+export type { PublicPicture, PublicRendition } from './publication.pictures';
 
 export interface PublicNotice {
   kind: NoticeKind;
@@ -49,6 +52,8 @@ export interface PublicDocument {
   byline: string | null;
   authors: PublicAuthor[];
   tags: PublicTag[];
+  /** The featured picture first, then the body's figures in order */
+  pictures: PublicPicture[];
   firstPublishedAt: string;
   publishedAt: string;
   updatedAt: string;
@@ -99,6 +104,7 @@ export function renderPublicDocument(
   times: RenderTimes,
   status: PublicationStatus,
   version: number,
+  pictures: readonly PublicPicture[] = [],
 ): PublicDocument {
   const credited = snapshot.authors.flatMap((a) => {
     const author = authors.get(a.id);
@@ -120,7 +126,7 @@ export function renderPublicDocument(
     dateline: place
       ? { place, agency: snapshot.dateline.agency, text: snapshot.dateline.text ?? place }
       : null,
-    bodyHtml: withDateline(snapshot.body, snapshot.dateline.text),
+    bodyHtml: withDateline(renderFigures(snapshot.body, pictures), snapshot.dateline.text),
     bodyText: snapshot.bodyText,
     wordCount: snapshot.wordCount,
     source: snapshot.source,
@@ -140,6 +146,7 @@ export function renderPublicDocument(
         ? [{ id: tag.id, slug: tag.slug, name: tag.name, kind: tag.kind, uri: tag.externalUri }]
         : [];
     }),
+    pictures: [...pictures],
     firstPublishedAt: times.firstPublishedAt.toISOString(),
     publishedAt: times.publishedAt.toISOString(),
     updatedAt: times.updatedAt.toISOString(),

@@ -60,10 +60,13 @@ export class PublishingScheduler {
     }
   }
 
-  /** Re-renders the live publications that show a tag or an author, after a rename, merge or deactivation. */
+  /**
+   * Re-renders the live publications that show a tag, an author or a picture, after a rename, merge,
+   * deactivation, or a change of the picture's metadata or renditions.
+   */
   async rerender(actor: SystemActor, ref: RerenderJob): Promise<number> {
-    const column = ref.tagId ? 'tag_ids' : 'author_ids';
-    const id = ref.tagId ?? ref.authorId;
+    const column = ref.tagId ? 'tag_ids' : ref.authorId ? 'author_ids' : 'media_ids';
+    const id = ref.tagId ?? ref.authorId ?? ref.mediaId;
     const rows = await this.dataSource.query<{ article_id: string }[]>(
       `SELECT article_id FROM publication WHERE status = 'live' AND $1::uuid = ANY(${column})`,
       [id],
@@ -94,6 +97,7 @@ export class PublishingScheduler {
           details: {
             tagId: ref.tagId ?? null,
             authorId: ref.authorId ?? null,
+            mediaId: ref.mediaId ?? null,
             publicVersion: document.version,
           },
         });
