@@ -63,6 +63,8 @@ export interface Env {
     /** Largest width × height an upload may declare (decided from the header, before decoding). */
     maxPixels: number;
     s3: MediaS3Env | undefined;
+    /** Whether public delivery serves a used picture's original file too (else renditions only). */
+    publicOriginals: boolean;
   };
 }
 
@@ -264,6 +266,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     media: {
       maxBytes: int('MEDIA_MAX_BYTES', 40 * 1_048_576, 1024, 1024 * 1_048_576),
       maxPixels: int('MEDIA_MAX_PIXELS', 100_000_000, 1, 1_000_000_000),
+      publicOriginals: bool('MEDIA_PUBLIC_ORIGINALS', false),
       s3:
         s3Bucket === undefined
           ? undefined

@@ -15,3 +15,19 @@ export function renditionUrl(
 ): string {
   return `${baseUrl}/media/${mediaId}/${renditionFileName(rendition)}`;
 }
+
+const ORIGINAL_EXT: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/avif': 'avif',
+  'image/gif': 'gif',
+  'image/heic': 'heic',
+  'image/heif': 'heif',
+  'image/tiff': 'tif',
+};
+
+/** The original file's name in its public URL (served only with MEDIA_PUBLIC_ORIGINALS): `original-<sha256>.<ext>`. */
+export function originalFileName(media: { sha256: string; mimeType: string }): string {
+  return `original-${media.sha256}.${ORIGINAL_EXT[media.mimeType] ?? 'bin'}`;
+}
