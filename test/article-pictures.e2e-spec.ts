@@ -122,7 +122,7 @@ describe('pictures in stories (e2e)', () => {
       const now = await editor.get(`/api/v1/articles/${a.id}`);
       expect(now.json<{ version: number; headline: string }>()).toMatchObject({
         version: a.version,
-        headline: a.headline,
+        headline: (a as Story & { headline: string }).headline,
       });
       // A malformed id is a validation error.
       const bad = await editor.patch(

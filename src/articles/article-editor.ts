@@ -12,7 +12,8 @@ import type { ArticleAuthorInputDto, UpdateArticleDto } from './article.dto';
 import { Article, ArticleAuthor, ArticleTag } from './article.entity';
 import { appendRevision, staleVersionError } from './article-revisions';
 import { assertMayChange } from './article-rules';
-import { type ArticleResponse, type AuthorCredit, loadArticleResponse } from './article.response';
+import { type ArticleResponse, responseFromSnapshot } from './article.response';
+import { type AuthorCredit, loadArticleSnapshot } from './article-snapshot';
 import { syncArticleMedia } from './article-media';
 import { prepareBody } from './article-sanitizer';
 
@@ -164,10 +165,10 @@ export class ArticleEditor {
       { id: article.id },
       { ...set, ...review.set, version: article.version + 1, updatedById: actor.id },
     );
-    const response = await loadArticleResponse(em, article.id, this.config);
-    await appendRevision(em, response, actor.id, reason);
-    await review.afterSave(em, response);
-    return response;
+    const snapshot = await loadArticleSnapshot(em, article.id, this.config);
+    await appendRevision(em, snapshot, actor.id, reason);
+    await review.afterSave(em, snapshot);
+    return responseFromSnapshot(snapshot);
   }
 
   async resolveAuthors(em: EntityManager, input: readonly AuthorInput[]): Promise<AuthorCredit[]> {

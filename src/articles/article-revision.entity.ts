@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from '../users/user.entity';
 import { Article } from './article.entity';
-import type { ArticleResponse } from './article.response';
+import type { StoredSnapshot } from './article-snapshot';
 
 /** A full snapshot of an article after one change: numbered 1, 2, 3… per article. */
 @Entity({ name: 'article_revision' })
@@ -23,9 +23,9 @@ export class ArticleRevision {
   @Column({ type: 'integer' })
   version: number;
 
-  /** The article as the Newsroom API returned it after the change, authors and tags included */
+  /** The article after the change, authors and tags included; of any schema version (read it with readSnapshot) */
   @Column({ type: 'jsonb' })
-  snapshot: ArticleResponse;
+  snapshot: StoredSnapshot;
 
   /** Null when the system acted (e.g. the scheduler) */
   @Column({ name: 'actor_id', type: 'uuid', nullable: true })

@@ -17,9 +17,11 @@ import {
   type RevisionDiffResponse,
   type RevisionResponse,
   type RevisionSummaryResponse,
+  responseFromSnapshot,
   toRevisionResponse,
   toRevisionSummary,
 } from './article.response';
+import { type ArticleSnapshot, readSnapshot } from './article-snapshot';
 
 /** An article's revision history: list, read, diff, and restore onto the working copy. */
 @Injectable()
@@ -66,11 +68,13 @@ export class ArticleRevisionsService {
     const to = await this.findRevision(em, id, number);
     const fromNumber = against ?? number - 1;
     const from = fromNumber >= 1 ? await this.findRevision(em, id, fromNumber) : null;
+    const older = from ? responseFromSnapshot(readSnapshot(from.snapshot)) : null;
+    const newer = responseFromSnapshot(readSnapshot(to.snapshot));
     return {
       from: from?.number ?? null,
       to: to.number,
-      changes: fieldChanges(from?.snapshot ?? null, to.snapshot),
-      body: bodyWordDiff(from?.snapshot.bodyText ?? '', to.snapshot.bodyText ?? ''),
+      changes: fieldChanges(older, newer),
+      body: bodyWordDiff(older?.bodyText ?? '', newer.bodyText ?? ''),
     };
   }
 
@@ -83,7 +87,7 @@ export class ArticleRevisionsService {
   ): Promise<ArticleResponse> {
     return this.dataSource.transaction(async (em) => {
       const article = await this.editor.lockForWrite(em, actor, id, expectedVersion);
-      const { snapshot } = await this.findRevision(em, id, number);
+      const snapshot = readSnapshot((await this.findRevision(em, id, number)).snapshot);
       await this.assertStillExist(em, snapshot);
       const changes: UpdateArticleDto = {
         headline: snapshot.headline,
@@ -94,10 +98,9 @@ export class ArticleRevisionsService {
         dateline: snapshot.dateline.place
           ? { place: snapshot.dateline.place, agency: snapshot.dateline.agency }
           : null,
-        body: snapshot.body,
+        body: snapshot.bodyHtml,
         source: snapshot.source,
-        // Snapshots from before pictures existed have no featuredMedia: none.
-        featuredMedia: snapshot.featuredMedia ?? null,
+        featuredMedia: snapshot.featuredMedia,
         authors: snapshot.authors.map((a) => ({ id: a.id, role: a.role })),
         byline: snapshot.bylineOverride,
         tags: snapshot.tags.map((t) => t.id),
@@ -112,7 +115,7 @@ export class ArticleRevisionsService {
   }
 
   /** Restoring needs every author and tag of the snapshot to exist still: 409 naming those that do not. */
-  private async assertStillExist(em: EntityManager, snapshot: ArticleResponse): Promise<void> {
+  private async assertStillExist(em: EntityManager, snapshot: ArticleSnapshot): Promise<void> {
     const authorIds = snapshot.authors.map((a) => a.id);
     const tagIds = snapshot.tags.map((t) => t.id);
     const authors = authorIds.length ? await em.findBy(Author, { id: In(authorIds) }) : [];
@@ -120,7 +123,7 @@ export class ArticleRevisionsService {
     const goneAuthors = snapshot.authors.filter((a) => !authors.some((x) => x.id === a.id));
     const goneTags = snapshot.tags.filter((t) => !tags.some((x) => x.id === t.id));
     const mediaIds = [
-      ...new Set(mediaUsesOf(snapshot.featuredMedia?.mediaId ?? null, snapshot.body).map((u) => u.mediaId)),
+      ...new Set(mediaUsesOf(snapshot.featuredMedia?.mediaId ?? null, snapshot.bodyHtml).map((u) => u.mediaId)),
     ];
     const media = mediaIds.length
       ? await em.find(Media, { where: { id: In(mediaIds) }, select: { id: true } })

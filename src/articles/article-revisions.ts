@@ -5,7 +5,8 @@ import { changedFieldNames } from './article-diff';
 import type { Article } from './article.entity';
 import { etagOf } from './article-etag';
 import { ArticleRevision } from './article-revision.entity';
-import { type ArticleResponse, type ArticleResponseConfig, loadArticleResponse } from './article.response';
+import { type ArticleResponseConfig, loadArticleResponse, responseFromSnapshot } from './article.response';
+import { type ArticleSnapshot, readSnapshot } from './article-snapshot';
 
 /**
  * Appends the next numbered revision holding `snapshot`, and its audit row. The caller holds the
@@ -13,7 +14,7 @@ import { type ArticleResponse, type ArticleResponseConfig, loadArticleResponse }
  */
 export async function appendRevision(
   em: EntityManager,
-  snapshot: ArticleResponse,
+  snapshot: ArticleSnapshot,
   actorId: string | null,
   reason: string | null,
   action?: string,
@@ -62,7 +63,9 @@ export async function staleVersionError(
       updatedBy: current.updatedBy ?? current.createdBy,
       updatedAt: current.updatedAt,
       // null when the client names a version this article never had
-      changedFields: theirs ? changedFieldNames(theirs.snapshot, current) : null,
+      changedFields: theirs
+        ? changedFieldNames(responseFromSnapshot(readSnapshot(theirs.snapshot)), current)
+        : null,
     },
     { etag: etagOf(current.version) },
   );

@@ -35,3 +35,9 @@ export function bylineOf(
 ): string | null {
   return override ?? deriveByline(credits);
 }
+
+/** The dateline rule: "ASTANA. KAZINFORM –" (null without a place). */
+export function renderDateline(place: string | null, agency: string | null): string | null {
+  if (!place) return null;
+  return agency ? `${place}. ${agency} –` : `${place} –`;
+}

@@ -8,10 +8,11 @@ import type { CreateTranslationDto } from './article.dto';
 import { Article, ArticleTag } from './article.entity';
 import { ArticleEditor } from './article-editor';
 import { appendRevision, staleVersionError } from './article-revisions';
+import { loadArticleSnapshot } from './article-snapshot';
 import {
   type ArticleResponse,
   type TranslationFamilyResponse,
-  loadArticleResponse,
+  responseFromSnapshot,
   toTranslationMember,
 } from './article.response';
 
@@ -69,8 +70,9 @@ export class ArticleTranslationsService {
         newId,
         tagRows.map((r) => ({ id: r.tagId })),
       );
-      const response = await loadArticleResponse(em, newId, editor.config);
-      await appendRevision(em, response, actor.id, `Translation of ${source.language} article ${source.id}`);
+      const snapshot = await loadArticleSnapshot(em, newId, editor.config);
+      const response = responseFromSnapshot(snapshot);
+      await appendRevision(em, snapshot, actor.id, `Translation of ${source.language} article ${source.id}`);
       return response;
     });
   }

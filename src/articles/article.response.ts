@@ -1,10 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { type EntityManager, In } from 'typeorm';
-import { notFound } from '../common/errors';
-import type { Author } from '../authors/author.entity';
-import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
+import type { EntityManager } from 'typeorm';
+import { newsroomConfig } from '../config/configuration';
 import { TAG_KINDS, type Tag, type TagKind } from '../tags/tag.entity';
-import type { User } from '../users/user.entity';
 import {
   ARTICLE_GENRES,
   ARTICLE_STATUSES,
@@ -13,9 +10,17 @@ import {
   type ArticleStatus,
   type AuthorRole,
 } from './article.constants';
-import { Article, ArticleAuthor, ArticleTag } from './article.entity';
+import type { Article } from './article.entity';
 import type { ArticleRevision } from './article-revision.entity';
-import { bylineOf } from './article-rules';
+import { bylineOf, renderDateline } from './article-rules';
+import {
+  type ArticleSnapshot,
+  type AuthorCredit,
+  type SnapshotConfig,
+  loadArticleSnapshot,
+  readSnapshot,
+  toArticleSnapshot,
+} from './article-snapshot';
 
 export class UserRefResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -68,24 +73,16 @@ export class ArticlePublicationResponse {
 }
 
 /** What editors see of an article's public life. */
-export function publicationStateOf(a: Article): ArticlePublicationResponse {
+export function publicationStateOf(s: ArticleSnapshot): ArticlePublicationResponse {
   const state: PublicState =
-    a.status === 'published'
-      ? a.publishedVersion === a.version
+    s.status === 'published'
+      ? s.publication.publishedVersion === s.version
         ? 'published'
         : 'changed'
-      : a.status === 'unpublished' || a.status === 'killed'
-        ? a.status
+      : s.status === 'unpublished' || s.status === 'killed'
+        ? s.status
         : 'draft';
-  return {
-    state,
-    publishedVersion: a.publishedVersion ?? null,
-    firstPublishedAt: a.firstPublishedAt?.toISOString() ?? null,
-    publishedAt: a.publishedAt?.toISOString() ?? null,
-    embargoUntil: a.embargoUntil?.toISOString() ?? null,
-    scheduledAt: a.scheduledAt?.toISOString() ?? null,
-    expiresAt: a.expiresAt?.toISOString() ?? null,
-  };
+  return { state, ...s.publication };
 }
 
 export class FeaturedMediaResponse {
@@ -197,82 +194,59 @@ export class TranslationFamilyResponse {
   members: TranslationMemberResponse[];
 }
 
-/** An author credited on an article, in byline order. */
-export interface AuthorCredit {
-  author: Author;
-  role: AuthorRole;
+export type { AuthorCredit } from './article-snapshot';
+export { loadCreditsAndTags } from './article-snapshot';
+
+export type ArticleResponseConfig = SnapshotConfig;
+
+/** The byline and dateline rules live in article-rules; re-exported here for existing importers. */
+export { deriveByline, renderDateline } from './article-rules';
+
+/** The Newsroom API shape of an article, mapped from its snapshot. */
+export function responseFromSnapshot(s: ArticleSnapshot): ArticleResponse {
+  return {
+    id: s.id,
+    translationGroupId: s.translationGroupId,
+    language: s.language,
+    slug: s.slug,
+    genre: s.genre,
+    headline: s.headline,
+    subheadline: s.subheadline,
+    summary: s.summary,
+    dateline: { ...s.dateline, text: renderDateline(s.dateline.place, s.dateline.agency) },
+    body: s.bodyHtml,
+    bodyText: s.bodyText,
+    wordCount: s.wordCount,
+    source: s.source,
+    featuredMedia: s.featuredMedia ? { ...s.featuredMedia } : null,
+    authors: s.authors.map((a) => ({ ...a })),
+    byline: bylineOf(
+      s.bylineOverride,
+      s.authors.map((a) => ({ author: a, role: a.role })),
+    ),
+    bylineOverride: s.bylineOverride,
+    tags: s.tags.map((t) => ({ ...t })),
+    urgency: s.urgency,
+    timezone: s.timezone,
+    status: s.status,
+    version: s.version,
+    originalPublishedAt: s.originalPublishedAt,
+    publication: publicationStateOf(s),
+    createdBy: s.createdBy,
+    updatedBy: s.updatedBy,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
 }
 
-export type ArticleResponseConfig = Pick<NewsroomConfig, 'agencyName' | 'timezone'>;
-
-function userRef(user: User | null | undefined, id: string | null, what: string): UserRefResponse | null {
-  if (id === null) return null;
-  // Programming error, not an expected failure: the loader must join the user.
-  if (!user) throw new Error(`toArticleResponse: ${what} user not loaded`);
-  return { id: user.id, name: user.name };
-}
-
-/** The byline rule lives in article-rules; re-exported here for existing importers. */
-export { deriveByline } from './article-rules';
-
-/** "ASTANA. KAZINFORM –" (null without a place). */
-export function renderDateline(place: string | null, agency: string | null): string | null {
-  if (!place) return null;
-  return agency ? `${place}. ${agency} –` : `${place} –`;
-}
-
-/**
- * The Newsroom API shape of an article (also what revisions snapshot). Pure: `article` must carry
- * createdByUser (and updatedByUser when updatedById is set); authors and tags in their stored order.
- */
+/** The Newsroom API shape of an article row (see toArticleSnapshot for what it must carry). */
 export function toArticleResponse(
   article: Article,
   authors: readonly AuthorCredit[],
   tags: readonly Tag[],
   config: ArticleResponseConfig,
 ): ArticleResponse {
-  const agency = article.datelineAgency ?? (article.datelinePlace ? config.agencyName : null);
-  return {
-    id: article.id,
-    translationGroupId: article.translationGroupId,
-    language: article.language,
-    slug: article.slug,
-    genre: article.genre,
-    headline: article.headline,
-    subheadline: article.subheadline,
-    summary: article.summary,
-    dateline: {
-      place: article.datelinePlace,
-      agency,
-      text: renderDateline(article.datelinePlace, agency),
-    },
-    body: article.bodyHtml,
-    bodyText: article.bodyText,
-    wordCount: article.wordCount,
-    source: article.source,
-    featuredMedia: article.featuredMediaId
-      ? { mediaId: article.featuredMediaId, caption: article.featuredCaption }
-      : null,
-    authors: authors.map((c) => ({
-      id: c.author.id,
-      name: c.author.name,
-      slug: c.author.slug,
-      role: c.role,
-    })),
-    byline: bylineOf(article.byline, authors),
-    bylineOverride: article.byline,
-    tags: tags.map((t) => ({ id: t.id, name: t.name, slug: t.slug, kind: t.kind })),
-    urgency: article.urgency,
-    timezone: article.timezone || config.timezone,
-    status: article.status,
-    version: article.version,
-    originalPublishedAt: article.originalPublishedAt?.toISOString() ?? null,
-    publication: publicationStateOf(article),
-    createdBy: userRef(article.createdByUser, article.createdById, 'createdBy')!,
-    updatedBy: userRef(article.updatedByUser, article.updatedById, 'updatedBy'),
-    createdAt: article.createdAt.toISOString(),
-    updatedAt: article.updatedAt.toISOString(),
-  };
+  return responseFromSnapshot(toArticleSnapshot(article, authors, tags, config));
 }
 
 export function toArticleSummary(full: ArticleResponse): ArticleSummaryResponse {
@@ -291,7 +265,7 @@ export function toRevisionSummary(r: ArticleRevision): RevisionSummaryResponse {
 }
 
 export function toRevisionResponse(r: ArticleRevision): RevisionResponse {
-  return { ...toRevisionSummary(r), snapshot: r.snapshot };
+  return { ...toRevisionSummary(r), snapshot: responseFromSnapshot(readSnapshot(r.snapshot)) };
 }
 
 export function toTranslationMember(a: Article): TranslationMemberResponse {
@@ -306,42 +280,11 @@ export function toTranslationMember(a: Article): TranslationMemberResponse {
   };
 }
 
-/** Authors and tags of many articles in two queries, each list in its stored order. */
-export async function loadCreditsAndTags(
-  em: EntityManager,
-  articleIds: readonly string[],
-): Promise<{ credits: Map<string, AuthorCredit[]>; tags: Map<string, Tag[]> }> {
-  const credits = new Map<string, AuthorCredit[]>(articleIds.map((id) => [id, []]));
-  const tags = new Map<string, Tag[]>(articleIds.map((id) => [id, []]));
-  if (articleIds.length === 0) return { credits, tags };
-  const ids = [...articleIds];
-  // Sequential: inside a transaction both queries share one connection anyway.
-  const authorRows = await em.find(ArticleAuthor, {
-    where: { articleId: In(ids) },
-    relations: { author: true },
-    order: { position: 'ASC' },
-  });
-  const tagRows = await em.find(ArticleTag, {
-    where: { articleId: In(ids) },
-    relations: { tag: true },
-    order: { position: 'ASC' },
-  });
-  for (const row of authorRows) credits.get(row.articleId)!.push({ author: row.author!, role: row.role });
-  for (const row of tagRows) tags.get(row.articleId)!.push(row.tag!);
-  return { credits, tags };
-}
-
 /** Loads one article with its users, authors and tags and maps it; 404 when it does not exist. */
 export async function loadArticleResponse(
   em: EntityManager,
   id: string,
   config: ArticleResponseConfig = newsroomConfig(),
 ): Promise<ArticleResponse> {
-  const article = await em.findOne(Article, {
-    where: { id },
-    relations: { createdByUser: true, updatedByUser: true },
-  });
-  if (!article) throw notFound('Article');
-  const { credits, tags } = await loadCreditsAndTags(em, [id]);
-  return toArticleResponse(article, credits.get(id)!, tags.get(id)!, config);
+  return responseFromSnapshot(await loadArticleSnapshot(em, id, config));
 }

@@ -10,7 +10,8 @@ import type { CreateArticleDto, UpdateArticleDto } from './article.dto';
 import { Article } from './article.entity';
 import { ArticleEditor } from './article-editor';
 import { appendRevision } from './article-revisions';
-import { type ArticleResponse, loadArticleResponse } from './article.response';
+import { type ArticleResponse, loadArticleResponse, responseFromSnapshot } from './article.response';
+import { loadArticleSnapshot } from './article-snapshot';
 import { assertMediaExist, syncArticleMedia } from './article-media';
 import { prepareBody } from './article-sanitizer';
 
@@ -144,8 +145,9 @@ export class ArticlesService {
     await editor.replaceCredits(em, id, credits);
     await editor.replaceTags(em, id, tags);
     await syncArticleMedia(em, id, featuredMediaId, body.html);
-    const response = await loadArticleResponse(em, id, editor.config);
-    await appendRevision(em, response, actor.id, options.reason ?? dto.reason ?? null);
+    const snapshot = await loadArticleSnapshot(em, id, editor.config);
+    const response = responseFromSnapshot(snapshot);
+    await appendRevision(em, snapshot, actor.id, options.reason ?? dto.reason ?? null);
     return response;
   }
 }

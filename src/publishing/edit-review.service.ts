@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Article } from '../articles/article.entity';
-import type { ArticleResponse } from '../articles/article.response';
+import type { ArticleSnapshot } from '../articles/article-snapshot';
 import type { Actor } from '../common/auth.decorators';
 import { conflict } from '../common/errors';
 import { OutboxService } from '../events/outbox.service';
@@ -14,7 +14,7 @@ export interface EditReview {
   /** Columns saved with the edit (status, schedule, approved version). */
   set: Partial<Article>;
   /** Records the workflow change (history, outbox) once the edit's revision exists. */
-  afterSave(em: EntityManager, snapshot: ArticleResponse): Promise<void>;
+  afterSave(em: EntityManager, snapshot: ArticleSnapshot): Promise<void>;
 }
 
 export const EDITED_AFTER_APPROVAL = 'edited_after_approval';

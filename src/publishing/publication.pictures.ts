@@ -1,6 +1,6 @@
 import { escapeHtml } from '../common/html';
 import { bodyTextOf, figureMediaIds } from '../articles/article-sanitizer';
-import type { ArticleResponse } from '../articles/article.response';
+import type { ArticleSnapshot } from '../articles/article-snapshot';
 import type { Media, StoredRendition } from '../media/media.entity';
 import { renditionUrl } from '../media/media-urls';
 
@@ -32,10 +32,10 @@ export interface PublicPicture {
 }
 
 /** The library pictures a snapshot shows: its featured picture, then its body's figures in order. */
-export function snapshotMediaIds(snapshot: Pick<ArticleResponse, 'featuredMedia' | 'body'>): string[] {
+export function snapshotMediaIds(snapshot: Pick<ArticleSnapshot, 'featuredMedia' | 'bodyHtml'>): string[] {
   const ids = [
     ...(snapshot.featuredMedia ? [snapshot.featuredMedia.mediaId] : []),
-    ...figureMediaIds(snapshot.body),
+    ...figureMediaIds(snapshot.bodyHtml),
   ];
   return [...new Set(ids)];
 }
@@ -76,7 +76,7 @@ function toPublic(
  * featured one first, then every inline figure in body order (its caption from the figure, else the library's).
  */
 export function picturesOf(
-  snapshot: Pick<ArticleResponse, 'featuredMedia' | 'body'>,
+  snapshot: Pick<ArticleSnapshot, 'featuredMedia' | 'bodyHtml'>,
   media: ReadonlyMap<string, Media>,
   baseUrl: string,
 ): PublicPicture[] {
@@ -84,7 +84,7 @@ export function picturesOf(
   const featured = snapshot.featuredMedia && media.get(snapshot.featuredMedia.mediaId);
   if (featured) out.push(toPublic(featured, 'featured', snapshot.featuredMedia!.caption, baseUrl));
   const seen = new Set<string>();
-  for (const [, id, caption] of snapshot.body.matchAll(MEDIA_FIGURE)) {
+  for (const [, id, caption] of snapshot.bodyHtml.matchAll(MEDIA_FIGURE)) {
     const m = media.get(id);
     if (!m || seen.has(id)) continue;
     seen.add(id);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
 import type { Article } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
-import type { ArticleResponse } from '../articles/article.response';
+import { type ArticleSnapshot, readSnapshot } from '../articles/article-snapshot';
 import { Author } from '../authors/author.entity';
 import { contentConfig, type ContentConfig } from '../config/configuration';
 import { Media } from '../media/media.entity';
@@ -43,7 +43,7 @@ export class PublicationProjector {
   private async renderLive(
     em: EntityManager,
     a: Article,
-    snapshot: ArticleResponse,
+    snapshot: ArticleSnapshot,
     version: number,
     updatedAt: Date,
   ): Promise<PublicDocument> {
@@ -72,7 +72,7 @@ export class PublicationProjector {
   /** The snapshot's tags as they are now; a tag merged away since resolves to the tag it was merged into. */
   private async tagsOf(
     em: EntityManager,
-    snapshot: ArticleResponse,
+    snapshot: ArticleSnapshot,
   ): Promise<{ found: Tag[]; merged: Map<string, string> }> {
     const ids = snapshot.tags.map((x) => x.id);
     const found = await em.findBy(Tag, { id: In(ids) });
@@ -94,7 +94,7 @@ export class PublicationProjector {
   async previewDocument(
     em: EntityManager,
     a: Article,
-    snapshot: ArticleResponse,
+    snapshot: ArticleSnapshot,
     now: Date,
   ): Promise<PublicDocument | undefined> {
     if (a.status !== 'scheduled') return undefined;
@@ -116,7 +116,7 @@ export class PublicationProjector {
   async project(
     em: EntityManager,
     a: Article,
-    snapshot: ArticleResponse,
+    snapshot: ArticleSnapshot,
     status: PublicationStatus,
     change: string,
     now: Date,
@@ -147,12 +147,12 @@ export class PublicationProjector {
   }
 
   /** The snapshot of the version that is public now. */
-  async publishedSnapshot(em: EntityManager, a: Article): Promise<ArticleResponse> {
+  async publishedSnapshot(em: EntityManager, a: Article): Promise<ArticleSnapshot> {
     const rev = await em.findOne(ArticleRevision, {
       where: { articleId: a.id, version: a.publishedVersion ?? -1 },
     });
     if (!rev) throw new Error(`No revision for the published version ${a.publishedVersion} of ${a.id}`);
-    return rev.snapshot;
+    return readSnapshot(rev.snapshot);
   }
 
   private async upsertPublication(

@@ -1,6 +1,6 @@
 import { escapeHtml } from '../common/html';
-import { deriveByline } from '../articles/article-rules';
-import type { ArticleResponse } from '../articles/article.response';
+import { deriveByline, renderDateline } from '../articles/article-rules';
+import type { ArticleSnapshot } from '../articles/article-snapshot';
 import type { Author } from '../authors/author.entity';
 import type { Tag } from '../tags/tag.entity';
 import type { NoticeKind, PublicationStatus } from './publication.constants';
@@ -97,7 +97,7 @@ export function withDateline(bodyHtml: string, dateline: string | null): string 
  * names of its authors and tags (so a rename re-renders without touching the newsroom copy).
  */
 export function renderPublicDocument(
-  snapshot: ArticleResponse,
+  snapshot: ArticleSnapshot,
   authors: ReadonlyMap<string, Author>,
   tags: ReadonlyMap<string, Tag>,
   notices: readonly PublicNotice[],
@@ -112,6 +112,7 @@ export function renderPublicDocument(
   });
   const derivedByline = deriveByline(credited);
   const place = snapshot.dateline.place;
+  const datelineText = renderDateline(place, snapshot.dateline.agency);
   return {
     id: snapshot.id,
     status,
@@ -123,10 +124,8 @@ export function renderPublicDocument(
     headline: snapshot.headline,
     subheadline: snapshot.subheadline,
     summary: snapshot.summary,
-    dateline: place
-      ? { place, agency: snapshot.dateline.agency, text: snapshot.dateline.text ?? place }
-      : null,
-    bodyHtml: withDateline(renderFigures(snapshot.body, pictures), snapshot.dateline.text),
+    dateline: place ? { place, agency: snapshot.dateline.agency, text: datelineText ?? place } : null,
+    bodyHtml: withDateline(renderFigures(snapshot.bodyHtml, pictures), datelineText),
     bodyText: snapshot.bodyText,
     wordCount: snapshot.wordCount,
     source: snapshot.source,
@@ -157,7 +156,7 @@ export function renderPublicDocument(
 }
 
 export function renderKillDocument(
-  snapshot: Pick<ArticleResponse, 'id' | 'slug' | 'language' | 'translationGroupId' | 'headline'>,
+  snapshot: Pick<ArticleSnapshot, 'id' | 'slug' | 'language' | 'translationGroupId' | 'headline'>,
   notice: PublicNotice,
   notices: readonly PublicNotice[],
   version: number,

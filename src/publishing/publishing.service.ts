@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ArticleStatus } from '../articles/article.constants';
 import { Article } from '../articles/article.entity';
 import { appendRevision, staleVersionError } from '../articles/article-revisions';
-import { type ArticleResponse, loadArticleResponse } from '../articles/article.response';
+import { type ArticleResponse, responseFromSnapshot } from '../articles/article.response';
+import { loadArticleSnapshot } from '../articles/article-snapshot';
 import type { Actor } from '../common/auth.decorators';
 import { DomainError, notFound } from '../common/errors';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
@@ -174,7 +175,7 @@ export class PublishingService {
     if (applied.notice) {
       await em.insert(ArticleNotice, { articleId: id, ...applied.notice, createdBy: actorId });
     }
-    const snapshot = await loadArticleResponse(em, id, this.config);
+    const snapshot = await loadArticleSnapshot(em, id, this.config);
     await appendRevision(
       em,
       snapshot,
@@ -208,7 +209,7 @@ export class PublishingService {
         }),
       });
     }
-    return snapshot;
+    return responseFromSnapshot(snapshot);
   }
 }
 
