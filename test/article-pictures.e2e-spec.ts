@@ -9,7 +9,7 @@ import { MEDIA_USAGE, type MediaUsage, assertMediaUnused } from '../src/media/me
 import { RERENDER_QUEUE } from '../src/publishing/queues';
 import { type Client, bootApp, client, staff, tableCounts, uniq } from './helpers';
 import { CONTENT, type Newsroom, type Story, act, draft, edit, eventually, newsroom } from './content-api.helpers';
-import { type TestPicture, createPicture, fileOf } from './media.helpers';
+import { type TestPicture, createPicture, fileOf } from './picture.helpers';
 import { type XmlElement, child, childrenNamed, parseXml } from './xml-tree';
 
 const ninjsSchema = JSON.parse(
