@@ -1,33 +1,28 @@
+import { ACCEPTED_TYPES } from './media.constants';
 import type { StoredRendition } from './media.entity';
 
-const EXT: Record<StoredRendition['format'], string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif' };
+/** The file extension of a rendition format. */
+export const extensionOf = (format: StoredRendition['format']): string =>
+  format === 'jpeg' ? 'jpg' : format;
 
-/** A rendition's file name in its public URL: `<name>-<hash>.<ext>` (immutable: the hash is of its bytes). */
-export function renditionFileName(rendition: Pick<StoredRendition, 'name' | 'hash' | 'format'>): string {
-  return `${rendition.name}-${rendition.hash}.${EXT[rendition.format]}`;
-}
+/** The file name of a rendition in URLs and store keys: `<name>-<hash>.<ext>`, immutable for its bytes. */
+export const renditionFileName = (r: Pick<StoredRendition, 'name' | 'hash' | 'format'>): string =>
+  `${r.name}-${r.hash}.${extensionOf(r.format)}`;
 
-/** `<content base URL>/media/<id>/<name>-<hash>.<ext>` */
+/** Store key of a rendition: `renditions/<mediaId>/<name>-<hash>.<ext>`. */
+export const renditionKey = (mediaId: string, r: Pick<StoredRendition, 'name' | 'hash' | 'format'>): string =>
+  `renditions/${mediaId}/${renditionFileName(r)}`;
+
+/** Public URL of a rendition: `<content base URL>/media/<id>/<name>-<hash>.<ext>`. */
 export function renditionUrl(
   baseUrl: string,
   mediaId: string,
   rendition: Pick<StoredRendition, 'name' | 'hash' | 'format'>,
 ): string {
-  return `${baseUrl}/media/${mediaId}/${renditionFileName(rendition)}`;
+  return `${baseUrl.replace(/\/+$/, '')}/media/${mediaId}/${renditionFileName(rendition)}`;
 }
-
-const ORIGINAL_EXT: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/avif': 'avif',
-  'image/gif': 'gif',
-  'image/heic': 'heic',
-  'image/heif': 'heif',
-  'image/tiff': 'tif',
-};
 
 /** The original file's name in its public URL (served only with MEDIA_PUBLIC_ORIGINALS): `original-<sha256>.<ext>`. */
 export function originalFileName(media: { sha256: string; mimeType: string }): string {
-  return `original-${media.sha256}.${ORIGINAL_EXT[media.mimeType] ?? 'bin'}`;
+  return `original-${media.sha256}.${ACCEPTED_TYPES[media.mimeType] ?? 'bin'}`;
 }
