@@ -8,7 +8,16 @@ import { JobEngine } from '../src/jobs/job-engine.service';
 import { MEDIA_USAGE, type MediaUsage, assertMediaUnused } from '../src/media/media-usage';
 import { RERENDER_QUEUE } from '../src/publishing/queues';
 import { type Client, bootApp, client, staff, tableCounts, uniq } from './helpers';
-import { CONTENT, type Newsroom, type Story, act, draft, edit, eventually, newsroom } from './content-api.helpers';
+import {
+  CONTENT,
+  type Newsroom,
+  type Story,
+  act,
+  draft,
+  edit,
+  eventually,
+  newsroom,
+} from './content-api.helpers';
 import { type TestPicture, createPicture, fileOf } from './picture.helpers';
 import { type XmlElement, child, childrenNamed, parseXml } from './xml-tree';
 
@@ -288,8 +297,12 @@ describe('pictures in stories (e2e)', () => {
       // The inline figure is rendered for readers: img with src, srcset, sizes, alt, size; caption and credit.
       const html = doc.bodyHtml;
       const fig = new RegExp(`<figure data-media-id="${inline.id}">(.*?)</figure>`).exec(html)?.[1] ?? '';
-      expect(fig).toMatch(/^<img src="[^"]+w1024-[0-9a-f]+\.jpg" srcset="[^"]+w320-[^"]+ 320w, [^"]+w1024-[^"]+ 1024w" sizes="[^"]+" alt="Delegations at the table" width="1024" height="683">/);
-      expect(fig).toContain('<figcaption>Inline story caption <span class="credit">Photo: A &amp; B</span></figcaption>');
+      expect(fig).toMatch(
+        /^<img src="[^"]+w1024-[0-9a-f]+\.jpg" srcset="[^"]+w320-[^"]+ 320w, [^"]+w1024-[^"]+ 1024w" sizes="[^"]+" alt="Delegations at the table" width="1024" height="683">/,
+      );
+      expect(fig).toContain(
+        '<figcaption>Inline story caption <span class="credit">Photo: A &amp; B</span></figcaption>',
+      );
       expect(html).toContain('Third library caption');
       expect(html).not.toContain('webp 1024w');
     });
@@ -315,7 +328,9 @@ describe('pictures in stories (e2e)', () => {
         ],
       });
       const renditions = item.associations[0].renditions as { href: string; contentType: string }[];
-      expect(renditions.map((r) => new URL(r.href).pathname)).toContain(pictureUrl(featured, 'w1024', 'webp'));
+      expect(renditions.map((r) => new URL(r.href).pathname)).toContain(
+        pictureUrl(featured, 'w1024', 'webp'),
+      );
       expect(renditions.find((r) => r.href.endsWith('.webp'))!.contentType).toBe('image/webp');
       expect(item.associations.map((a) => a.name)).toEqual(['featured', 'inline-1', 'inline-2']);
       // The schema check can fail: an association without a name is refused.
@@ -375,7 +390,8 @@ describe('pictures in stories (e2e)', () => {
       await ds.query(`UPDATE media SET alt_text = 'New alt text' WHERE id = $1`, [inline.id]);
       await app.get(JobEngine).send(RERENDER_QUEUE, { mediaId: inline.id });
       const doc = await eventually(
-        async () => (await pub.get(`${CONTENT}/articles/${story.slug}`)).json<{ pictures: PublicPicture[] }>(),
+        async () =>
+          (await pub.get(`${CONTENT}/articles/${story.slug}`)).json<{ pictures: PublicPicture[] }>(),
         (d) => d.pictures[1]?.alt === 'New alt text',
         20_000,
       );
@@ -389,7 +405,9 @@ describe('pictures in stories (e2e)', () => {
         .then(() => null)
         .catch((e: { code: string; message: string; details: unknown }) => e);
       expect(err?.code).toBe('CONFLICT');
-      expect(err?.details).toEqual({ stories: [{ id: story.id, headline: expect.stringContaining('Pictures') }] });
+      expect(err?.details).toEqual({
+        stories: [{ id: story.id, headline: expect.stringContaining('Pictures') }],
+      });
       const unused = await createPicture(app);
       await expect(ds.transaction((em) => assertMediaUnused(usage, em, unused.id))).resolves.toBeUndefined();
       // And the database keeps it too: the foreign keys restrict.

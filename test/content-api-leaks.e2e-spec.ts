@@ -225,7 +225,8 @@ describe('Content API leak guarantee (e2e, property)', () => {
           // The secret tag and author are on hidden articles only, but an embargoed one shows them to the scope.
           const secretShown = made.some((m) => m.secret && shown(m));
           // A hidden article's pictures: their ids and every rendition's hash must not appear either.
-          const pictureMarks = (m: Made) => m.pictures.flatMap((p) => [p.id, ...p.renditions.map((r) => r.hash)]);
+          const pictureMarks = (m: Made) =>
+            m.pictures.flatMap((p) => [p.id, ...p.renditions.map((r) => r.hash)]);
           const hiddenWords = [
             ...(secretShown ? [] : [secretWord]),
             ...made.filter((m) => !shown(m)).flatMap((m) => [m.word, ...pictureMarks(m)]),
@@ -296,7 +297,8 @@ describe('Content API leak guarantee (e2e, property)', () => {
           // The test can fail: every visible word is found by search and in the lists, and its pictures too.
           const all = bodies.map((b) => b.body).join('\n');
           for (const m of visible) {
-            for (const p of m.pictures) expect([scope, m.spec.state, all.includes(p.id)]).toEqual([scope, m.spec.state, true]);
+            for (const p of m.pictures)
+              expect([scope, m.spec.state, all.includes(p.id)]).toEqual([scope, m.spec.state, true]);
           }
           for (const m of visible) {
             const found = bodies.find((b) => b.url === `/articles?q=${m.word}`)!;

@@ -136,7 +136,10 @@ describe('public picture delivery (e2e)', () => {
     await act(room.editor, one, { action: 'kill', reason: 'Withdrawn' });
     const still = await fetch(urlOf(shared));
     expect(still.statusCode).toBe(200);
-    expect(String(still.headers['surrogate-key']).split(' ')).toEqual([`media:${shared.id}`, `article:${two.id}`]);
+    expect(String(still.headers['surrogate-key']).split(' ')).toEqual([
+      `media:${shared.id}`,
+      `article:${two.id}`,
+    ]);
   });
 
   it('should serve what the public document shows, not the working copy: an unpublished edit adds nothing', async () => {

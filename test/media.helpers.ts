@@ -20,8 +20,7 @@ export function privateMediaDirs(): { dataDir: string; tmpDir: string } {
 }
 
 export type Part =
-  | { name: string; value: string }
-  | { name: string; filename: string; contentType?: string; data: Buffer };
+  { name: string; value: string } | { name: string; filename: string; contentType?: string; data: Buffer };
 
 export const BOUNDARY = '----dateline-test-boundary-7MA4YWxkTrZu0gW';
 

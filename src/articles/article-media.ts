@@ -58,6 +58,10 @@ export async function syncArticleMedia(
       .join(',');
   if (key(current) === key(uses)) return false;
   await em.delete(ArticleMediaUse, { articleId });
-  if (uses.length > 0) await em.insert(ArticleMediaUse, uses.map((u) => ({ articleId, ...u })));
+  if (uses.length > 0)
+    await em.insert(
+      ArticleMediaUse,
+      uses.map((u) => ({ articleId, ...u })),
+    );
   return true;
 }

@@ -123,7 +123,9 @@ export class ArticleRevisionsService {
     const goneAuthors = snapshot.authors.filter((a) => !authors.some((x) => x.id === a.id));
     const goneTags = snapshot.tags.filter((t) => !tags.some((x) => x.id === t.id));
     const mediaIds = [
-      ...new Set(mediaUsesOf(snapshot.featuredMedia?.mediaId ?? null, snapshot.bodyHtml).map((u) => u.mediaId)),
+      ...new Set(
+        mediaUsesOf(snapshot.featuredMedia?.mediaId ?? null, snapshot.bodyHtml).map((u) => u.mediaId),
+      ),
     ];
     const media = mediaIds.length
       ? await em.find(Media, { where: { id: In(mediaIds) }, select: { id: true } })

@@ -117,7 +117,9 @@ function reduceMediaFigures(clean: string): string {
         break;
       }
     }
-    const caption = FIGCAPTION.exec(clean.slice(innerStart, end))?.[1].replace(/<\/?figure\b[^>]*>/g, '').trim();
+    const caption = FIGCAPTION.exec(clean.slice(innerStart, end))?.[1]
+      .replace(/<\/?figure\b[^>]*>/g, '')
+      .trim();
     out += clean.slice(from, m.index) + `<figure data-media-id="${m[1]}">`;
     out += caption ? `<figcaption>${caption}</figcaption></figure>` : '</figure>';
     from = end + closeLength;

@@ -79,7 +79,7 @@ describe('readSnapshot', () => {
 
   it('should upgrade a schema-1 row (before pictures) to one without a featured picture', () => {
     const { featuredMedia: _none, ...v1 } = { ...readSnapshot(v0Row as StoredSnapshot), schemaVersion: 1 };
-    const s = readSnapshot(v1 as StoredSnapshot);
+    const s = readSnapshot(v1);
     expect(s.schemaVersion).toBe(ARTICLE_SNAPSHOT_VERSION);
     expect(s.featuredMedia).toBeNull();
     expect(s.bodyHtml).toBe(v0Row.body);

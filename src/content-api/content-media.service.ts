@@ -84,7 +84,10 @@ export class ContentMediaService {
     if (rendition) {
       return { key: rendition.key, hash: rendition.hash, contentType: `image/${rendition.format}` };
     }
-    if (this.config.mediaPublicOriginals && file === originalFileName({ sha256: row.sha256, mimeType: row.mime_type })) {
+    if (
+      this.config.mediaPublicOriginals &&
+      file === originalFileName({ sha256: row.sha256, mimeType: row.mime_type })
+    ) {
       return { key: row.storage_key, hash: row.sha256, contentType: row.mime_type };
     }
     return undefined;

@@ -52,7 +52,10 @@ export interface NinjsRendition {
 }
 
 /** A picture of the item: `name` is `featured` or `inline-<n>` (body order), `rel` the usage. */
-export type NinjsAssociation = Omit<NinjsItem, 'standard' | 'version' | 'versionCreated' | 'pubStatus' | 'language'> & {
+export type NinjsAssociation = Omit<
+  NinjsItem,
+  'standard' | 'version' | 'versionCreated' | 'pubStatus' | 'language'
+> & {
   name: string;
   rel: string;
 };

@@ -19,7 +19,11 @@ export interface MediaUsage {
 }
 
 /** 409 naming every story (id and headline) that uses the picture: a picture in use cannot be deleted. */
-export async function assertMediaUnused(usage: MediaUsage, em: EntityManager, mediaId: string): Promise<void> {
+export async function assertMediaUnused(
+  usage: MediaUsage,
+  em: EntityManager,
+  mediaId: string,
+): Promise<void> {
   const stories = await usage.storiesUsing(em, mediaId);
   if (stories.length === 0) return;
   throw conflict(

@@ -21,7 +21,9 @@ export async function assertPicturesReady(
   action: WorkflowAction,
 ): Promise<void> {
   if (!PICTURE_CHECKED_ACTIONS.includes(action)) return;
-  const rows = await em.query<{ media_id: string; usage: 'featured' | 'inline'; alt: boolean; credit: boolean }[]>(
+  const rows = await em.query<
+    { media_id: string; usage: 'featured' | 'inline'; alt: boolean; credit: boolean }[]
+  >(
     `SELECT am.media_id, am.usage,
         coalesce(btrim(m.alt_text), '') <> '' AS alt, coalesce(btrim(m.credit), '') <> '' AS credit
       FROM article_media am JOIN media m ON m.id = am.media_id

@@ -40,7 +40,8 @@ export function snapshotMediaIds(snapshot: Pick<ArticleSnapshot, 'featuredMedia'
   return [...new Set(ids)];
 }
 
-const MEDIA_FIGURE = /<figure data-media-id="([0-9a-f-]{36})">(?:<figcaption>([\s\S]*?)<\/figcaption>)?<\/figure>/g;
+const MEDIA_FIGURE =
+  /<figure data-media-id="([0-9a-f-]{36})">(?:<figcaption>([\s\S]*?)<\/figcaption>)?<\/figure>/g;
 
 function toPublic(
   m: Media,
@@ -129,7 +130,8 @@ export function renderFigures(bodyHtml: string, pictures: readonly PublicPicture
       : '';
     const text = caption ?? (p.caption ? escapeHtml(p.caption) : '');
     const credit = p.credit ? `<span class="credit">${escapeHtml(p.credit)}</span>` : '';
-    const figcaption = text || credit ? `<figcaption>${[text, credit].filter(Boolean).join(' ')}</figcaption>` : '';
+    const figcaption =
+      text || credit ? `<figcaption>${[text, credit].filter(Boolean).join(' ')}</figcaption>` : '';
     return `<figure data-media-id="${id}">${img}${figcaption}</figure>`;
   });
 }
