@@ -386,16 +386,36 @@ describe('pictures in stories (e2e)', () => {
       );
     });
 
-    it('should re-render live documents when a used picture changes', async () => {
-      await ds.query(`UPDATE media SET alt_text = 'New alt text' WHERE id = $1`, [inline.id]);
-      await app.get(JobEngine).send(RERENDER_QUEUE, { mediaId: inline.id });
+    it('should re-render live documents when a used picture changes in the library', async () => {
+      const res = await editor.patch(
+        `/api/v1/media/${inline.id}`,
+        { altText: 'New alt text' },
+        { 'if-match': '"1"' },
+      );
+      expect(res.statusCode).toBe(200);
       const doc = await eventually(
         async () =>
-          (await pub.get(`${CONTENT}/articles/${story.slug}`)).json<{ pictures: PublicPicture[] }>(),
+          (await pub.get(`${CONTENT}/articles/${story.slug}`)).json<{
+            pictures: PublicPicture[];
+            bodyHtml: string;
+          }>(),
         (d) => d.pictures[1]?.alt === 'New alt text',
         20_000,
       );
       expect(doc.pictures[1].alt).toBe('New alt text');
+      expect(doc.bodyHtml).toContain('alt="New alt text"');
+    });
+
+    it('should re-render by picture through the re-render queue', async () => {
+      await ds.query(`UPDATE media SET credit = 'Direct credit' WHERE id = $1`, [featured.id]);
+      await app.get(JobEngine).send(RERENDER_QUEUE, { mediaId: featured.id });
+      const doc = await eventually(
+        async () =>
+          (await pub.get(`${CONTENT}/articles/${story.slug}`)).json<{ pictures: PublicPicture[] }>(),
+        (d) => d.pictures[0]?.credit === 'Direct credit',
+        20_000,
+      );
+      expect(doc.pictures[0].credit).toBe('Direct credit');
     });
 
     it('should refuse to delete a picture a story uses, naming the stories', async () => {
@@ -410,6 +430,14 @@ describe('pictures in stories (e2e)', () => {
       });
       const unused = await createPicture(app);
       await expect(ds.transaction((em) => assertMediaUnused(usage, em, unused.id))).resolves.toBeUndefined();
+      // The library's delete route says the same, and deletes nothing.
+      const del = await room.admin.delete(`/api/v1/media/${featured.id}`, { 'if-match': '"1"' });
+      expect(del.statusCode).toBe(409);
+      expect(del.json<{ details: unknown }>().details).toEqual({
+        stories: [{ id: story.id, headline: expect.stringContaining('Pictures') }],
+      });
+      const free = await room.admin.delete(`/api/v1/media/${unused.id}`, { 'if-match': '"1"' });
+      expect(free.statusCode).toBe(204);
       // And the database keeps it too: the foreign keys restrict.
       await expect(ds.query('DELETE FROM media WHERE id = $1', [featured.id])).rejects.toThrow(/foreign key/);
     });
