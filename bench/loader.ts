@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { DataSource } from 'typeorm';
 import { paragraphsToHtml } from '../src/common/html';
 import { CreateArticleDto } from '../src/articles/article.dto';
 import { ArticlesService } from '../src/articles/articles.service';
@@ -189,6 +190,7 @@ export async function loadBenchDataset(
   const tagsService = app.get(TagsService);
   const articles = app.get(ArticlesService);
   const publishing = app.get(PublishingService);
+  const dataSource = app.get(DataSource);
 
   const authorIds = new Map<number, string>();
   await mapLimit(ds.authors, concurrency, async (a) => {
@@ -225,7 +227,9 @@ export async function loadBenchDataset(
       `article ${a.id}`,
     );
     try {
-      const draft = await articles.create(actor, dto, { originalPublishedAt: new Date(a.published_at) });
+      const draft = await dataSource.transaction((em) =>
+        articles.createIn(em, actor, dto, { originalPublishedAt: new Date(a.published_at) }),
+      );
       await publishing.transition(actor, draft.id, draft.version, { action: 'publish' });
     } catch (e) {
       const reason = e instanceof DomainError ? `${e.code} ${e.message}` : String(e);

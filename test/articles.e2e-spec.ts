@@ -493,8 +493,17 @@ describe('articles (e2e)', () => {
         role: 'writer' as const,
       };
       const imported = await app
-        .get(ArticlesService)
-        .create(actor, { headline: 'Imported' }, { originalPublishedAt: new Date('2023-06-30T15:38:00Z') });
+        .get(DataSource)
+        .transaction((em) =>
+          app
+            .get(ArticlesService)
+            .createIn(
+              em,
+              actor,
+              { headline: 'Imported' },
+              { originalPublishedAt: new Date('2023-06-30T15:38:00Z') },
+            ),
+        );
       expect(imported.originalPublishedAt).toBe('2023-06-30T15:38:00.000Z');
       expect((await writer.delete(`/api/v1/articles/${imported.id}`, { 'if-match': '"1"' })).statusCode).toBe(
         409,
@@ -515,7 +524,7 @@ describe('articles (e2e)', () => {
       const before = await tableCounts(app);
       await expect(
         app.get(DataSource).transaction(async (em) => {
-          await service.create(actor, { headline: 'Rolled back' }, { em, importHash: hash });
+          await service.createIn(em, actor, { headline: 'Rolled back' }, { importHash: hash });
           throw new Error('importer failed later');
         }),
       ).rejects.toThrow('importer failed later');
@@ -524,7 +533,7 @@ describe('articles (e2e)', () => {
       const created = await app
         .get(DataSource)
         .transaction((em) =>
-          service.create(actor, { headline: 'Kept' }, { em, importHash: hash, reason: 'Imported' }),
+          service.createIn(em, actor, { headline: 'Kept' }, { importHash: hash, reason: 'Imported' }),
         );
       const [row] = await app
         .get(DataSource)

@@ -8,11 +8,12 @@ import { DomainError } from '../src/common/errors';
 import { WORKFLOW_ACTIONS, type WorkflowAction } from '../src/publishing/article-workflow';
 import { Tag } from '../src/tags/tag.entity';
 import { PublicationProjector } from '../src/publishing/publication.projector';
-import { PublishingScheduler } from '../src/publishing/publishing.jobs';
+import { PUBLIC_DOCUMENT_SCHEMA } from '../src/publishing/publication.renderer';
+import { PublishingJobs, PublishingScheduler } from '../src/publishing/publishing.jobs';
 import { PublishingService } from '../src/publishing/publishing.service';
 import { EMBARGO_QUEUE, EXPIRE_QUEUE, PUBLISH_QUEUE } from '../src/publishing/queues';
 import type { TransitionDto } from '../src/publishing/transition.dto';
-import { ADMIN, bootApp, uniq } from './helpers';
+import { ADMIN, bootApp, uniq, waitFor } from './helpers';
 
 /**
  * Service tier: the transition, its effects and the publication projector called directly on the app's
@@ -498,6 +499,37 @@ describe('publishing services (int)', () => {
     // The article's own version does not move: a re-render is not an edit.
     expect((await row(shown)).version).toBe(2);
     expect((await publication(other)).version).toBe(1);
+  });
+
+  it('document schema: live documents stored in an older schema are re-rendered by the job sent after start-up', async () => {
+    const id = await draft();
+    await act(id, { action: 'publish' });
+    const jobs = app.get(PublishingJobs);
+    // Nothing outdated: nothing is sent.
+    await ds.query('UPDATE publication SET document_schema = $1 WHERE document_schema < $1', [
+      PUBLIC_DOCUMENT_SCHEMA,
+    ]);
+    expect(await jobs.onApplicationBootstrap()).toBeNull();
+    // A document written by an older release, without a field the current shape has.
+    await ds.query(
+      `UPDATE publication SET document_schema = $2, document = document - 'notices' WHERE article_id = $1`,
+      [id, PUBLIC_DOCUMENT_SCHEMA - 1],
+    );
+    expect(await jobs.onApplicationBootstrap()).toEqual(expect.any(String));
+    const pub = await waitFor(
+      async () => {
+        const [row] = await ds.query<{ document_schema: number; version: number; document: Doc }[]>(
+          'SELECT document_schema, version, document FROM publication WHERE article_id = $1',
+          [id],
+        );
+        return row.document_schema === PUBLIC_DOCUMENT_SCHEMA && row;
+      },
+      30_000,
+      'the re-render of the outdated document',
+    );
+    expect(pub.version).toBe(2);
+    expect(pub.document.notices).toEqual([]);
+    expect((await publicationVersions(id)).map((v) => v.change)).toEqual(['publish', 'rerender']);
   });
 
   it('every action of the workflow table was exercised above', () => {

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service';
 import { DomainError } from '../common/errors';
 import { changedFieldNames } from './article-diff';
 import type { Article } from './article.entity';
-import { etagOf } from './article-etag';
+import { etagOf } from '../common/if-match';
 import { ArticleRevision } from './article-revision.entity';
 import { type ArticleResponseConfig, loadArticleResponse, responseFromSnapshot } from './article.response';
 import { type ArticleSnapshot, readSnapshot } from './article-snapshot';

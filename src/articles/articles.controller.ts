@@ -10,7 +10,6 @@ import {
   Patch,
   Post,
   Query,
-  UseInterceptors,
 } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -23,12 +22,7 @@ import {
   RevisionDiffQueryDto,
   UpdateArticleDto,
 } from './article.dto';
-import {
-  ArticleEtagInterceptor,
-  ETAG_RESPONSE_HEADER,
-  IF_MATCH_DESCRIPTION,
-  IfMatchVersion,
-} from './article-etag';
+import { IfMatchVersion, RequiresIfMatch, VersionedResponse } from '../common/if-match';
 import {
   ArticlePageResponse,
   ArticleResponse,
@@ -60,9 +54,8 @@ export class ArticlesController {
   ) {}
 
   @Post()
-  @UseInterceptors(ArticleEtagInterceptor)
   @ApiOperation({ summary: 'Create a draft (version 1, revision 1)' })
-  @ApiResponse({ status: 201, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @VersionedResponse(201, ArticleResponse)
   @ApiErrors(400, 409)
   create(@CurrentUser() actor: Actor, @Body() dto: CreateArticleDto): Promise<ArticleResponse> {
     return this.articles.create(actor, dto);
@@ -83,20 +76,18 @@ export class ArticlesController {
   }
 
   @Get(':id')
-  @UseInterceptors(ArticleEtagInterceptor)
   @ApiOperation({
     summary: 'Get the working copy of an article',
     description: 'ETag carries the version for If-Match.',
   })
   @ApiParam(ID)
-  @ApiResponse({ status: 200, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @VersionedResponse(200, ArticleResponse)
   @ApiErrors(400, 404)
   get(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ArticleResponse> {
     return this.articles.get(actor, id);
   }
 
   @Patch(':id')
-  @UseInterceptors(ArticleEtagInterceptor)
   @ApiOperation({
     summary: 'Change fields of the working copy',
     description:
@@ -105,8 +96,8 @@ export class ArticlesController {
       'to in_review (the schedule cancelled), of a published one under a future embargo is refused with 409.',
   })
   @ApiParam(ID)
-  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
-  @ApiResponse({ status: 200, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @RequiresIfMatch()
+  @VersionedResponse(200, ArticleResponse)
   @ApiErrors(400, 404, 409, 412, 428)
   update(
     @CurrentUser() actor: Actor,
@@ -121,7 +112,7 @@ export class ArticlesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a draft that was never published (any other state: 409)' })
   @ApiParam(ID)
-  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
+  @RequiresIfMatch()
   @ApiResponse({ status: 204 })
   @ApiErrors(400, 404, 409, 412, 428)
   async remove(
@@ -180,7 +171,6 @@ export class ArticlesController {
 
   @Post(':id/revisions/:n/restore')
   @HttpCode(200)
-  @UseInterceptors(ArticleEtagInterceptor)
   @ApiOperation({
     summary: 'Restore a revision',
     description:
@@ -189,8 +179,8 @@ export class ArticlesController {
   })
   @ApiParam(ID)
   @ApiParam(REVISION)
-  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
-  @ApiResponse({ status: 200, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @RequiresIfMatch()
+  @VersionedResponse(200, ArticleResponse)
   @ApiErrors(400, 404, 409, 412, 428)
   restore(
     @CurrentUser() actor: Actor,
@@ -202,7 +192,6 @@ export class ArticlesController {
   }
 
   @Post(':id/translations')
-  @UseInterceptors(ArticleEtagInterceptor)
   @ApiOperation({
     summary: 'Create a linked draft in another language',
     description:
@@ -215,7 +204,7 @@ export class ArticlesController {
     required: false,
     description: 'Optional: the source version you translate from',
   })
-  @ApiResponse({ status: 201, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @VersionedResponse(201, ArticleResponse)
   @ApiErrors(400, 404, 409, 412)
   createTranslation(
     @CurrentUser() actor: Actor,

@@ -16,8 +16,6 @@ import { assertMediaExist, syncArticleMedia } from './article-media';
 import { prepareBody } from './article-sanitizer';
 
 export interface CreateArticleOptions {
-  /** Run inside this transaction (e.g. the importer's) instead of opening one. */
-  em?: EntityManager;
   /** The importer's de-duplication key (unique). */
   importHash?: string;
   /** When the item was first published elsewhere (imported items). */
@@ -34,14 +32,9 @@ export class ArticlesService {
     private readonly editor: ArticleEditor,
   ) {}
 
-  /** Creates a draft (version 1, revision 1). With `options.em` it joins that transaction. */
-  async create(
-    actor: Actor,
-    dto: CreateArticleDto,
-    options: CreateArticleOptions = {},
-  ): Promise<ArticleResponse> {
-    const run = (em: EntityManager) => this.createIn(em, actor, dto, options);
-    return options.em ? run(options.em) : this.dataSource.transaction(run);
+  /** Creates a draft (version 1, revision 1) in its own transaction. */
+  create(actor: Actor, dto: CreateArticleDto): Promise<ArticleResponse> {
+    return this.dataSource.transaction((em) => this.createIn(em, actor, dto));
   }
 
   get(_actor: Actor, id: string): Promise<ArticleResponse> {
@@ -91,11 +84,12 @@ export class ArticlesService {
     });
   }
 
-  private async createIn(
+  /** Creates a draft inside the caller's transaction (the importer's). */
+  async createIn(
     em: EntityManager,
     actor: Actor,
     dto: CreateArticleDto,
-    options: CreateArticleOptions,
+    options: CreateArticleOptions = {},
   ): Promise<ArticleResponse> {
     const { editor } = this;
     const language = dto.language ?? 'en';

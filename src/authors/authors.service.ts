@@ -41,14 +41,13 @@ export class AuthorsService {
     return author;
   }
 
-  /** Creates an author, in the given transaction when there is one (the importer's). */
-  create(actor: Actor, dto: CreateAuthorDto, inTransaction?: EntityManager): Promise<Author> {
-    const run = async (em: EntityManager) => {
+  /** Creates an author in its own transaction (the importer uses findOrCreateByName in its own). */
+  create(actor: Actor, dto: CreateAuthorDto): Promise<Author> {
+    return this.dataSource.transaction(async (em) => {
       if (dto.userId) await this.assertUserExists(em, dto.userId);
       await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.authorSlug]);
       return this.createLocked(em, actor, dto);
-    };
-    return inTransaction ? run(inTransaction) : this.dataSource.transaction(run);
+    });
   }
 
   /** The oldest active author named like `name` (case and spacing aside), or null. */

@@ -138,8 +138,7 @@ export class ImporterService {
       },
       'The imported item',
     );
-    const article = await this.articles.create(actor, dto, {
-      em,
+    const article = await this.articles.createIn(em, actor, dto, {
       importHash: hash,
       originalPublishedAt: parsed.publishedAt ?? undefined,
       reason: 'Imported from plain text',

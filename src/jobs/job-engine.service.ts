@@ -177,9 +177,9 @@ export class JobEngine implements BeforeApplicationShutdown {
     return boss.send(queue, data, options);
   }
 
-  async cancel(queue: string, id: string, em?: EntityManager): Promise<void> {
+  async cancel(queue: string, id: string, opts: Pick<SendOptions, 'em'> = {}): Promise<void> {
     const boss = await this.start();
-    await boss.cancel(queue, id, em ? { db: this.executor(em) } : undefined);
+    await boss.cancel(queue, id, opts.em ? { db: this.executor(opts.em) } : undefined);
   }
 
   private executor(em: EntityManager): PgBoss.Db {

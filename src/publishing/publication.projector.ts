@@ -13,6 +13,8 @@ import {
   type PublicDocument,
   type PublicNotice,
   renderKillDocument,
+  PUBLIC_DOCUMENT_SCHEMA,
+  readStoredDocument,
   renderPublicDocument,
   textSearchConfig,
 } from './publication.renderer';
@@ -22,6 +24,8 @@ import {
   type PublicationStatus,
   PublicationVersion,
 } from './publishing.entities';
+
+const stored = (p: Publication) => readStoredDocument(p.documentSchema, p.document);
 
 /**
  * Writes the public read model: the `publication` row (the ready document plus the columns the Content API
@@ -128,10 +132,10 @@ export class PublicationProjector {
     if (status === 'killed') {
       const notices = await this.publicNotices(em, a.id);
       const kill = notices.filter((n) => n.kind === 'kill').at(-1)!;
-      document = renderKillDocument(existing ? existing.document : snapshot, kill, notices, version);
+      document = renderKillDocument(existing ? stored(existing) : snapshot, kill, notices, version);
     } else if (status === 'unpublished' && existing) {
       document = {
-        ...(existing.document as PublicDocument),
+        ...(stored(existing) as PublicDocument),
         status,
         version,
         updatedAt: now.toISOString(),
@@ -169,16 +173,18 @@ export class PublicationProjector {
     const cfg = textSearchConfig(a.language);
     await em.query(
       `INSERT INTO publication AS p (article_id, translation_group_id, language, slug, genre, status, version, document,
-         tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search, media_ids)
+         tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search, document_schema,
+         media_ids)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10::uuid[], $11, $12, $13, $14,
          setweight(to_tsvector($15::regconfig, $16), 'A') || setweight(to_tsvector($15::regconfig, $17), 'B')
-           || setweight(to_tsvector($15::regconfig, $18), 'C'), $19::uuid[])
+           || setweight(to_tsvector($15::regconfig, $18), 'C'), $19, $20::uuid[])
        ON CONFLICT (article_id) DO UPDATE SET translation_group_id = EXCLUDED.translation_group_id,
          language = EXCLUDED.language, slug = EXCLUDED.slug, genre = EXCLUDED.genre, status = EXCLUDED.status,
          version = EXCLUDED.version, document = EXCLUDED.document, tag_ids = EXCLUDED.tag_ids,
          author_ids = EXCLUDED.author_ids, first_published_at = EXCLUDED.first_published_at,
          published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
-         embargo_until = EXCLUDED.embargo_until, search = EXCLUDED.search, media_ids = EXCLUDED.media_ids`,
+         embargo_until = EXCLUDED.embargo_until, search = EXCLUDED.search,
+         document_schema = EXCLUDED.document_schema, media_ids = EXCLUDED.media_ids`,
       [
         a.id,
         a.translationGroupId,
@@ -198,6 +204,7 @@ export class PublicationProjector {
         live ? `${live.headline} ${live.subheadline ?? ''}` : '',
         live ? `${live.summary ?? ''} ${live.tags.map((t) => t.name).join(' ')}` : '',
         live ? live.bodyText : '',
+        PUBLIC_DOCUMENT_SCHEMA,
         // The pictures the document shows (a killed one shows none).
         live ? [...new Set((live.pictures ?? []).map((x) => x.id))] : [],
       ],
@@ -210,6 +217,7 @@ export class PublicationProjector {
         status,
         change,
         document,
+        documentSchema: PUBLIC_DOCUMENT_SCHEMA,
         validFrom: now,
         embargoUntil: a.embargoUntil,
         articleVersion,

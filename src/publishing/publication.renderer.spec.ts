@@ -1,4 +1,10 @@
-import { textSearchConfig, withDateline } from './publication.renderer';
+import {
+  type KillDocument,
+  PUBLIC_DOCUMENT_SCHEMA,
+  readStoredDocument,
+  textSearchConfig,
+  withDateline,
+} from './publication.renderer';
 
 describe('withDateline', () => {
   it('should put the dateline inside the first paragraph when the body starts with one', () => {
@@ -23,5 +29,27 @@ describe('textSearchConfig', () => {
     expect(textSearchConfig('pt-BR')).toBe('portuguese');
     expect(textSearchConfig('kk')).toBe('simple');
     expect(textSearchConfig('zh-Hans')).toBe('simple');
+  });
+});
+
+describe('readStoredDocument', () => {
+  it('should refuse a document written in a schema newer than this code', () => {
+    expect(() => readStoredDocument(PUBLIC_DOCUMENT_SCHEMA + 1, {} as KillDocument)).toThrow(
+      /newer than this code/,
+    );
+  });
+
+  it('should pass a document of the current schema through unchanged', () => {
+    const doc = { id: 'x', status: 'killed' } as KillDocument;
+    expect(readStoredDocument(PUBLIC_DOCUMENT_SCHEMA, doc)).toBe(doc);
+  });
+});
+
+describe('readStoredDocument: schema 2 (pictures)', () => {
+  it('should give a schema-1 live document no pictures, and leave a kill document alone', () => {
+    const live = readStoredDocument(1, { id: 'x', status: 'live' } as unknown as KillDocument);
+    expect(live).toEqual({ id: 'x', status: 'live', pictures: [] });
+    const killed = { id: 'y', status: 'killed' } as KillDocument;
+    expect(readStoredDocument(1, killed)).toEqual(killed);
   });
 });

@@ -62,6 +62,36 @@ export interface PublicDocument {
   notices: PublicNotice[];
 }
 
+/**
+ * The shape of the stored public documents. A change to PublicDocument or KillDocument that front ends or
+ * the projector would notice bumps it and adds a step to DOCUMENT_UPGRADES; live documents below it are
+ * re-rendered after start-up (PublishingJobs), and stored documents the projector reuses are upgraded.
+ */
+export const PUBLIC_DOCUMENT_SCHEMA = 2;
+
+/** DOCUMENT_UPGRADES[n] turns a schema-n document into schema n+1. */
+const DOCUMENT_UPGRADES: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  // Schema 2: live documents carry their pictures; before them there were none.
+  1: (doc) => (doc.status === 'killed' ? doc : { ...doc, pictures: [] }),
+};
+
+/** A stored document of any schema, upgraded to the current one. Throws on a schema newer than this code. */
+export function readStoredDocument(
+  schema: number,
+  document: PublicDocument | KillDocument,
+): PublicDocument | KillDocument {
+  if (schema > PUBLIC_DOCUMENT_SCHEMA) {
+    throw new Error(`Public document schema ${schema} is newer than this code (${PUBLIC_DOCUMENT_SCHEMA})`);
+  }
+  let doc = document as unknown as Record<string, unknown>;
+  for (let v = schema; v < PUBLIC_DOCUMENT_SCHEMA; v++) {
+    const step = DOCUMENT_UPGRADES[v];
+    if (!step) throw new Error(`No upgrade for public document schema ${v}`);
+    doc = step(doc);
+  }
+  return doc as unknown as PublicDocument | KillDocument;
+}
+
 /** What readers get in place of a killed item. */
 export interface KillDocument {
   id: string;

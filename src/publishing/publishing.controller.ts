@@ -1,11 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseInterceptors } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  ArticleEtagInterceptor,
-  ETAG_RESPONSE_HEADER,
-  IF_MATCH_DESCRIPTION,
-  IfMatchVersion,
-} from '../articles/article-etag';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IfMatchVersion, RequiresIfMatch, VersionedResponse } from '../common/if-match';
 import { ArticleResponse } from '../articles/article.response';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
@@ -25,7 +20,6 @@ export class PublishingController {
 
   @Post('transitions')
   @HttpCode(200)
-  @UseInterceptors(ArticleEtagInterceptor)
   @ApiOperation({
     summary:
       'Move the article through the workflow (submit, return, approve, schedule, publish, unpublish, kill…)',
@@ -33,8 +27,8 @@ export class PublishingController {
       'One transaction: the article, its history, the public read model and the outbox event change together. ' +
       'A 409 names the actions allowed from the current state.',
   })
-  @ApiHeader({ name: 'If-Match', required: true, description: IF_MATCH_DESCRIPTION })
-  @ApiResponse({ status: 200, type: ArticleResponse, headers: ETAG_RESPONSE_HEADER })
+  @RequiresIfMatch()
+  @VersionedResponse(200, ArticleResponse)
   @ApiErrors(400, 403, 404, 409, 412, 428)
   transition(
     @CurrentUser() actor: Actor,

@@ -111,6 +111,10 @@ export class Publication {
   @Column({ type: 'jsonb' })
   document: PublicDocument | KillDocument;
 
+  /** The shape `document` was written in (PUBLIC_DOCUMENT_SCHEMA then); read it with readStoredDocument. */
+  @Column({ name: 'document_schema', type: 'smallint' })
+  documentSchema: number;
+
   @Column({ name: 'tag_ids', type: 'uuid', array: true, default: () => "'{}'" })
   tagIds: string[];
 
@@ -154,6 +158,10 @@ export class PublicationVersion {
 
   @Column({ type: 'jsonb' })
   document: PublicDocument | KillDocument;
+
+  /** The shape `document` was written in (PUBLIC_DOCUMENT_SCHEMA then); read it with readStoredDocument. */
+  @Column({ name: 'document_schema', type: 'smallint' })
+  documentSchema: number;
 
   @Column({ name: 'valid_from', type: 'timestamptz', precision: 3 })
   validFrom: Date;

@@ -1,4 +1,4 @@
-import type { OnModuleInit } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,7 @@ import { DomainError } from '../common/errors';
 import { OutboxService } from '../events/outbox.service';
 import { JobEngine } from '../jobs/job-engine.service';
 import { PublicationProjector } from './publication.projector';
+import { PUBLIC_DOCUMENT_SCHEMA } from './publication.renderer';
 import { PublishingService } from './publishing.service';
 import { RERENDER_QUEUE, type RerenderJob } from './queues';
 import { SCHEDULED_ACTION_LIST, isCurrentJob, scheduledActionForQueue } from './scheduled-actions';
@@ -61,16 +62,21 @@ export class PublishingScheduler {
   }
 
   /**
-   * Re-renders the live publications that show a tag, an author or a picture, after a rename, merge,
-   * deactivation, or a change of the picture's metadata or renditions.
+   * Re-renders the live publications that show a tag, an author or a picture (after a rename, merge or
+   * deactivation, or a change of the picture's metadata or renditions), or whose document is of an older schema.
    */
   async rerender(actor: SystemActor, ref: RerenderJob): Promise<number> {
     const column = ref.tagId ? 'tag_ids' : ref.authorId ? 'author_ids' : 'media_ids';
-    const id = ref.tagId ?? ref.authorId ?? ref.mediaId;
-    const rows = await this.dataSource.query<{ article_id: string }[]>(
-      `SELECT article_id FROM publication WHERE status = 'live' AND $1::uuid = ANY(${column})`,
-      [id],
-    );
+    const rows =
+      ref.documentSchemaBelow !== undefined
+        ? await this.dataSource.query<{ article_id: string }[]>(
+            `SELECT article_id FROM publication WHERE status = 'live' AND document_schema < $1`,
+            [ref.documentSchemaBelow],
+          )
+        : await this.dataSource.query<{ article_id: string }[]>(
+            `SELECT article_id FROM publication WHERE status = 'live' AND $1::uuid = ANY(${column})`,
+            [ref.tagId ?? ref.authorId ?? ref.mediaId],
+          );
     const actorId = actor === SYSTEM_ACTOR ? null : actor;
     for (const { article_id } of rows) {
       await this.dataSource.transaction(async (em) => {
@@ -98,6 +104,7 @@ export class PublishingScheduler {
             tagId: ref.tagId ?? null,
             authorId: ref.authorId ?? null,
             mediaId: ref.mediaId ?? null,
+            documentSchemaBelow: ref.documentSchemaBelow ?? null,
             publicVersion: document.version,
           },
         });
@@ -107,13 +114,31 @@ export class PublishingScheduler {
   }
 }
 
-/** Registers the scheduler's queues: scheduled publish, expiry, embargo lift and re-rendering. */
+/**
+ * Registers the scheduler's queues: scheduled publish, expiry, embargo lift and re-rendering; after start-up,
+ * queues a re-render of live documents stored in an older schema, if there are any.
+ */
 @Injectable()
-export class PublishingJobs implements OnModuleInit {
+export class PublishingJobs implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly jobs: JobEngine,
     private readonly scheduler: PublishingScheduler,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
+
+  /** Sends the re-render job when live documents of an older schema exist; the job id of the send, else null. */
+  async onApplicationBootstrap(): Promise<string | null> {
+    const [{ outdated }] = await this.dataSource.query<{ outdated: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM publication WHERE status = 'live' AND document_schema < $1) AS outdated`,
+      [PUBLIC_DOCUMENT_SCHEMA],
+    );
+    if (!outdated) return null;
+    return this.jobs.send<RerenderJob>(
+      RERENDER_QUEUE,
+      { documentSchemaBelow: PUBLIC_DOCUMENT_SCHEMA },
+      { singletonKey: `document-schema-${PUBLIC_DOCUMENT_SCHEMA}` },
+    );
+  }
 
   onModuleInit(): void {
     for (const { queue: name } of SCHEDULED_ACTION_LIST) {

@@ -4,9 +4,12 @@ export const EXPIRE_QUEUE = 'article-expire';
 export const EMBARGO_QUEUE = 'article-embargo-lift';
 export const RERENDER_QUEUE = 'publication-rerender';
 
+/** Which live publications to re-render: those showing a tag or an author, or those whose stored document
+ * is of a schema older than the given one. */
 export interface RerenderJob {
   tagId?: string;
   authorId?: string;
   /** A picture whose metadata or renditions changed */
   mediaId?: string;
+  documentSchemaBelow?: number;
 }

@@ -75,7 +75,7 @@ export class ScheduledJobs {
   /** Cancels the article's job for the action (unless it is `except`, the job now running) and clears its column. */
   async cancel(em: EntityManager, a: Article, s: ScheduledAction, except?: string): Promise<void> {
     const jobId = a[s.jobColumn];
-    if (jobId && jobId !== except) await this.jobs.cancel(s.queue, jobId, em);
+    if (jobId && jobId !== except) await this.jobs.cancel(s.queue, jobId, { em });
     a[s.jobColumn] = null;
   }
 

@@ -58,13 +58,12 @@ export class TagsService {
     };
   }
 
-  /** Creates a tag, in the given transaction when there is one (the importer's). */
-  create(actor: Actor, dto: CreateTagDto, inTransaction?: EntityManager): Promise<TagWithAliases> {
-    const run = async (em: EntityManager) => {
+  /** Creates a tag in its own transaction (the importer uses findOrCreateByName in its own). */
+  create(actor: Actor, dto: CreateTagDto): Promise<TagWithAliases> {
+    return this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
       return this.createLocked(em, actor, dto);
-    };
-    return inTransaction ? run(inTransaction) : this.dataSource.transaction(run);
+    });
   }
 
   /** Every tag's id and name, oldest first (what the importer matches a tag line against). */

@@ -9,6 +9,7 @@ import { Audit1764300700000 } from './1764300700000-audit';
 import { WorkflowIntegrity1764300840000 } from './1764300840000-workflow-integrity';
 import { WebhookDispatchQueue1764300850000 } from './1764300850000-webhook-dispatch-queue';
 import { Media1764300860000 } from './1764300860000-media';
+import { DocumentSchema1764300865000 } from './1764300865000-document-schema';
 import { ArticleMedia1764300870000 } from './1764300870000-article-media';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
@@ -24,5 +25,6 @@ export const migrations = [
   WorkflowIntegrity1764300840000,
   WebhookDispatchQueue1764300850000,
   Media1764300860000,
+  DocumentSchema1764300865000,
   ArticleMedia1764300870000,
 ];
