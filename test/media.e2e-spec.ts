@@ -105,7 +105,18 @@ describe('picture library (e2e)', () => {
     const names = [...new Set(done.renditions.map((r) => r.name))].sort();
     // 1600 px wide once oriented: 2048 would be an enlargement.
     expect(names).toEqual(
-      ['w320', 'w640', 'w1024', 'w1600', '16x9-w640', '16x9-w1024', '4x3-w640', '4x3-w1024', '1x1-w320', '1x1-w640'].sort(),
+      [
+        'w320',
+        'w640',
+        'w1024',
+        'w1600',
+        '16x9-w640',
+        '16x9-w1024',
+        '4x3-w640',
+        '4x3-w1024',
+        '1x1-w320',
+        '1x1-w640',
+      ].sort(),
     );
     expect(done.renditions).toHaveLength(names.length * 3);
     for (const r of done.renditions) {
@@ -124,11 +135,14 @@ describe('picture library (e2e)', () => {
       expect(meta.orientation ?? 1).toBe(1);
       if (r.format !== 'webp') {
         expect(await exifr.gps(bytes).catch(() => undefined)).toBeUndefined();
-        expect(await exifr.parse(bytes, { tiff: true, xmp: true, iptc: true }).catch(() => undefined)).toBeUndefined();
+        expect(
+          await exifr.parse(bytes, { tiff: true, xmp: true, iptc: true }).catch(() => undefined),
+        ).toBeUndefined();
       }
       const expectedRatio: Record<string, number> = { '16x9': 16 / 9, '4x3': 4 / 3, '1x1': 1 };
       const crop = r.name.split('-')[0];
-      if (crop in expectedRatio) expect(Math.abs(r.width / r.height - expectedRatio[crop])).toBeLessThan(0.01);
+      if (crop in expectedRatio)
+        expect(Math.abs(r.width / r.height - expectedRatio[crop])).toBeLessThan(0.01);
       else expect(r.height).toBeGreaterThan(r.width); // portrait: the orientation was applied
       expect(r.width).toBe(Number(/w(\d+)$/.exec(r.name)![1]));
     }
@@ -195,7 +209,9 @@ describe('picture library (e2e)', () => {
 
     const all = (await writer.get('/api/v1/media?limit=2')).json<{ data: MediaResponse[] }>();
     expect(all.data[0].id).toBe(ids[3]);
-    const tampered = await writer.get(`/api/v1/media?cursor=${encodeURIComponent(`${page1.meta.nextCursor}x`)}`);
+    const tampered = await writer.get(
+      `/api/v1/media?cursor=${encodeURIComponent(`${page1.meta.nextCursor}x`)}`,
+    );
     expect(tampered.statusCode).toBe(400);
   });
 
@@ -204,10 +220,18 @@ describe('picture library (e2e)', () => {
     const missing = await writer.patch(url, { caption: 'New caption' });
     expect(missing.statusCode).toBe(428);
     expect(missing.json()).toMatchObject({ code: 'PRECONDITION_REQUIRED' });
-    const ok = await writer.patch(url, { caption: 'New caption', usageTerms: 'Editorial use only' }, { 'if-match': '"1"' });
+    const ok = await writer.patch(
+      url,
+      { caption: 'New caption', usageTerms: 'Editorial use only' },
+      { 'if-match': '"1"' },
+    );
     expect(ok.statusCode).toBe(200);
     expect(ok.headers.etag).toBe('"2"');
-    expect(ok.json<MediaResponse>()).toMatchObject({ caption: 'New caption', usageTerms: 'Editorial use only', version: 2 });
+    expect(ok.json<MediaResponse>()).toMatchObject({
+      caption: 'New caption',
+      usageTerms: 'Editorial use only',
+      version: 2,
+    });
     const stale = await writer.patch(url, { caption: 'Lost update' }, { 'if-match': '"1"' });
     expect(stale.statusCode).toBe(412);
     expect(stale.json()).toMatchObject({ code: 'PRECONDITION_FAILED', details: { currentVersion: 2 } });
@@ -231,7 +255,11 @@ describe('picture library (e2e)', () => {
     const before = (await writer.get(`/api/v1/media/${photo.id}`)).json<MediaResponse>();
     const oldKeys = await storeKeys(app, `renditions/${photo.id}/`);
     expect(oldKeys).toHaveLength(before.renditions.length);
-    const res = await writer.patch(`/api/v1/media/${photo.id}`, { focalX: 0.1, focalY: 0.9 }, { 'if-match': '"3"' });
+    const res = await writer.patch(
+      `/api/v1/media/${photo.id}`,
+      { focalX: 0.1, focalY: 0.9 },
+      { 'if-match': '"3"' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json<MediaResponse>()).toMatchObject({ renditionsStatus: 'pending', focalX: 0.1, version: 4 });
     const after = await ready(writer, photo.id);
@@ -266,7 +294,13 @@ describe('picture library (e2e)', () => {
     expect((await writer.get(url)).statusCode).toBe(404);
     expect(await storeKeys(app, `renditions/${photo.id}/`)).toEqual([]);
     expect(await store.head(`originals/${photo.sha256}.jpg`)).toBeNull();
-    expect(await audit(photo.id)).toEqual(['media.upload', 'media.update', 'media.update', 'media.update', 'media.delete']);
+    expect(await audit(photo.id)).toEqual([
+      'media.upload',
+      'media.update',
+      'media.update',
+      'media.update',
+      'media.delete',
+    ]);
     const listed = await admin.get(`/api/v1/audit?entityType=media&entityId=${photo.id}`);
     expect(listed.statusCode).toBe(200);
   });
