@@ -181,13 +181,15 @@ describe('picture uploads: bad input (e2e)', () => {
     );
     socket.write(body.subarray(0, Math.floor(body.length / 2)));
     // Let the server start spooling, then vanish.
-    await waitFor(async () => leftovers().length > 0, 10_000, 'the upload to start spooling').catch(
-      (e: Error) => {
-        throw new Error(`${e.message}; the server said ${JSON.stringify(answer)}`);
-      },
-    );
+    await waitFor(
+      () => Promise.resolve(leftovers().length > 0),
+      10_000,
+      'the upload to start spooling',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; the server said ${JSON.stringify(answer)}`);
+    });
     socket.destroy();
-    await waitFor(async () => leftovers().length === 0, 20_000, 'the spooled part to be removed');
+    await waitFor(() => Promise.resolve(leftovers().length === 0), 20_000, 'the spooled part to be removed');
     expect(await mediaRows()).toBe(0);
     expect(await storeKeys(app)).toEqual([]);
   });
