@@ -141,7 +141,8 @@ const EXPECTED: Record<string, Access> = {
   'POST /api/v1/articles/:id/transitions': 'staff',
   'GET /api/v1/articles/:id/history': 'staff',
 
-  // The picture library: every staff member; who may change whose picture is the service's rule.
+  // Pictures: every staff member uploads and reads; whose picture a writer may change is the service's
+  // rule (media.e2e-spec.ts), not the guard's.
   'POST /api/v1/media': 'staff',
   'GET /api/v1/media': 'staff',
   'GET /api/v1/media/:id': 'staff',

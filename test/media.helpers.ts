@@ -8,14 +8,15 @@ import { MEDIA_STORE, type MediaStore } from '../src/media/media-store';
 import type { Client } from './helpers';
 
 /**
- * Gives this test file its own media folder and temporary folder (set before the app boots), so "no file
+ * Gives this test file its own DATA_DIR (set before the app boots): media store and upload spool folder, so "no file
  * left behind" can be checked exactly even while other suites run.
  */
 export function privateMediaDirs(): { dataDir: string; tmpDir: string } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-media-data-'));
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-media-tmp-'));
   process.env.DATA_DIR = dataDir;
-  process.env.TMPDIR = tmpDir;
+  // Where uploads are spooled (uploadSpoolDir).
+  const tmpDir = path.join(dataDir, 'uploads');
+  fs.mkdirSync(tmpDir);
   return { dataDir, tmpDir };
 }
 

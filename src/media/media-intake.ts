@@ -2,7 +2,6 @@ import '@fastify/multipart';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -31,14 +30,19 @@ const tooLarge = (maxBytes: number) =>
  * fields are kept as text. Nothing is held in memory but the fields; over `maxBytes` the file is removed and
  * 413 thrown, and a request cut off midway leaves nothing behind either.
  */
-export async function spoolUpload(req: FastifyRequest, maxBytes: number): Promise<SpooledUpload> {
+export async function spoolUpload(
+  req: FastifyRequest,
+  maxBytes: number,
+  spoolRoot: string,
+): Promise<SpooledUpload> {
   if (!req.isMultipart()) {
     throw new DomainError(
       'UNSUPPORTED_MEDIA_TYPE',
       'Send the picture as multipart/form-data in the field "file"',
     );
   }
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dateline-upload-'));
+  await fs.mkdir(spoolRoot, { recursive: true, mode: 0o700 });
+  const dir = await fs.mkdtemp(path.join(spoolRoot, 'upload-'));
   const discard = () => fs.rm(dir, { recursive: true, force: true });
   const file = path.join(dir, 'upload');
   const fields: Record<string, string> = {};
@@ -129,13 +133,13 @@ const heicReadable = () =>
 export async function probePicture(file: string, maxPixels: number): Promise<ProbedPicture> {
   const { fileTypeFromFile } = await import('file-type');
   const type = await fileTypeFromFile(file);
-  if (!type) {
-    const head = await readHead(file, 1024);
-    if (/<svg[\s>]/i.test(head) || /^\s*<\?xml/.test(head)) {
+  if (!type || /xml|svg|html/.test(type.mime)) {
+    const head = await readHead(file, 4096);
+    if (/<svg[\s>]/i.test(head)) {
       throw unsupported('SVG is refused (a document that can carry scripts, not a photo)');
     }
-    throw unsupported('The file is not a picture this library takes');
   }
+  if (!type) throw unsupported('The file is not a picture this library takes');
   const ext = ACCEPTED_TYPES[type.mime];
   if (!ext) throw unsupported(`The file is ${type.mime}`);
   if ((type.mime === 'image/heic' || type.mime === 'image/heif') && !heicReadable()) {

@@ -24,7 +24,7 @@ function text(value: unknown): string | null {
     const parts = value.map(text).filter((v): v is string => v !== null);
     return parts.length > 0 ? parts.join(', ') : null;
   }
-  if (typeof value === 'object' && 'value' in value) return text((value as { value: unknown }).value);
+  if (typeof value === 'object' && 'value' in value) return text(value.value);
   return null;
 }
 
@@ -49,7 +49,7 @@ function date(...values: unknown[]): Date | null {
  * order of preference. A file without metadata (or one exifr cannot parse, WebP among them) gives nulls.
  */
 export async function readEmbeddedMetadata(file: string): Promise<EmbeddedMetadata> {
-  let out: Record<string, Block> = {};
+  let out: Record<string, Block>;
   try {
     out =
       ((await exifr.parse(file, {

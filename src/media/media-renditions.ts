@@ -78,8 +78,8 @@ async function encode(base: Base, plan: Plan, format: StoredRendition['format'])
   if (plan.region) img = img.extract(plan.region);
   img = img.resize({ width: plan.width, withoutEnlargement: true });
   // No metadata call anywhere: sharp writes no EXIF, GPS, XMP or IPTC unless asked to.
-  if (format === 'avif') return img.avif({ quality: 50, effort: 2 }).toBuffer();
-  if (format === 'webp') return img.webp({ quality: 80, effort: 3 }).toBuffer();
+  if (format === 'avif') return img.avif({ quality: 50, effort: 0 }).toBuffer();
+  if (format === 'webp') return img.webp({ quality: 80, effort: 2 }).toBuffer();
   return img.flatten({ background: '#ffffff' }).jpeg({ quality: 80, mozjpeg: true }).toBuffer();
 }
 

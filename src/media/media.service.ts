@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -23,6 +24,9 @@ import { type MediaResponse, toMediaResponse } from './media.response';
 
 /** The words of the library search: the expression of the GIN index `media_search_idx`, character for character. */
 const SEARCH_VECTOR = `to_tsvector('simple', coalesce(m.caption, '') || ' ' || coalesce(m.credit, '') || ' ' || coalesce(m.photographer, ''))`;
+
+/** Where uploads are spooled while they arrive: under DATA_DIR, so a crash leaves them where an operator looks. */
+export const uploadSpoolDir = (dataDir: string): string => path.join(dataDir, 'uploads');
 
 const TEXT_FIELDS = [
   'caption',
@@ -75,7 +79,7 @@ export class MediaService {
    */
   async upload(actor: Actor, req: FastifyRequest): Promise<UploadResult> {
     const env = loadEnv();
-    const upload = await spoolUpload(req, env.media.maxBytes);
+    const upload = await spoolUpload(req, env.media.maxBytes, uploadSpoolDir(env.dataDir));
     try {
       const fields = (await createValidationPipe().transform(upload.fields, {
         type: 'body',
