@@ -14,14 +14,14 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { mapPage, type Page, PageQueryDto } from '../common/pagination';
+import { CreateApiKeyDto, UpdateApiKeyDto } from './api-key.dto';
 import {
   ApiKeyPageResponse,
   ApiKeyResponse,
-  CreateApiKeyDto,
   CreatedApiKeyResponse,
-  UpdateApiKeyDto,
-} from './api-key.dto';
-import { toApiKeyResponse, toCreatedApiKeyResponse } from './api-key.response';
+  toApiKeyResponse,
+  toCreatedApiKeyResponse,
+} from './api-key.response';
 import { ApiKeysService } from './api-keys.service';
 
 @ApiTags('api-keys')

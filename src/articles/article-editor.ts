@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EntityManager, In, Not } from 'typeorm';
-import { Author } from '../authors/author.entity';
+import { type EntityManager, Not } from 'typeorm';
+import { authorsByIds } from '../authors/author-directory';
 import type { Actor } from '../common/auth.decorators';
 import { badRequest, conflict, notFound } from '../common/errors';
 import { SLUG_MAX, SLUG_PATTERN, uniqueSlug } from '../common/slug';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
 import { EditReviewService } from '../publishing/edit-review.service';
-import { Tag } from '../tags/tag.entity';
+import type { Tag } from '../tags/tag.entity';
+import { tagsByIds } from '../tags/tag-directory';
 import { SLUG_EDITABLE_STATUSES, type AuthorRole, isSupportedLanguage } from './article.constants';
 import type { ArticleAuthorInputDto, UpdateArticleDto } from './article.dto';
 import { Article, ArticleAuthor, ArticleTag } from './article.entity';
@@ -176,8 +177,7 @@ export class ArticleEditor {
     const ids = input.map((a) => a.id);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) throw badRequest(`Author ${dup} is listed twice`, { field: 'authors', ids: [dup] });
-    const found = await em.findBy(Author, { id: In(ids) });
-    const byId = new Map(found.map((a) => [a.id, a]));
+    const byId = await authorsByIds(em, ids);
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length > 0) {
       throw badRequest(`Unknown author id${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
@@ -192,8 +192,7 @@ export class ArticleEditor {
     if (ids.length === 0) return [];
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) throw badRequest(`Tag ${dup} is listed twice`, { field: 'tags', ids: [dup] });
-    const found = await em.findBy(Tag, { id: In([...ids]) });
-    const byId = new Map(found.map((t) => [t.id, t]));
+    const byId = await tagsByIds(em, ids);
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length > 0) {
       throw badRequest(`Unknown tag id${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {

@@ -1,6 +1,6 @@
-import { type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { badRequest } from '../common/errors';
-import { Media } from '../media/media.entity';
+import { mediaByIds } from '../media/media-directory';
 import { ArticleMediaUse, type ArticleMediaUsage } from './article.entity';
 import { figureMediaIds } from './article-sanitizer';
 
@@ -23,8 +23,8 @@ export async function assertMediaExist(
 ): Promise<void> {
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return;
-  const found = await em.find(Media, { where: { id: In(wanted) }, select: { id: true } });
-  const missing = wanted.filter((id) => !found.some((m) => m.id === id));
+  const found = await mediaByIds(em, wanted);
+  const missing = wanted.filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw badRequest(`Unknown media id${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
       field,

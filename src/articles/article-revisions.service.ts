@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In } from 'typeorm';
-import { Author } from '../authors/author.entity';
-import { Media } from '../media/media.entity';
+import { DataSource, type EntityManager } from 'typeorm';
+import { authorsByIds } from '../authors/author-directory';
+import { mediaByIds } from '../media/media-directory';
 import type { Actor } from '../common/auth.decorators';
 import { conflict, notFound } from '../common/errors';
 import { type Page, keysetPage } from '../common/pagination';
-import { Tag } from '../tags/tag.entity';
+import { tagsByIds } from '../tags/tag-directory';
 import { bodyWordDiff, fieldChanges } from './article-diff';
 import type { UpdateArticleDto } from './article.dto';
 import { ArticleEditor, slugEditable } from './article-editor';
@@ -118,19 +118,15 @@ export class ArticleRevisionsService {
   private async assertStillExist(em: EntityManager, snapshot: ArticleSnapshot): Promise<void> {
     const authorIds = snapshot.authors.map((a) => a.id);
     const tagIds = snapshot.tags.map((t) => t.id);
-    const authors = authorIds.length ? await em.findBy(Author, { id: In(authorIds) }) : [];
-    const tags = tagIds.length ? await em.findBy(Tag, { id: In(tagIds) }) : [];
-    const goneAuthors = snapshot.authors.filter((a) => !authors.some((x) => x.id === a.id));
-    const goneTags = snapshot.tags.filter((t) => !tags.some((x) => x.id === t.id));
-    const mediaIds = [
-      ...new Set(
-        mediaUsesOf(snapshot.featuredMedia?.mediaId ?? null, snapshot.bodyHtml).map((u) => u.mediaId),
-      ),
-    ];
-    const media = mediaIds.length
-      ? await em.find(Media, { where: { id: In(mediaIds) }, select: { id: true } })
-      : [];
-    const goneMedia = mediaIds.filter((id) => !media.some((m) => m.id === id));
+    const authors = await authorsByIds(em, authorIds);
+    const tags = await tagsByIds(em, tagIds);
+    const goneAuthors = snapshot.authors.filter((a) => !authors.has(a.id));
+    const goneTags = snapshot.tags.filter((t) => !tags.has(t.id));
+    const mediaIds = mediaUsesOf(snapshot.featuredMedia?.mediaId ?? null, snapshot.bodyHtml).map(
+      (u) => u.mediaId,
+    );
+    const media = await mediaByIds(em, mediaIds);
+    const goneMedia = [...new Set(mediaIds)].filter((id) => !media.has(id));
     if (goneAuthors.length === 0 && goneTags.length === 0 && goneMedia.length === 0) return;
     const names = [
       ...goneAuthors.map((a) => `author "${a.name}" (${a.id})`),

@@ -1,7 +1,9 @@
 import { type EntityManager, In } from 'typeorm';
+import { authorsByIds } from '../authors/author-directory';
 import type { Author } from '../authors/author.entity';
 import { notFound } from '../common/errors';
 import type { NewsroomConfig } from '../config/configuration';
+import { tagsByIds } from '../tags/tag-directory';
 import type { Tag, TagKind } from '../tags/tag.entity';
 import type { User } from '../users/user.entity';
 import type { ArticleGenre, ArticleStatus, AuthorRole } from './article.constants';
@@ -216,16 +218,22 @@ export async function loadCreditsAndTags(
   // Sequential: inside a transaction both queries share one connection anyway.
   const authorRows = await em.find(ArticleAuthor, {
     where: { articleId: In(ids) },
-    relations: { author: true },
     order: { position: 'ASC' },
   });
-  const tagRows = await em.find(ArticleTag, {
-    where: { articleId: In(ids) },
-    relations: { tag: true },
-    order: { position: 'ASC' },
-  });
-  for (const row of authorRows) credits.get(row.articleId)!.push({ author: row.author!, role: row.role });
-  for (const row of tagRows) tags.get(row.articleId)!.push(row.tag!);
+  const tagRows = await em.find(ArticleTag, { where: { articleId: In(ids) }, order: { position: 'ASC' } });
+  // The rows of authors and tags come through their modules' directories.
+  const authorById = await authorsByIds(
+    em,
+    authorRows.map((r) => r.authorId),
+  );
+  const tagById = await tagsByIds(
+    em,
+    tagRows.map((r) => r.tagId),
+  );
+  for (const row of authorRows) {
+    credits.get(row.articleId)!.push({ author: authorById.get(row.authorId)!, role: row.role });
+  }
+  for (const row of tagRows) tags.get(row.articleId)!.push(tagById.get(row.tagId)!);
   return { credits, tags };
 }
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
 import { newsroomConfig } from '../config/configuration';
-import { TAG_KINDS, type Tag, type TagKind } from '../tags/tag.entity';
+import { TAG_KINDS, type TagKind } from '../tags/tag.constants';
+import type { Tag } from '../tags/tag.entity';
 import {
   ARTICLE_GENRES,
   ARTICLE_STATUSES,

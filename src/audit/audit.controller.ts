@@ -3,23 +3,9 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Roles } from '../common/auth.decorators';
 import { type Page, mapPage } from '../common/pagination';
-import type { AuditEntry } from './audit-entry.entity';
-import { AuditPageResponse, type AuditEntryResponse, AuditQueryDto } from './audit.dto';
+import { AuditQueryDto } from './audit.dto';
+import { AuditPageResponse, type AuditEntryResponse, toAuditEntryResponse } from './audit.response';
 import { AuditService } from './audit.service';
-
-export function toAuditEntryResponse(e: AuditEntry): AuditEntryResponse {
-  return {
-    id: e.id,
-    at: e.at.toISOString(),
-    actor: e.actorId ? { id: e.actorId, email: e.actorEmail } : null,
-    action: e.action,
-    entityType: e.entityType,
-    entityId: e.entityId,
-    ip: e.ip,
-    requestId: e.requestId,
-    details: e.details,
-  };
-}
 
 @ApiTags('audit')
 @Roles('admin')

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Public } from '../common/auth.decorators';
-import { UserResponse } from '../users/user.dto';
-import { toUserResponse } from '../users/user.response';
+import { toUserResponse, UserResponse } from '../users/user.response';
 import { UsersService } from '../users/users.service';
-import { LoginDto, LoginResponse } from './auth.dto';
+import { LoginDto } from './auth.dto';
+import { LoginResponse } from './auth.response';
 import { AuthService } from './auth.service';
 
 @ApiTags('auth')

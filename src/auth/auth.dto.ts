@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { TrimLower } from '../common/transforms';
-import { UserResponse } from '../users/user.dto';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@localhost' })
@@ -16,10 +15,4 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(200)
   password: string;
-}
-
-export class LoginResponse {
-  @ApiProperty() accessToken: string;
-  @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn: number;
-  @ApiProperty({ type: UserResponse }) user: UserResponse;
 }

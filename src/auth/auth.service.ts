@@ -8,7 +8,7 @@ import { authConfig, type AuthConfig } from '../config/configuration';
 import { hashPassword, verifyPassword } from '../users/password';
 import { toUserResponse } from '../users/user.response';
 import { UsersService } from '../users/users.service';
-import type { LoginResponse } from './auth.dto';
+import type { LoginResponse } from './auth.response';
 import { LoginLimiter } from './login-limiter.service';
 
 interface TokenPayload {

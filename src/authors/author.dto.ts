@@ -97,22 +97,3 @@ export class ListAuthorsQueryDto extends PageQueryDto {
   @IsBoolean()
   active?: boolean;
 }
-
-export class AuthorResponse {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty() slug: string;
-  @ApiProperty({ type: String, nullable: true }) title: string | null;
-  @ApiProperty({ type: String, nullable: true }) bio: string | null;
-  @ApiProperty({ type: String, nullable: true }) email: string | null;
-  @ApiProperty({ type: String, nullable: true }) avatarUrl: string | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) userId: string | null;
-  @ApiProperty() active: boolean;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-}
-
-export class AuthorPageResponse {
-  @ApiProperty({ type: [AuthorResponse] }) data: AuthorResponse[];
-  @ApiProperty({ example: { nextCursor: null } }) meta: { nextCursor: string | null };
-}

@@ -14,14 +14,8 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { mapPage, type Page } from '../common/pagination';
-import {
-  AuthorPageResponse,
-  AuthorResponse,
-  CreateAuthorDto,
-  ListAuthorsQueryDto,
-  UpdateAuthorDto,
-} from './author.dto';
-import { toAuthorResponse } from './author.response';
+import { CreateAuthorDto, ListAuthorsQueryDto, UpdateAuthorDto } from './author.dto';
+import { AuthorPageResponse, AuthorResponse, toAuthorResponse } from './author.response';
 import { AuthorsService } from './authors.service';
 
 @ApiTags('authors')

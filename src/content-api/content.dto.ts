@@ -19,7 +19,7 @@ import { ARTICLE_GENRES, LANGUAGE_PATTERN, type ArticleGenre } from '../articles
 import { PageQueryDto } from '../common/pagination';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
 import { Trim } from '../common/transforms';
-import { TAG_KINDS, type TagKind } from '../tags/tag.entity';
+import { TAG_KINDS, type TagKind } from '../tags/tag.constants';
 
 // A date (UTC midnight) or a date-time with an explicit offset: never a time in an unknown zone.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;

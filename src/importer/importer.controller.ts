@@ -11,7 +11,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
-import { ExportQueryDto, ImportQueryDto, ImportResultResponse } from './importer.dto';
+import { ExportQueryDto, ImportQueryDto } from './importer.dto';
+import { ImportResultResponse } from './importer.response';
 import { ImporterService } from './importer.service';
 import { PlainTextBody } from './plain-text.decorator';
 

@@ -1,7 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, ValidateBy } from 'class-validator';
 import { isSupportedLanguage } from '../articles/article.constants';
-import { ArticleResponse } from '../articles/article.response';
 
 export const EXPORT_FORMATS = ['text'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -29,24 +28,4 @@ export class ExportQueryDto {
   @IsOptional()
   @IsIn(EXPORT_FORMATS, { message: 'format must be text' })
   format?: ExportFormat;
-}
-
-export class ImportResultResponse {
-  @ApiProperty({ type: ArticleResponse, description: 'The new draft, or the article imported before' })
-  article: ArticleResponse;
-
-  @ApiProperty({
-    type: [String],
-    description:
-      'What the importer had to guess or could not find, and tags it created; empty for a clean item',
-    example: [
-      'No existing tag matched "Energy transition" in the tag line; it was created as a new topic tag',
-    ],
-  })
-  warnings: string[];
-
-  @ApiProperty({
-    description: 'false (HTTP 200) when the same text was imported before; nothing was written',
-  })
-  created: boolean;
 }

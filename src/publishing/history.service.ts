@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Article } from '../articles/article.entity';
 import type { Actor } from '../common/auth.decorators';
 import { notFound } from '../common/errors';
-import type { ArticleEventResponse } from './transition.dto';
+import type { ArticleEventResponse } from './article-event.response';
 
 @Injectable()
 export class HistoryService {

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Article } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
 import { type ArticleSnapshot, readSnapshot } from '../articles/article-snapshot';
-import { Author } from '../authors/author.entity';
+import { authorsByIds } from '../authors/author-directory';
+import { currentTags } from '../tags/tag-directory';
 import { contentConfig, type ContentConfig } from '../config/configuration';
-import { Media } from '../media/media.entity';
-import { Tag } from '../tags/tag.entity';
+import { mediaByIds } from '../media/media-directory';
 import { picturesOf, snapshotMediaIds } from './publication.pictures';
 import {
   type KillDocument,
@@ -51,15 +51,20 @@ export class PublicationProjector {
     version: number,
     updatedAt: Date,
   ): Promise<PublicDocument> {
-    const authors = await em.findBy(Author, { id: In(snapshot.authors.map((x) => x.id)) });
-    const tags = await this.tagsOf(em, snapshot);
-    const mediaIds = snapshotMediaIds(snapshot);
-    const media = mediaIds.length > 0 ? await em.findBy(Media, { id: In(mediaIds) }) : [];
-    const pictures = picturesOf(snapshot, new Map(media.map((m) => [m.id, m])), this.content.baseUrl);
+    const authors = await authorsByIds(
+      em,
+      snapshot.authors.map((x) => x.id),
+    );
+    const tags = await currentTags(
+      em,
+      snapshot.tags.map((x) => x.id),
+    );
+    const media = await mediaByIds(em, snapshotMediaIds(snapshot));
+    const pictures = picturesOf(snapshot, media, this.content.baseUrl);
     return renderPublicDocument(
       { ...snapshot, tags: snapshot.tags.map((t) => ({ ...t, id: tags.merged.get(t.id) ?? t.id })) },
-      new Map(authors.map((x) => [x.id, x])),
-      new Map(tags.found.map((x) => [x.id, x])),
+      authors,
+      tags.found,
       await this.publicNotices(em, a.id),
       {
         firstPublishedAt: a.firstPublishedAt ?? updatedAt,
@@ -71,27 +76,6 @@ export class PublicationProjector {
       version,
       pictures,
     );
-  }
-
-  /** The snapshot's tags as they are now; a tag merged away since resolves to the tag it was merged into. */
-  private async tagsOf(
-    em: EntityManager,
-    snapshot: ArticleSnapshot,
-  ): Promise<{ found: Tag[]; merged: Map<string, string> }> {
-    const ids = snapshot.tags.map((x) => x.id);
-    const found = await em.findBy(Tag, { id: In(ids) });
-    const missing = ids.filter((id) => !found.some((t) => t.id === id));
-    const merged = new Map<string, string>();
-    if (missing.length > 0) {
-      const rows = await em.query<{ former_tag_id: string; tag_id: string }[]>(
-        'SELECT former_tag_id, tag_id FROM tag_alias WHERE former_tag_id = ANY($1::uuid[])',
-        [missing],
-      );
-      for (const r of rows) merged.set(r.former_tag_id, r.tag_id);
-      const targets = [...new Set(rows.map((r) => r.tag_id))].filter((id) => !found.some((t) => t.id === id));
-      if (targets.length > 0) found.push(...(await em.findBy(Tag, { id: In(targets) })));
-    }
-    return { found, merged };
   }
 
   /** The document as it would be public, for events of articles not (yet) public (scheduled). */

@@ -4,9 +4,10 @@ import { IfMatchVersion, RequiresIfMatch, VersionedResponse } from '../common/if
 import { ArticleResponse } from '../articles/article.response';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
+import { ArticleEventResponse } from './article-event.response';
 import { HistoryService } from './history.service';
 import { PublishingService } from './publishing.service';
-import { ArticleEventResponse, TransitionDto } from './transition.dto';
+import { TransitionDto } from './transition.dto';
 
 @ApiTags('workflow')
 @Roles('writer')

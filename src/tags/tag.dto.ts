@@ -86,33 +86,3 @@ export class ListTagsQueryDto extends PageQueryDto {
   @MaxLength(200)
   q?: string;
 }
-
-export class TagResponse {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty() slug: string;
-  @ApiProperty({ enum: TAG_KINDS }) kind: TagKind;
-  @ApiProperty({ type: String, nullable: true }) description: string | null;
-  @ApiProperty({ type: String, nullable: true }) externalUri: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-}
-
-export class TagDetailResponse extends TagResponse {
-  @ApiProperty({ type: [String], description: 'Old slugs (of merged tags or earlier slugs) resolving here' })
-  aliases: string[];
-}
-
-export class TagLookupResponse extends TagDetailResponse {
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'The requested slug when it was an alias of this tag, else null',
-  })
-  aliasOf: string | null;
-}
-
-export class TagPageResponse {
-  @ApiProperty({ type: [TagResponse] }) data: TagResponse[];
-  @ApiProperty({ example: { nextCursor: null } }) meta: { nextCursor: string | null };
-}

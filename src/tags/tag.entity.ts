@@ -9,9 +9,9 @@ import {
   UpdateDateColumn,
   VirtualColumn,
 } from 'typeorm';
+import { TAG_KINDS, type TagKind } from './tag.constants';
 
-export const TAG_KINDS = ['topic', 'place', 'organisation', 'person', 'event'] as const;
-export type TagKind = (typeof TAG_KINDS)[number];
+export { TAG_KINDS, type TagKind } from './tag.constants';
 
 @Entity({ name: 'tag' })
 export class Tag {

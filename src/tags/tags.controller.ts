@@ -14,17 +14,16 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { mapPage, type Page } from '../common/pagination';
+import { CreateTagDto, ListTagsQueryDto, MergeTagDto, UpdateTagDto } from './tag.dto';
 import {
-  CreateTagDto,
-  ListTagsQueryDto,
-  MergeTagDto,
   TagDetailResponse,
   TagLookupResponse,
   TagPageResponse,
   TagResponse,
-  UpdateTagDto,
-} from './tag.dto';
-import { toTagDetailResponse, toTagLookupResponse, toTagResponse } from './tag.response';
+  toTagDetailResponse,
+  toTagLookupResponse,
+  toTagResponse,
+} from './tag.response';
 import { TagsService } from './tags.service';
 
 @ApiTags('tags')

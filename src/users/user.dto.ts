@@ -58,19 +58,3 @@ export class ListUsersQueryDto extends PageQueryDto {
   @IsIn(ROLES)
   role?: Role;
 }
-
-export class UserResponse {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() email: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ enum: ROLES }) role: Role;
-  @ApiProperty() active: boolean;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastLoginAt: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-}
-
-export class UserPageResponse {
-  @ApiProperty({ type: [UserResponse] }) data: UserResponse[];
-  @ApiProperty({ example: { nextCursor: null } }) meta: { nextCursor: string | null };
-}

@@ -3,15 +3,8 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { mapPage, type Page } from '../common/pagination';
-import {
-  CreateUserDto,
-  ListUsersQueryDto,
-  SetPasswordDto,
-  UpdateUserDto,
-  UserPageResponse,
-  UserResponse,
-} from './user.dto';
-import { toUserResponse } from './user.response';
+import { CreateUserDto, ListUsersQueryDto, SetPasswordDto, UpdateUserDto } from './user.dto';
+import { toUserResponse, UserPageResponse, UserResponse } from './user.response';
 import { UsersService } from './users.service';
 
 @ApiTags('users')

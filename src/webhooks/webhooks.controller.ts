@@ -14,17 +14,17 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { mapPage, type Page, PageQueryDto } from '../common/pagination';
+import { CreateWebhookDto, ListDeliveriesQueryDto, UpdateWebhookDto } from './webhook.dto';
 import {
-  CreateWebhookDto,
   DeliveryPageResponse,
   DeliveryResponse,
-  ListDeliveriesQueryDto,
-  UpdateWebhookDto,
+  toDeliveryResponse,
+  toWebhookResponse,
+  toWebhookWithSecretResponse,
   WebhookPageResponse,
   WebhookResponse,
   WebhookWithSecretResponse,
-} from './webhook.dto';
-import { toDeliveryResponse, toWebhookResponse, toWebhookWithSecretResponse } from './webhook.response';
+} from './webhook.response';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
