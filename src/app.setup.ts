@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -118,6 +119,17 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
       'X-Request-Id',
       'X-Api-Key',
     ],
+  });
+  // Picture uploads (POST /api/v1/media) stream their file part; nothing is buffered or written by the plugin.
+  await app.register(multipart, {
+    limits: {
+      fileSize: env.media.maxBytes,
+      files: 1,
+      fields: 20,
+      fieldSize: 10_000,
+      parts: 25,
+      headerPairs: 100,
+    },
   });
   setupOpenApi(app);
   return app;

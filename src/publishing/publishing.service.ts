@@ -12,6 +12,7 @@ import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
 import { OutboxService } from '../events/outbox.service';
 import { APPROVED_STATES, checkTransition } from './article-workflow';
 import type { KillDocument, PublicDocument } from './publication.renderer';
+import { assertPicturesReady } from './picture-readiness';
 import { PublicationProjector } from './publication.projector';
 import { ArticleEvent, ArticleNotice } from './publishing.entities';
 import { dueTimeOf, isCurrentJob } from './scheduled-actions';
@@ -116,6 +117,7 @@ export class PublishingService {
       );
     }
     if (!check.ok) throw new DomainError('FORBIDDEN', `${dto.action} needs the ${check.needs} role`);
+    await assertPicturesReady(em, article.id, dto.action);
     return check.to;
   }
 
