@@ -126,7 +126,7 @@ export class MediaService {
             action: 'media.upload',
             entityType: 'media',
             entityId: row.id,
-            actorId: actor.id,
+            actor,
             details: { sha256: row.sha256, mimeType: row.mimeType, byteSize: row.byteSize },
           });
           await this.sendRenditionsJob(em, row);
@@ -208,7 +208,7 @@ export class MediaService {
           action: 'media.update',
           entityType: 'media',
           entityId: id,
-          actorId: actor.id,
+          actor,
           details: { fields: changed, version: saved.version },
         });
         if (focalChanged) await this.sendRenditionsJob(em, saved);
@@ -229,7 +229,7 @@ export class MediaService {
         action: 'media.delete',
         entityType: 'media',
         entityId: id,
-        actorId: actor.id,
+        actor,
         details: { sha256: row.sha256, originalName: row.originalName, version: row.version },
       });
       return row;
