@@ -240,6 +240,43 @@ describe('pictures in stories (e2e)', () => {
     });
   });
 
+  describe('library edits of pictures in stories', () => {
+    it('should refuse to clear alt text or credit of a picture a scheduled story shows, and allow it for a draft', async () => {
+      const shown = await createPicture(app);
+      let scheduled = await draft(editor, { featuredMedia: { mediaId: shown.id } });
+      scheduled = await act(editor, scheduled, {
+        action: 'schedule',
+        at: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      expect(scheduled.status).toBe('scheduled');
+      const before = await tableCounts(app);
+      for (const change of [{ altText: null }, { credit: '   ' }]) {
+        const res = await editor.patch(`/api/v1/media/${shown.id}`, change, { 'if-match': '"1"' });
+        expect(res.statusCode).toBe(409);
+        const err = res.json<{ message: string; details: { stories: { id: string; status: string }[] } }>();
+        expect(err.message).toContain(scheduled.id);
+        expect(err.details.stories).toEqual([
+          expect.objectContaining({ id: scheduled.id, status: 'scheduled' }),
+        ]);
+      }
+      expect(await tableCounts(app)).toEqual(before);
+      // Other fields may still change.
+      expect(
+        (await editor.patch(`/api/v1/media/${shown.id}`, { caption: 'New caption' }, { 'if-match': '"1"' }))
+          .statusCode,
+      ).toBe(200);
+
+      const inDraft = await createPicture(app);
+      await draft(editor, { featuredMedia: { mediaId: inDraft.id } });
+      const cleared = await editor.patch(
+        `/api/v1/media/${inDraft.id}`,
+        { altText: null },
+        { 'if-match': '"1"' },
+      );
+      expect(cleared.statusCode).toBe(200);
+    });
+  });
+
   describe('outputs', () => {
     let story: Story;
     let featured: TestPicture;

@@ -11,7 +11,7 @@ import type { MediaUsage, StoryRef } from '../media/media-usage';
 export class ArticleMediaUsage implements MediaUsage {
   async storiesUsing(em: EntityManager, mediaId: string): Promise<StoryRef[]> {
     return em.query<StoryRef[]>(
-      `SELECT a.id, a.headline FROM article a
+      `SELECT a.id, a.headline, a.status::text AS status FROM article a
         WHERE a.featured_media_id = $1
           OR EXISTS (SELECT 1 FROM article_media am WHERE am.article_id = a.id AND am.media_id = $1)
           OR EXISTS (SELECT 1 FROM publication p WHERE p.article_id = a.id AND p.status = 'live'

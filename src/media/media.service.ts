@@ -19,7 +19,7 @@ import { Media } from './media.entity';
 import { probePicture, spoolUpload } from './media-intake';
 import { type EmbeddedMetadata, readEmbeddedMetadata } from './media-metadata';
 import { MEDIA_STORE, type MediaStore } from './media-store';
-import { MEDIA_USAGE, type MediaUsage, assertMediaUnused } from './media-usage';
+import { MEDIA_USAGE, type MediaUsage, assertMediaUnused, assertStillPublishable } from './media-usage';
 import { type MediaResponse, toMediaResponse } from './media.response';
 
 /** The words of the library search: the expression of the GIN index `media_search_idx`, character for character. */
@@ -197,6 +197,10 @@ export class MediaService {
           }
         }
         if (changed.length === 0) return media;
+        const cleared = (['altText', 'credit'] as const).filter(
+          (k) => changed.includes(k) && media[k] === null,
+        );
+        await assertStillPublishable(this.usage, em, media.id, cleared);
         media.version += 1;
         if (focalChanged) {
           media.renditionsVersion += 1;
