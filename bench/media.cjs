@@ -133,6 +133,8 @@ async function main() {
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'development',
+      // The delivery figure measures the route, not the anonymous rate limit.
+      RATE_LIMIT_ANON_PER_MINUTE: '100000000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -186,6 +188,44 @@ async function main() {
     console.log(
       `renditions ready ${seconds.toFixed(2)} s after the upload answered: ${media.renditions.length} files ` +
         `(${mb(bytes)}), ${(media.renditions.length / seconds).toFixed(1)} renditions/s`,
+    );
+
+    // Public delivery: the picture in a published story, one rendition requested by 32 connections for 10 s.
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const meta = await request(port, 'PATCH', `/api/v1/media/${media.id}`, {
+      headers: { ...auth, 'if-match': `"${media.version}"` },
+      body: JSON.stringify({ altText: 'A street in Astana', credit: 'Bench Agency' }),
+    });
+    if (meta.status !== 200) throw new Error(`picture metadata: ${meta.status} ${meta.text}`);
+    const story = await request(port, 'POST', '/api/v1/articles', {
+      headers: auth,
+      body: JSON.stringify({
+        headline: 'Bench story with a picture',
+        body: '<p>Body.</p>',
+        featuredMedia: { mediaId: media.id },
+      }),
+    });
+    if (story.status !== 201) throw new Error(`story: ${story.status} ${story.text}`);
+    const published = await request(port, 'POST', `/api/v1/articles/${story.json.id}/transitions`, {
+      headers: { ...auth, 'if-match': `"${story.json.version}"` },
+      body: JSON.stringify({ action: 'publish' }),
+    });
+    if (published.status !== 200) throw new Error(`publish: ${published.status} ${published.text}`);
+    const doc = await request(port, 'GET', `/api/v1/content/articles/${story.json.slug}`);
+    const rendition = doc.json.pictures[0].renditions.find((r) => r.name === 'w640' && r.format === 'webp');
+    const fileUrl = new URL(rendition.url);
+    const check = await request(port, 'GET', fileUrl.pathname);
+    if (check.status !== 200) throw new Error(`rendition: ${check.status}`);
+    const autocannon = require('autocannon');
+    const run = await autocannon({
+      url: `http://127.0.0.1:${port}${fileUrl.pathname}`,
+      connections: 32,
+      duration: 10,
+    });
+    console.log(
+      `rendition delivery (${rendition.name}.${rendition.format}, ${rendition.bytes} B, file system store, ` +
+        `32 connections, 10 s): ${Math.round(run.requests.average)} req/s, p50 ${run.latency.p50} ms, ` +
+        `p99 ${run.latency.p99} ms, non-2xx ${run.non2xx}, errors ${run.errors}`,
     );
 
     // 40 MB streamed in 64 KiB chunks (random bytes, refused as not a picture once all of it has arrived).
