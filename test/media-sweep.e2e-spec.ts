@@ -77,7 +77,9 @@ describe('media orphan sweep (e2e)', () => {
 
     expect(await sweep.sweep(6 * HOUR)).toEqual([stray]);
     expect(await storeKeys(app)).toEqual(live);
-    const [{ n }] = await app.get(DataSource).query<{ n: number }[]>(`SELECT count(*)::int AS n FROM media`);
+    const [{ n }] = await app
+      .get(DataSource)
+      .query<{ n: number }[]>(`SELECT count(*)::int AS n FROM media WHERE id = $1`, [id]);
     expect(n).toBe(1);
   });
 });

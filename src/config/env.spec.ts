@@ -111,4 +111,33 @@ describe('parseEnv', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('should default the picture limits to 40 MB and 100 MP on the file-system store', () => {
+    expect(parseEnv(base).media).toEqual({ maxBytes: 41_943_040, maxPixels: 100_000_000, s3: undefined });
+  });
+
+  it('should choose S3 when a bucket is named and refuse half a credential or a bad endpoint', () => {
+    expect(
+      parseEnv({
+        ...base,
+        MEDIA_S3_BUCKET: 'pictures',
+        MEDIA_S3_ENDPOINT: 'http://127.0.0.1:9000',
+        MEDIA_S3_ACCESS_KEY_ID: 'id',
+        MEDIA_S3_SECRET_ACCESS_KEY: 'secret',
+        MEDIA_S3_FORCE_PATH_STYLE: 'true',
+      }).media.s3,
+    ).toEqual({
+      bucket: 'pictures',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      accessKeyId: 'id',
+      secretAccessKey: 'secret',
+      forcePathStyle: true,
+    });
+    expect(() => parseEnv({ ...base, MEDIA_S3_BUCKET: 'p', MEDIA_S3_ACCESS_KEY_ID: 'id' })).toThrow(
+      /MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY/,
+    );
+    expect(() => parseEnv({ ...base, MEDIA_S3_ENDPOINT: 'ftp://x' })).toThrow(/MEDIA_S3_ENDPOINT/);
+    expect(() => parseEnv({ ...base, MEDIA_MAX_BYTES: '10' })).toThrow(/MEDIA_MAX_BYTES/);
+  });
 });
