@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import { ArticleMediaUse } from '../articles/article.entity';
 import { conflict } from '../common/errors';
+import { mediaByIds } from '../media/media-directory';
 import type { WorkflowAction } from './article-workflow';
 
 /** The actions that put a copy on its way to readers: its pictures must be publishable first. */
@@ -21,23 +23,24 @@ export async function assertPicturesReady(
   action: WorkflowAction,
 ): Promise<void> {
   if (!PICTURE_CHECKED_ACTIONS.includes(action)) return;
-  const rows = await em.query<
-    { media_id: string; usage: 'featured' | 'inline'; alt: boolean; credit: boolean }[]
-  >(
-    `SELECT am.media_id, am.usage,
-        coalesce(btrim(m.alt_text), '') <> '' AS alt, coalesce(btrim(m.credit), '') <> '' AS credit
-      FROM article_media am JOIN media m ON m.id = am.media_id
-      WHERE am.article_id = $1
-      ORDER BY am.usage, am.media_id`,
-    [articleId],
+  const uses = await em.find(ArticleMediaUse, {
+    where: { articleId },
+    order: { usage: 'ASC', mediaId: 'ASC' },
+  });
+  // The library's rows through its directory.
+  const media = await mediaByIds(
+    em,
+    uses.map((u) => u.mediaId),
   );
-  const unready: Unready[] = rows
-    .filter((r) => !r.alt || !r.credit)
-    .map((r) => ({
-      mediaId: r.media_id,
-      usage: r.usage,
-      missing: [...(r.alt ? [] : ['altText' as const]), ...(r.credit ? [] : ['credit' as const])],
-    }));
+  const filled = (v: string | null | undefined) => (v ?? '').trim() !== '';
+  const unready: Unready[] = uses.flatMap((u) => {
+    const m = media.get(u.mediaId);
+    const missing = [
+      ...(filled(m?.altText) ? [] : ['altText' as const]),
+      ...(filled(m?.credit) ? [] : ['credit' as const]),
+    ];
+    return missing.length > 0 ? [{ mediaId: u.mediaId, usage: u.usage, missing }] : [];
+  });
   if (unready.length === 0) return;
   const names = unready.map((u) => `${u.usage} picture ${u.mediaId} (no ${u.missing.join(', no ')})`);
   throw conflict(`Cannot ${action}: every picture needs alt text and a credit: ${names.join('; ')}`, {
