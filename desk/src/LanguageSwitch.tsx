@@ -8,7 +8,11 @@ export function LanguageSwitch() {
   return (
     <span className="language-switch">
       <label htmlFor={id}>{t('nav.language')}</label>
-      <select id={id} value={i18n.resolvedLanguage} onChange={(e) => setUiLanguage(e.target.value as UiLanguage)}>
+      <select
+        id={id}
+        value={i18n.resolvedLanguage}
+        onChange={(e) => setUiLanguage(e.target.value as UiLanguage)}
+      >
         {LANGUAGES.map((l) => (
           <option key={l.code} value={l.code} lang={l.code}>
             {l.label}

@@ -4,8 +4,6 @@ export class HttpError extends Error {
     readonly status: number,
     readonly body: unknown,
   ) {
-    super(
-      body && typeof body === 'object' && 'message' in body ? String(body.message) : `HTTP ${status}`,
-    );
+    super(body && typeof body === 'object' && 'message' in body ? String(body.message) : `HTTP ${status}`);
   }
 }

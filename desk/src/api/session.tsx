@@ -2,7 +2,14 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { setCsrfToken, setUnauthorizedHandler } from './http';
 import { queryKeys } from './keys';
-import { type Role, type Session, type SessionUser, createSession, deleteSession, getSession } from './pending';
+import {
+  type Role,
+  type Session,
+  type SessionUser,
+  createSession,
+  deleteSession,
+  getSession,
+} from './pending';
 
 interface SessionState {
   loading: boolean;

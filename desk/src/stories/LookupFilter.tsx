@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 
 export interface LookupItem {
@@ -37,7 +37,13 @@ export function LookupFilter(props: {
     queryFn: () => search(q),
     enabled: q.length > 0,
     staleTime: 60_000,
+    placeholderData: keepPreviousData,
   });
+  // The suggestions may arrive after the last keystroke: pick the one the text names then.
+  useEffect(() => {
+    const match = options.data?.find((o) => o.name === text);
+    if (match && match.id !== value) onChange(match.id);
+  }, [options.data, text, value, onChange]);
   return (
     <label>
       {label}
@@ -48,13 +54,13 @@ export function LookupFilter(props: {
         onChange={(e) => {
           const next = e.target.value;
           setText(next);
-          const match = options.data?.find((o) => o.name === next);
-          if (match) onChange(match.id);
-          else if (next.trim() === '') onChange(undefined);
+          if (next.trim() === '') onChange(undefined);
         }}
       />
       <datalist id={`${id}-options`}>
-        {options.data?.map((o) => <option key={o.id} value={o.name} />)}
+        {options.data?.map((o) => (
+          <option key={o.id} value={o.name} />
+        ))}
       </datalist>
     </label>
   );

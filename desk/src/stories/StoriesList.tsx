@@ -5,7 +5,13 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/http';
 import { queryKeys } from '../api/keys';
 import { LookupFilter, type LookupItem } from './LookupFilter';
-import { STATUSES, type StoryFilters, type StoryStatus, filtersFromSearch, searchFromFilters } from './filters';
+import {
+  STATUSES,
+  type StoryFilters,
+  type StoryStatus,
+  filtersFromSearch,
+  searchFromFilters,
+} from './filters';
 
 export const PAGE_SIZE = 50;
 
@@ -67,7 +73,12 @@ export function StoriesList() {
           {t('stories.new')}
         </button>
       </p>
-      <form className="filters" role="search" aria-label={t('stories.filters')} onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="filters"
+        role="search"
+        aria-label={t('stories.filters')}
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label>
           {t('stories.search')}
           <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
