@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app.setup';
 import { client } from './helpers';
@@ -32,8 +33,10 @@ describe('desk static files (e2e)', () => {
       '/desk/stories',
       '/desk/stories/0b6f1c1e-4b1e-4c1e-9f1e-1e1e1e1e1e1e',
     ]) {
-      const res = await client(app).get(url);
+      // As a browser asks: index.html has no compressed copy, so it comes plain.
+      const res = await client(app).get(url, { 'accept-encoding': 'gzip, deflate, br' });
       expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
+      expect(res.headers['content-encoding']).toBeUndefined();
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.headers['cache-control']).toBe('no-cache');
       expect(res.body).toContain('desk fixture');
@@ -46,6 +49,16 @@ describe('desk static files (e2e)', () => {
     expect(res.headers['content-type']).toMatch(/javascript/);
     expect(res.headers['cache-control']).toBe(IMMUTABLE);
     expect(res.body).toContain('desk fixture');
+  });
+
+  it('should send the brotli file the build wrote when the browser accepts br', async () => {
+    const res = await client(app).get('/desk/assets/index-Fx1234ab.js', { 'accept-encoding': 'gzip, br' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('br');
+    expect(res.headers['content-type']).toMatch(/javascript/);
+    expect(res.headers['cache-control']).toBe(IMMUTABLE);
+    expect(res.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(res.rawPayload).toString()).toContain('desk fixture');
   });
 
   it('should answer 404 in the one error shape when an asset is missing', async () => {

@@ -27,6 +27,8 @@ export async function registerDesk(
         root,
         prefix: '/',
         cacheControl: false,
+        // The desk build writes .br and .gz beside each asset (the API does not compress).
+        preCompressed: true,
         setHeaders: (res, path) => {
           void res.header('cache-control', path.includes('/assets/') ? IMMUTABLE : 'no-cache');
         },
