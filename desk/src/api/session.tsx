@@ -14,8 +14,8 @@ import {
 interface SessionState {
   loading: boolean;
   user: SessionUser | null;
-  signIn(email: string, password: string): Promise<void>;
-  signOut(): Promise<void>;
+  signIn: (email: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
