@@ -56,7 +56,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       user: data?.user ?? null,
       signIn: async (email, password) => apply(await createSession(email, password)),
       signOut: async () => {
-        await deleteSession();
+        // Signed out here whatever the server answers; a failed DELETE leaves a cookie that expires.
+        await deleteSession().catch(() => undefined);
         apply(null);
       },
     }),
