@@ -14,17 +14,19 @@ export interface Session {
   csrfToken: string;
 }
 
+// Positions are digit strings (outbox sequence numbers can pass 2^53); events not about one article
+// have no articleId.
 export interface NewsroomChange {
-  seq: number;
+  seq: string;
   type: string;
-  articleId: string;
-  version: number;
+  articleId: string | null;
+  version: number | null;
   at: string;
 }
 
 export interface ChangesPage {
   data: NewsroomChange[];
-  meta: { last: number };
+  meta: { last: string };
 }
 
 async function json<T>(res: Response): Promise<T> {
@@ -55,8 +57,8 @@ export async function deleteSession(): Promise<void> {
 }
 
 /** Newsroom events after `after` (or only the current position); null while the server lacks the endpoint. */
-export async function getChanges(after: number | null, limit = 100): Promise<ChangesPage | null> {
-  const query = after === null ? '' : `?after=${after}&limit=${limit}`;
+export async function getChanges(after: string | null, limit = 100): Promise<ChangesPage | null> {
+  const query = after === null ? '' : `?after=${encodeURIComponent(after)}&limit=${limit}`;
   const res = await request(`/api/v1/newsroom/changes${query}`);
   if (res.status === 404) return null;
   return json<ChangesPage>(res);

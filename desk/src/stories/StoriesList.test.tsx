@@ -143,17 +143,24 @@ describe('stories list', () => {
       'GET /api/v1/articles': () => json({ data: [story(1, { headline })], meta: { nextCursor: null } }),
       'GET /api/v1/newsroom/changes': (c) => {
         changesCalls += 1;
-        if (c.query.get('after') === null) return json({ data: [], meta: { last: 41 } });
+        if (c.query.get('after') === null) return json({ data: [], meta: { last: '41' } });
         if (c.query.get('after') === '41') {
           headline = 'New headline';
           return json({
             data: [
-              { seq: 42, type: 'article.updated', articleId: id(1), version: 2, at: '2026-12-01T10:01:00Z' },
+              { seq: '41', type: 'tag.merged', articleId: null, version: null, at: '2026-12-01T10:01:00Z' },
+              {
+                seq: '42',
+                type: 'article.updated',
+                articleId: id(1),
+                version: 2,
+                at: '2026-12-01T10:01:00Z',
+              },
             ],
-            meta: { last: 42 },
+            meta: { last: '42' },
           });
         }
-        return json({ data: [], meta: { last: 42 } });
+        return json({ data: [], meta: { last: '42' } });
       },
     });
     function Polled() {

@@ -13,7 +13,7 @@ export const CHANGES_INTERVAL_MS = 3000;
 export function useNewsroomChanges(intervalMs = CHANGES_INTERVAL_MS): void {
   const queryClient = useQueryClient();
   useEffect(() => {
-    let last: number | null = null;
+    let last: string | null = null;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -23,7 +23,7 @@ export function useNewsroomChanges(intervalMs = CHANGES_INTERVAL_MS): void {
         if (page && !stopped) {
           if (last !== null && page.data.length > 0) {
             await queryClient.invalidateQueries({ queryKey: queryKeys.stories });
-            for (const id of new Set(page.data.map((c) => c.articleId))) {
+            for (const id of new Set(page.data.flatMap((c) => (c.articleId ? [c.articleId] : [])))) {
               await queryClient.invalidateQueries({ queryKey: queryKeys.story(id) });
             }
           }
