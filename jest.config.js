@@ -9,4 +9,7 @@ module.exports = {
   testRegex: '(src|bench)/.*\\.spec\\.ts$',
   transform: { '^.+\\.(ts|m?js)$': '<rootDir>/test/swc-cjs-transformer.js' },
   transformIgnorePatterns: [],
+  // The desk workspace has its own runner (vitest).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/desk/'],
+  modulePathIgnorePatterns: ['<rootDir>/desk/'],
 };

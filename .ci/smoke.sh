@@ -23,6 +23,11 @@ token=$(curl -fsS -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content
   -d '{"email":"smoke@dateline.test","password":"smoke-password-1"}' | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).accessToken))')
 curl -fsS "http://127.0.0.1:$port/api/v1/auth/me" -H "authorization: Bearer $token" | grep -q smoke@dateline.test
 echo "signed in as the bootstrap admin"
+# The desk (built by npm run build) is served at /desk/ and / leads there.
+curl -fsS -D "$data/desk.headers" "http://127.0.0.1:$port/desk/stories" | grep -q '<div id="root">'
+grep -qi '^cache-control: no-cache' "$data/desk.headers"
+[ "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$port/")" = "302 http://127.0.0.1:$port/desk/" ]
+echo "desk served at /desk/"
 kill -TERM $pid
 for _ in $(seq 1 40); do kill -0 $pid 2>/dev/null || break; sleep 0.25; done
 if kill -0 $pid 2>/dev/null; then echo "did not stop within 10 s of SIGTERM"; exit 1; fi

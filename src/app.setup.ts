@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -15,6 +15,7 @@ import { jsonTooDeep, jsonWellFormed } from './common/json-body';
 import { PinoNestLogger, createRootLogger } from './common/logger';
 import { requestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation';
+import { DEFAULT_DESK_ROOT, registerDesk } from './desk/desk-static';
 import { loadEnv } from './config/env';
 import { JobEngine } from './jobs/job-engine.service';
 import { UsersService } from './users/users.service';
@@ -64,7 +65,10 @@ export function createAdapter(root: Logger): FastifyAdapter {
 }
 
 /** Everything HTTP-wide, shared by main.ts and the e2e tests. */
-export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+export async function configureApp(
+  app: NestFastifyApplication,
+  options: { deskRoot?: string } = {},
+): Promise<NestFastifyApplication> {
   const env = loadEnv();
   app.useGlobalPipes(createValidationPipe());
   const fastify = app.getHttpAdapter().getInstance();
@@ -132,17 +136,23 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     },
   });
   setupOpenApi(app);
+  await registerDesk(fastify, options.deskRoot ?? DEFAULT_DESK_ROOT);
   return app;
 }
 
-function setupOpenApi(app: INestApplication): void {
+/** The OpenAPI document of the app (served at /docs; written to desk/openapi.json by scripts/openapi.mjs). */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Dateline')
     .setDescription('Headless newsroom CMS: the Newsroom API for staff and the Content API for front ends.')
     .setVersion('1')
     .addBearerAuth()
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  return SwaggerModule.createDocument(app, config);
+}
+
+function setupOpenApi(app: INestApplication): void {
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
@@ -152,7 +162,7 @@ function setupOpenApi(app: INestApplication): void {
 /** Builds the whole application on a database URL, ready for listen() or inject(). */
 export async function createApp(
   databaseUrl: string,
-  options: { logDestination?: DestinationStream } = {},
+  options: { logDestination?: DestinationStream; deskRoot?: string } = {},
 ): Promise<NestFastifyApplication> {
   const root = createRootLogger(loadEnv().logLevel, options.logDestination);
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -162,7 +172,7 @@ export async function createApp(
       logger: new PinoNestLogger(root),
     },
   );
-  await configureApp(app);
+  await configureApp(app, { deskRoot: options.deskRoot });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   // The server (not the CLI) creates the first admin of an empty database.

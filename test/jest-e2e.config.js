@@ -9,6 +9,9 @@ module.exports = {
   testRegex: 'test/.*\\.(e2e|int)-spec\\.ts$',
   transform: { '^.+\\.(ts|m?js)$': '<rootDir>/test/swc-cjs-transformer.js' },
   transformIgnorePatterns: [],
+  // The desk workspace has its own runner (vitest).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/desk/'],
+  modulePathIgnorePatterns: ['<rootDir>/desk/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60000,
