@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -97,6 +98,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Parses Cookie and serializes Set-Cookie (the desk's session, src/auth/session-cookie.ts).
+  await app.register(cookie);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -117,6 +120,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
       'If-None-Match',
       'X-Request-Id',
       'X-Api-Key',
+      'X-CSRF-Token',
     ],
   });
   setupOpenApi(app);
