@@ -145,6 +145,8 @@ const EXPECTED: Record<string, Access> = {
   'POST /api/v1/articles/:id/transitions': 'staff',
   'GET /api/v1/articles/:id/history': 'staff',
 
+  'GET /api/v1/newsroom/changes': 'staff',
+
   'POST /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks/:id': 'admin',
