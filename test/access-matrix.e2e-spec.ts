@@ -144,6 +144,7 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/v1/articles/:id/export': 'staff',
   'POST /api/v1/articles/:id/transitions': 'staff',
   'GET /api/v1/articles/:id/history': 'staff',
+  'GET /api/v1/articles/:id/preview': 'staff',
 
   'GET /api/v1/newsroom/changes': 'staff',
 
