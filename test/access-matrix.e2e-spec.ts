@@ -100,6 +100,10 @@ const EXPECTED: Record<string, Access> = {
   'GET /health/ready': 'public',
   'POST /api/v1/auth/login': 'public',
   'GET /api/v1/auth/me': 'staff',
+  // Browser sessions: the routes read the cookie themselves, so a bearer token is as good as none here.
+  'POST /api/v1/auth/session': 'public',
+  'GET /api/v1/auth/session': 'public',
+  'DELETE /api/v1/auth/session': 'public',
 
   'GET /api/v1/audit': 'admin',
   'GET /api/v1/users': 'admin',
@@ -140,6 +144,9 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/v1/articles/:id/export': 'staff',
   'POST /api/v1/articles/:id/transitions': 'staff',
   'GET /api/v1/articles/:id/history': 'staff',
+  'GET /api/v1/articles/:id/preview': 'staff',
+
+  'GET /api/v1/newsroom/changes': 'staff',
 
   // Pictures: every staff member uploads and reads; whose picture a writer may change is the service's
   // rule (media.e2e-spec.ts), not the guard's.

@@ -9,6 +9,10 @@ const EXPECTED_PUBLIC = new Set([
   'POST /api/v1/auth/login',
   // Picture files of visible stories (the Content API's access guard decides).
   'GET /media/:id/:file',
+  // The desk's session routes read the cookie themselves (GET answers 401 without a valid one).
+  'POST /api/v1/auth/session',
+  'GET /api/v1/auth/session',
+  'DELETE /api/v1/auth/session',
 ]);
 const PUBLIC_PREFIXES = ['/api/v1/content', '/feeds', '/sitemaps'];
 

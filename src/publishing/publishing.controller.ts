@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IfMatchVersion, RequiresIfMatch, VersionedResponse } from '../common/if-match';
-import { ArticleResponse } from '../articles/article.response';
+import { ArticleWithActionsResponse, withAllowedActions } from '../articles/article.response';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { ArticleEventResponse } from './article-event.response';
 import { HistoryService } from './history.service';
+import { PreviewService } from './preview.service';
+import type { PublicDocument } from './publication.renderer';
 import { PublishingService } from './publishing.service';
 import { TransitionDto } from './transition.dto';
 
@@ -17,7 +19,20 @@ export class PublishingController {
   constructor(
     private readonly publishing: PublishingService,
     private readonly history: HistoryService,
+    private readonly previews: PreviewService,
   ) {}
+
+  @Get('preview')
+  @ApiOperation({
+    summary: 'The public document as it would be published now, rendered from the working copy',
+    description:
+      'The same renderer as publication (the shape GET /api/v1/content/articles/:slug serves); nothing is written.',
+  })
+  @ApiResponse({ status: 200, schema: { type: 'object', additionalProperties: true } })
+  @ApiErrors(400, 404)
+  preview(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<PublicDocument> {
+    return this.previews.preview(actor, id);
+  }
 
   @Post('transitions')
   @HttpCode(200)
@@ -29,15 +44,15 @@ export class PublishingController {
       'A 409 names the actions allowed from the current state.',
   })
   @RequiresIfMatch()
-  @VersionedResponse(200, ArticleResponse)
+  @VersionedResponse(200, ArticleWithActionsResponse)
   @ApiErrors(400, 403, 404, 409, 412, 428)
-  transition(
+  async transition(
     @CurrentUser() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @IfMatchVersion() version: number,
     @Body() dto: TransitionDto,
-  ): Promise<ArticleResponse> {
-    return this.publishing.transition(actor, id, version, dto);
+  ): Promise<ArticleWithActionsResponse> {
+    return withAllowedActions(actor, await this.publishing.transition(actor, id, version, dto));
   }
 
   @Get('history')
