@@ -98,7 +98,11 @@ export function StoryForm({ initial }: { initial: Article | null }) {
   const fieldsRef = useRef(fields);
   fieldsRef.current = fields;
   const doSave = useCallback(() => {
-    if (!save.isPending) save.mutate(inputOf(fieldsRef.current));
+    if (save.isPending) return;
+    // The body as the editor holds it (its schema is the server's allow-list), not as it was loaded.
+    const editor = editorRef.current;
+    const body = editor ? (editor.isEmpty ? '' : editor.getHTML()) : fieldsRef.current.body;
+    save.mutate(inputOf({ ...fieldsRef.current, body }));
   }, [save]);
 
   useEffect(() => {
