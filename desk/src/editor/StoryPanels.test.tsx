@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fakeApi, json } from '../../test/fake-api';
 import { renderDesk } from '../../test/render';
 import { STORY_ID, editorSession, story } from '../stories/story-fixtures';
@@ -12,6 +12,14 @@ const revision = (number: number, version: number) => ({
   actor: { id: 'u1', name: 'Eddie Editor' },
   reason: null,
   createdAt: '2026-12-01T10:00:00.000Z',
+});
+
+// jsdom has no layout: ProseMirror's scroll-into-view after focus() asks a Range for its rectangles.
+beforeAll(() => {
+  const empty = () =>
+    ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
+  Range.prototype.getClientRects ??= empty;
+  Range.prototype.getBoundingClientRect ??= () => new DOMRect();
 });
 
 describe('story panels', () => {
@@ -169,5 +177,33 @@ describe('authors, tags and picture', () => {
     expect(api.to('PATCH', path)[0].body).toMatchObject({
       featuredMedia: { mediaId: 'm1', caption: 'Astana, Monday' },
     });
+  });
+
+  it('should insert a library picture into the body as a figure the server keeps', async () => {
+    const media = {
+      id: '0a8c2f1e-1111-4222-8333-444455556666',
+      caption: 'Flooded street',
+      altText: 'A street under water',
+      credit: 'Kazinform',
+      originalName: 'street.jpg',
+      renditions: [],
+    };
+    const api = fakeApi({
+      'GET /api/v1/auth/session': editorSession,
+      [`GET ${path}`]: () => json(story()),
+      'GET /api/v1/media': () => json({ data: [media], meta: { nextCursor: null } }),
+      [`PATCH ${path}`]: () => json(story({ version: 4 })),
+    });
+    renderDesk(`/stories/${STORY_ID}`);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Insert picture' }));
+    const picker = screen.getByRole('dialog', { name: 'Choose picture' });
+    await user.click(await within(picker).findByRole('button', { name: /Flooded street/ }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(api.to('PATCH', path)).toHaveLength(1));
+    const body = (api.to('PATCH', path)[0].body as { body: string }).body;
+    expect(body).toContain(`<figure data-media-id="${media.id}"><figcaption></figcaption></figure>`);
+    expect(body).toContain('<p>Water rose fast today.</p>');
   });
 });

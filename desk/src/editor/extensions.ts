@@ -5,6 +5,7 @@
 import { Node, mergeAttributes } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { CharacterCount } from '@tiptap/extensions';
+import Link from '@tiptap/extension-link';
 
 export const MediaFigure = Node.create({
   name: 'mediaFigure',
@@ -38,6 +39,18 @@ export const MediaFigure = Node.create({
 
 const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
 
+/** A link renders as the server writes it back: href (when safe), then rel; no target or class. */
+const SafeLink = Link.extend({
+  renderHTML({ HTMLAttributes }) {
+    const href = HTMLAttributes.href as unknown;
+    return [
+      'a',
+      { href: typeof href === 'string' && SAFE_HREF.test(href) ? href : null, rel: 'noopener noreferrer' },
+      0,
+    ];
+  },
+});
+
 export const bodyExtensions = [
   StarterKit.configure({
     code: false,
@@ -46,13 +59,13 @@ export const bodyExtensions = [
     strike: false,
     underline: false,
     heading: { levels: [2, 3, 4, 5, 6] },
-    link: {
-      openOnClick: false,
-      autolink: true,
-      protocols: ['http', 'https', 'mailto'],
-      isAllowedUri: (url) => SAFE_HREF.test(url),
-      HTMLAttributes: { rel: 'noopener noreferrer', target: null, class: null },
-    },
+    link: false,
+  }),
+  SafeLink.configure({
+    openOnClick: false,
+    autolink: true,
+    protocols: ['http', 'https', 'mailto'],
+    isAllowedUri: (url) => SAFE_HREF.test(url),
   }),
   MediaFigure,
   CharacterCount,
