@@ -141,4 +141,27 @@ describe('workflow panel', () => {
     await user.click(await screen.findByRole('button', { name: 'Approve' }));
     expect((await screen.findByRole('alert')).textContent).toBe('You may not approve your own story');
   });
+
+  it('should say that unsaved edits are not part of an action until saved', async () => {
+    open({ allowedActions: ['submit'] }, () => json(story({ version: 4, allowedActions: [] })));
+    const user = userEvent.setup();
+    const unsaved = /unsaved changes/;
+    await user.type(await screen.findByLabelText('Headline'), '!');
+    expect(screen.getByText(unsaved)).toBeTruthy();
+  });
+
+  it('should not warn about unsaved edits after saving them', async () => {
+    fakeApi({
+      'GET /api/v1/auth/session': editorSession,
+      [`GET ${path}`]: () => json(story()),
+      [`PATCH ${path}`]: () => json(story({ version: 4 })),
+    });
+    renderDesk(`/stories/${STORY_ID}`);
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Headline'), '!');
+    expect(screen.getByText(/unsaved changes/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved');
+    expect(screen.queryByText(/unsaved changes/)).toBeNull();
+  });
 });

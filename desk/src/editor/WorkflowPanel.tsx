@@ -39,7 +39,16 @@ function buttonsOf(article: Article): Button[] {
   return out;
 }
 
-export function WorkflowPanel({ article, onChanged }: { article: Article; onChanged: (a: Article) => void }) {
+export function WorkflowPanel({
+  article,
+  onChanged,
+  unsaved = false,
+}: {
+  article: Article;
+  onChanged: (a: Article) => void;
+  /** The form has edits not saved yet: actions apply to the saved version. */
+  unsaved?: boolean;
+}) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [open, setOpen] = useState<Button | null>(null);
@@ -87,6 +96,7 @@ export function WorkflowPanel({ article, onChanged }: { article: Article; onChan
   return (
     <section className="workflow" aria-labelledby="workflow-title">
       <h2 id="workflow-title">{t('editor.workflow.title')}</h2>
+      {unsaved && <p className="warning">{t('editor.workflow.unsaved')}</p>}
       <div className="actions">
         {buttonsOf(article).map((b) => (
           <button key={b.key} type="button" disabled={run.isPending} onClick={() => start(b)}>

@@ -81,8 +81,12 @@ export function StoryForm({ initial }: { initial: Article | null }) {
   const [conflict, setConflict] = useState<ConflictDetails | null>(null);
   const [insertingPicture, setInsertingPicture] = useState(false);
   const editorRef = useRef<Editor | null>(null);
-  const set = <K extends keyof Fields>(key: K, value: Fields[K]) =>
+  // Unsaved edits: workflow actions apply to the saved version, so the panel says so.
+  const [dirty, setDirty] = useState(false);
+  const set = <K extends keyof Fields>(key: K, value: Fields[K]) => {
+    setDirty(true);
     setFields((f) => ({ ...f, [key]: value }));
+  };
 
   const save = useMutation({
     mutationFn: (input: ArticleInput) =>
@@ -91,6 +95,7 @@ export function StoryForm({ initial }: { initial: Article | null }) {
       qc.setQueryData(queryKeys.story(saved.id), saved);
       void qc.invalidateQueries({ queryKey: queryKeys.stories });
       setBase(saved);
+      setDirty(false);
       if (!base) void navigate(`/stories/${saved.id}`, { replace: true });
     },
     onError: (error) => setConflict(conflictOf(error)),
@@ -123,6 +128,7 @@ export function StoryForm({ initial }: { initial: Article | null }) {
     setBase(theirs);
     setFields(fieldsOf(theirs));
     editorRef.current?.commands.setContent(theirs.body);
+    setDirty(false);
     setConflict(null);
     save.reset();
   };
@@ -226,13 +232,14 @@ export function StoryForm({ initial }: { initial: Article | null }) {
       )}
       {base && (
         <>
-          <WorkflowPanel article={base} onChanged={setBase} />
+          <WorkflowPanel article={base} onChanged={setBase} unsaved={dirty} />
           <StoryPanels
             article={base}
             onRestored={(a) => {
               setBase(a);
               setFields(fieldsOf(a));
               editorRef.current?.commands.setContent(a.body);
+              setDirty(false);
             }}
           />
         </>
