@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fakeApi, json } from '../../test/fake-api';
 import { renderDesk } from '../../test/render';
-import { STORY_ID, editorSession, story } from '../stories/story-fixtures';
+import { STORY_ID, editorSession, story } from '../stories/StoryEditor.fixtures';
 
 const path = `/api/v1/articles/${STORY_ID}`;
 const revision = (number: number, version: number) => ({

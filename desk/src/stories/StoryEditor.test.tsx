@@ -5,7 +5,7 @@ import { type Call, fakeApi, json } from '../../test/fake-api';
 import { renderDesk } from '../../test/render';
 // The server's own sanitizer: what the editor sends must come back unchanged from it.
 import { sanitizeBody } from '../../../src/articles/article-sanitizer';
-import { STORY_ID, editorSession, story } from './story-fixtures';
+import { STORY_ID, editorSession, story } from './StoryEditor.fixtures';
 
 const path = `/api/v1/articles/${STORY_ID}`;
 
