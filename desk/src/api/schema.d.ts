@@ -4,6498 +4,7421 @@
  */
 
 export interface paths {
-  '/api/v1/audit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who did what to which user, author, tag, article, API key or webhook, from where (newest first) */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Who did what to which user, author, tag, article, API key or webhook, from where (newest first) */
-    get: operations['AuditController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/live': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/newsroom/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every outbox event after a position, oldest first (drafts included), for the desk to poll
+         * @description Without after: no events, only the current position in meta.last. Pass meta.last back as after. A position is held back while an earlier event may still be committing, so no event is skipped.
+         */
+        get: operations["NewsroomChangesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The process is up */
-    get: operations['HealthController_live'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The process is up */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Ready to serve: the database answers */
-    get: operations['HealthController_ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ready to serve: the database answers */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List staff accounts */
-    get: operations['UsersController_list'];
-    put?: never;
-    /** Create a staff account */
-    post: operations['UsersController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List staff accounts */
+        get: operations["UsersController_list"];
+        put?: never;
+        /** Create a staff account */
+        post: operations["UsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Get a staff account */
-    get: operations['UsersController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /** Change name, role or active; deactivating revokes existing tokens */
-    patch: operations['UsersController_update'];
-    trace?: never;
-  };
-  '/api/v1/users/{id}/password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a staff account */
+        get: operations["UsersController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change name, role or active; deactivating revokes existing tokens */
+        patch: operations["UsersController_update"];
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Set a user's password; their existing tokens stop working */
-    post: operations['UsersController_setPassword'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a user's password; their existing tokens stop working */
+        post: operations["UsersController_setPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Sign in; failures are limited per client IP and slowed down (growing wait) per email */
-    post: operations['AuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in; failures are limited per client IP and slowed down (growing wait) per email */
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The signed-in staff member */
-    get: operations['AuthController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/authors': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in staff member */
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List authors by name; search with q, filter with active */
-    get: operations['AuthorsController_list'];
-    put?: never;
-    /** Create an author; the slug is generated from the name unless given */
-    post: operations['AuthorsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/authors/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session of the cookie: the signed-in user and the CSRF token */
+        get: operations["SessionController_current"];
+        put?: never;
+        /** Sign in to the desk: sets the dateline_session cookie (same login limits as /auth/login) */
+        post: operations["SessionController_start"];
+        /** Sign out: the session ends and the cookie is cleared (X-CSRF-Token required with a valid cookie) */
+        delete: operations["SessionController_end"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Get an author */
-    get: operations['AuthorsController_get'];
-    put?: never;
-    post?: never;
-    /** Delete an author; refused with 409 while articles use it */
-    delete: operations['AuthorsController_remove'];
-    options?: never;
-    head?: never;
-    /** Change an author; null clears an optional field */
-    patch: operations['AuthorsController_update'];
-    trace?: never;
-  };
-  '/api/v1/authors/{id}/deactivate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/authors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List authors by name; search with q, filter with active */
+        get: operations["AuthorsController_list"];
+        put?: never;
+        /** Create an author; the slug is generated from the name unless given */
+        post: operations["AuthorsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Deactivate an author (idempotent) */
-    post: operations['AuthorsController_deactivate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tags': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/authors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an author */
+        get: operations["AuthorsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete an author; refused with 409 while articles use it */
+        delete: operations["AuthorsController_remove"];
+        options?: never;
+        head?: never;
+        /** Change an author; null clears an optional field */
+        patch: operations["AuthorsController_update"];
+        trace?: never;
     };
-    /** List tags by name; filter with kind, autocomplete with the name prefix q */
-    get: operations['TagsController_list'];
-    put?: never;
-    /** Create a tag; the slug is generated from the name unless given */
-    post: operations['TagsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tags/by-slug/{slug}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/authors/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate an author (idempotent) */
+        post: operations["AuthorsController_deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Get a tag by slug; an old slug of a merged tag gives the target (aliasOf) */
-    get: operations['TagsController_getBySlug'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tags/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tags by name; filter with kind, autocomplete with the name prefix q */
+        get: operations["TagsController_list"];
+        put?: never;
+        /** Create a tag; the slug is generated from the name unless given */
+        post: operations["TagsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Get a tag with its aliases */
-    get: operations['TagsController_get'];
-    put?: never;
-    post?: never;
-    /** Delete a tag; refused with 409 while articles use it */
-    delete: operations['TagsController_remove'];
-    options?: never;
-    head?: never;
-    /** Change a tag; a changed slug keeps the old one as an alias */
-    patch: operations['TagsController_update'];
-    trace?: never;
-  };
-  '/api/v1/tags/{id}/merge': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tags/by-slug/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a tag by slug; an old slug of a merged tag gives the target (aliasOf) */
+        get: operations["TagsController_getBySlug"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Merge a tag into another: uses move, the old slug becomes an alias, the tag is deleted */
-    post: operations['TagsController_merge'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tags/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a tag with its aliases */
+        get: operations["TagsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a tag; refused with 409 while articles use it */
+        delete: operations["TagsController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a tag; a changed slug keeps the old one as an alias */
+        patch: operations["TagsController_update"];
+        trace?: never;
     };
-    /**
-     * List articles, most recently updated first
-     * @description Filters combine with AND. Keyset pagination: pass meta.nextCursor back as cursor.
-     */
-    get: operations['ArticlesController_list'];
-    put?: never;
-    /** Create a draft (version 1, revision 1) */
-    post: operations['ArticlesController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/tags/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge a tag into another: uses move, the old slug becomes an alias, the tag is deleted */
+        post: operations["TagsController_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Get the working copy of an article
-     * @description ETag carries the version for If-Match.
-     */
-    get: operations['ArticlesController_get'];
-    put?: never;
-    post?: never;
-    /** Delete a draft that was never published (any other state: 409) */
-    delete: operations['ArticlesController_remove'];
-    options?: never;
-    head?: never;
-    /**
-     * Change fields of the working copy
-     * @description Only the fields sent change; null clears a nullable field. A change bumps the version and appends a revision. Writers may change only their own articles; their change of an approved or scheduled article sends it back to in_review (the schedule cancelled), of a published one under a future embargo is refused with 409.
-     */
-    patch: operations['ArticlesController_update'];
-    trace?: never;
-  };
-  '/api/v1/articles/{id}/revisions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List articles, most recently updated first
+         * @description Filters combine with AND. Keyset pagination: pass meta.nextCursor back as cursor.
+         */
+        get: operations["ArticlesController_list"];
+        put?: never;
+        /** Create a draft (version 1, revision 1) */
+        post: operations["ArticlesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List revisions, newest first (without snapshots) */
-    get: operations['ArticlesController_listRevisions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles/{id}/revisions/{n}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the working copy of an article
+         * @description ETag carries the version for If-Match.
+         */
+        get: operations["ArticlesController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a draft that was never published (any other state: 409) */
+        delete: operations["ArticlesController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change fields of the working copy
+         * @description Only the fields sent change; null clears a nullable field. A change bumps the version and appends a revision. Writers may change only their own articles; their change of an approved or scheduled article sends it back to in_review (the schedule cancelled), of a published one under a future embargo is refused with 409.
+         */
+        patch: operations["ArticlesController_update"];
+        trace?: never;
     };
-    /** Get one revision with its full snapshot */
-    get: operations['ArticlesController_getRevision'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles/{id}/revisions/{n}/diff': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List revisions, newest first (without snapshots) */
+        get: operations["ArticlesController_listRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Changes between two revisions
-     * @description Field-level changes and a word-level diff of the body text, from revision `against` (default n-1) to n.
-     */
-    get: operations['ArticlesController_diff'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles/{id}/revisions/{n}/restore': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}/revisions/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one revision with its full snapshot */
+        get: operations["ArticlesController_getRevision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Restore a revision
-     * @description Copies the revision’s editable fields onto the working copy as a new revision ("Restored revision n"). Authors or tags deleted since: 409 naming them. Edits after approval as for PATCH.
-     */
-    post: operations['ArticlesController_restore'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles/{id}/translations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}/revisions/{n}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes between two revisions
+         * @description Field-level changes and a word-level diff of the body text, from revision `against` (default n-1) to n.
+         */
+        get: operations["ArticlesController_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The translation family of an article (itself included) */
-    get: operations['ArticlesController_listTranslations'];
-    put?: never;
-    /**
-     * Create a linked draft in another language
-     * @description Same translation group; dateline, tags, genre, source and urgency copied; the headline copied as a placeholder. The source article is not changed, so If-Match is optional (checked when sent). ETag is the new draft’s.
-     */
-    post: operations['ArticlesController_createTranslation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles/import': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}/revisions/{n}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a revision
+         * @description Copies the revision’s editable fields onto the working copy as a new revision ("Restored revision n"). Authors or tags deleted since: 409 naming them. Edits after approval as for PATCH.
+         */
+        post: operations["ArticlesController_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Import one Kazinform-style plain-text item as a draft
-     * @description Headline, time line, dateline, paragraphs, Author: block and tag line are read (docs/importing.md). Authors are matched by name or created; tags are matched against existing names, the rest becomes a new topic tag with a warning. The same text again (whitespace aside) returns the existing article with 200 and created: false.
-     */
-    post: operations['ImporterController_import'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles/{id}/export': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The translation family of an article (itself included) */
+        get: operations["ArticlesController_listTranslations"];
+        put?: never;
+        /**
+         * Create a linked draft in another language
+         * @description Same translation group; dateline, tags, genre, source and urgency copied; the headline copied as a placeholder. The source article is not changed, so If-Match is optional (checked when sent). ETag is the new draft’s.
+         */
+        post: operations["ArticlesController_createTranslation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Export an article as a Kazinform-style plain-text item
-     * @description The layout the importer reads; the time line shows the original (else first) publication time in the article's time zone.
-     */
-    get: operations['ImporterController_exportText'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles/{id}/transitions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import one Kazinform-style plain-text item as a draft
+         * @description Headline, time line, dateline, paragraphs, Author: block and tag line are read (docs/importing.md). Authors are matched by name or created; tags are matched against existing names, the rest becomes a new topic tag with a warning. The same text again (whitespace aside) returns the existing article with 200 and created: false.
+         */
+        post: operations["ImporterController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Move the article through the workflow (submit, return, approve, schedule, publish, unpublish, kill…)
-     * @description One transaction: the article, its history, the public read model and the outbox event change together. A 409 names the actions allowed from the current state.
-     */
-    post: operations['PublishingController_transition'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/articles/{id}/history': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export an article as a Kazinform-style plain-text item
+         * @description The layout the importer reads; the time line shows the original (else first) publication time in the article's time zone.
+         */
+        get: operations["ImporterController_exportText"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Every workflow action on the article, oldest first */
-    get: operations['PublishingController_listHistory'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/webhooks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public document as it would be published now, rendered from the working copy
+         * @description The same renderer as publication (the shape GET /api/v1/content/articles/:slug serves); nothing is written.
+         */
+        get: operations["PublishingController_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List webhooks, oldest first */
-    get: operations['WebhooksController_list'];
-    put?: never;
-    /** Subscribe a URL to events; the signing secret is in this response only */
-    post: operations['WebhooksController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/webhooks/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the article through the workflow (submit, return, approve, schedule, publish, unpublish, kill…)
+         * @description One transaction: the article, its history, the public read model and the outbox event change together. A 409 names the actions allowed from the current state.
+         */
+        post: operations["PublishingController_transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Get a webhook */
-    get: operations['WebhooksController_get'];
-    put?: never;
-    post?: never;
-    /** Delete a webhook and its delivery log */
-    delete: operations['WebhooksController_remove'];
-    options?: never;
-    head?: never;
-    /** Change url, events, description or active (true resumes a disabled webhook) */
-    patch: operations['WebhooksController_update'];
-    trace?: never;
-  };
-  '/api/v1/webhooks/{id}/disable': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/articles/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every workflow action on the article, oldest first */
+        get: operations["PublishingController_listHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Stop deliveries to a webhook (idempotent); PATCH active: true resumes them */
-    post: operations['WebhooksController_disable'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/webhooks/{id}/rotate-secret': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhooks, oldest first */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /** Subscribe a URL to events; the signing secret is in this response only */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Replace the signing secret; the new one is in this response only */
-    post: operations['WebhooksController_rotateSecret'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/webhooks/{id}/deliveries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: operations["WebhooksController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook and its delivery log */
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /** Change url, events, description or active (true resumes a disabled webhook) */
+        patch: operations["WebhooksController_update"];
+        trace?: never;
     };
-    /** The delivery log of a webhook, newest first; filter by status */
-    get: operations['WebhooksController_deliveries'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/webhooks/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop deliveries to a webhook (idempotent); PATCH active: true resumes them */
+        post: operations["WebhooksController_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Send a delivery again: same delivery id and body, attempts start over */
-    post: operations['WebhooksController_redeliver'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/api-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the signing secret; the new one is in this response only */
+        post: operations["WebhooksController_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List API keys, oldest first (never their secrets) */
-    get: operations['ApiKeysController_list'];
-    put?: never;
-    /** Create a Content API key; the key is in this response only */
-    post: operations['ApiKeysController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/api-keys/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log of a webhook, newest first; filter by status */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Get an API key */
-    get: operations['ApiKeysController_get'];
-    put?: never;
-    post?: never;
-    /** Delete an API key */
-    delete: operations['ApiKeysController_remove'];
-    options?: never;
-    head?: never;
-    /** Change name, scopes or expiry (null: never); effective on every instance at once */
-    patch: operations['ApiKeysController_update'];
-    trace?: never;
-  };
-  '/api/v1/api-keys/{id}/revoke': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again: same delivery id and body, attempts start over */
+        post: operations["WebhooksController_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Revoke an API key (idempotent); it stops working on every instance at once */
-    post: operations['ApiKeysController_revoke'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/articles': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API keys, oldest first (never their secrets) */
+        get: operations["ApiKeysController_list"];
+        put?: never;
+        /** Create a Content API key; the key is in this response only */
+        post: operations["ApiKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Public articles, newest first (by relevance with q)
-     * @description Filters combine with AND; several tags = articles with all of them. Keyset pages: pass meta.nextCursor as cursor. Items are the public document without bodyHtml/bodyText.
-     */
-    get: operations['ContentArticlesController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/articles/{slug}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an API key */
+        get: operations["ApiKeysController_get"];
+        put?: never;
+        post?: never;
+        /** Delete an API key */
+        delete: operations["ApiKeysController_remove"];
+        options?: never;
+        head?: never;
+        /** Change name, scopes or expiry (null: never); effective on every instance at once */
+        patch: operations["ApiKeysController_update"];
+        trace?: never;
     };
-    /**
-     * One public article by slug
-     * @description Without lang, when the slug exists in several languages: the visible one published first. asOf gives the version that was public then. Accept: application/ninjs+json or format=ninjs gives IPTC ninjs 3.1. Killed: 410 with the kill notice; unpublished or never public: 404.
-     */
-    get: operations['ContentArticlesController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/tags': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an API key (idempotent); it stops working on every instance at once */
+        post: operations["ApiKeysController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Tags with public articles, by name, each with its latest 3 */
-    get: operations['ContentTaxonomyController_tags'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/tags/{slug}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public articles, newest first (by relevance with q)
+         * @description Filters combine with AND; several tags = articles with all of them. Keyset pages: pass meta.nextCursor as cursor. Items are the public document without bodyHtml/bodyText.
+         */
+        get: operations["ContentArticlesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A tag with a page of its public articles
-     * @description An old slug of a merged or renamed tag answers 301 to the current one.
-     */
-    get: operations['ContentTaxonomyController_tag'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/authors': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/articles/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One public article by slug
+         * @description Without lang, when the slug exists in several languages: the visible one published first. asOf gives the version that was public then. Accept: application/ninjs+json or format=ninjs gives IPTC ninjs 3.1. Killed: 410 with the kill notice; unpublished or never public: 404.
+         */
+        get: operations["ContentArticlesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Authors with public articles, by name, each with their latest 3 */
-    get: operations['ContentTaxonomyController_authors'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/authors/{slug}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags with public articles, by name, each with its latest 3 */
+        get: operations["ContentTaxonomyController_tags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** An author with a page of their public articles */
-    get: operations['ContentTaxonomyController_author'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/changes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/tags/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A tag with a page of its public articles
+         * @description An old slug of a merged or renamed tag answers 301 to the current one.
+         */
+        get: operations["ContentTaxonomyController_tag"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Every public change in order, from a cursor
-     * @description published, updated, corrected, clarified, unpublished, killed, embargo_lifted. Poll with since=meta.nextCursor; call again at once while meta.hasMore.
-     */
-    get: operations['ContentChangesController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/feeds/{file}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/authors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Authors with public articles, by name, each with their latest 3 */
+        get: operations["ContentTaxonomyController_authors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The latest 50 public articles as RSS 2.0, Atom 1.0 or JSON Feed 1.1 */
-    get: operations['ContentFeedsController_all[0]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/feeds/{file}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/authors/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An author with a page of their public articles */
+        get: operations["ContentTaxonomyController_author"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The latest 50 public articles as RSS 2.0, Atom 1.0 or JSON Feed 1.1 */
-    get: operations['ContentFeedsController_all[1]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/feeds/tags/{slug}/{file}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every public change in order, from a cursor
+         * @description published, updated, corrected, clarified, unpublished, killed, embargo_lifted. Poll with since=meta.nextCursor; call again at once while meta.hasMore.
+         */
+        get: operations["ContentChangesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A tag's feed (an old slug of a merged tag: 301) */
-    get: operations['ContentFeedsController_tag[0]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/feeds/tags/{slug}/{file}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/feeds/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest 50 public articles as RSS 2.0, Atom 1.0 or JSON Feed 1.1 */
+        get: operations["ContentFeedsController_all[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A tag's feed (an old slug of a merged tag: 301) */
-    get: operations['ContentFeedsController_tag[1]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/feeds/authors/{slug}/{file}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/feeds/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest 50 public articles as RSS 2.0, Atom 1.0 or JSON Feed 1.1 */
+        get: operations["ContentFeedsController_all[1]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** An author's feed */
-    get: operations['ContentFeedsController_author[0]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/feeds/authors/{slug}/{file}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/feeds/tags/{slug}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tag's feed (an old slug of a merged tag: 301) */
+        get: operations["ContentFeedsController_tag[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** An author's feed */
-    get: operations['ContentFeedsController_author[1]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/content/sitemaps/news.xml': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/feeds/tags/{slug}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tag's feed (an old slug of a merged tag: 301) */
+        get: operations["ContentFeedsController_tag[1]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Google News sitemap: articles first published in the last 48 hours */
-    get: operations['ContentFeedsController_newsSitemap[0]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sitemaps/news.xml': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/content/feeds/authors/{slug}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An author's feed */
+        get: operations["ContentFeedsController_author[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Google News sitemap: articles first published in the last 48 hours */
-    get: operations['ContentFeedsController_newsSitemap[1]'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/feeds/authors/{slug}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An author's feed */
+        get: operations["ContentFeedsController_author[1]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/sitemaps/news.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Google News sitemap: articles first published in the last 48 hours */
+        get: operations["ContentFeedsController_newsSitemap[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemaps/news.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Google News sitemap: articles first published in the last 48 hours */
+        get: operations["ContentFeedsController_newsSitemap[1]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/{id}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rendition of a picture that a visible story shows (<name>-<hash>.<ext>); 404 for anything else */
+        get: operations["ContentMediaController_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The library, newest first
+         * @description Keyset pagination: pass meta.nextCursor back as cursor.
+         */
+        get: operations["MediaController_list"];
+        put?: never;
+        /**
+         * Upload a picture
+         * @description multipart/form-data with the file in `file` and optional text fields (caption, altText, credit, copyrightNotice, usageTerms, source, photographer, takenAt, focalX, focalY) that win over the file's own IPTC/XMP/EXIF. The same bytes again: 200 with the existing picture. Renditions are made in the background (renditionsStatus pending → ready).
+         */
+        post: operations["MediaController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One picture with its renditions */
+        get: operations["MediaController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a picture and its files. Writers: own pictures only. */
+        delete: operations["MediaController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a picture's description or focal point
+         * @description null clears a text field. A new focal point makes the renditions again. Writers: own pictures only.
+         */
+        patch: operations["MediaController_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    AuditEntryResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: date-time */
-      at: string;
-      /** @description null when the system acted */
-      actor: Record<string, never> | null;
-      /** @example tag.merge */
-      action: string;
-      /** @enum {string} */
-      entityType: 'user' | 'author' | 'tag' | 'article' | 'api_key' | 'webhook';
-      entityId: string;
-      ip: string | null;
-      requestId: string | null;
-      details: Record<string, never>;
-    };
-    AuditPageResponse: {
-      data: components['schemas']['AuditEntryResponse'][];
-      /**
-       * @example {
-       *       "nextCursor": null
-       *     }
-       */
-      meta: Record<string, never>;
-    };
-    ErrorBodyDto: {
-      /** @example 404 */
-      statusCode: number;
-      /**
-       * @example NOT_FOUND
-       * @enum {string}
-       */
-      code:
-        | 'BAD_REQUEST'
-        | 'VALIDATION_FAILED'
-        | 'UNAUTHORIZED'
-        | 'FORBIDDEN'
-        | 'NOT_FOUND'
-        | 'METHOD_NOT_ALLOWED'
-        | 'NOT_ACCEPTABLE'
-        | 'CONFLICT'
-        | 'INVALID_TRANSITION'
-        | 'GONE'
-        | 'PRECONDITION_FAILED'
-        | 'PAYLOAD_TOO_LARGE'
-        | 'URI_TOO_LONG'
-        | 'UNSUPPORTED_MEDIA_TYPE'
-        | 'PRECONDITION_REQUIRED'
-        | 'TOO_MANY_REQUESTS'
-        | 'INTERNAL'
-        | 'SERVICE_UNAVAILABLE';
-      /** @example Tag not found */
-      message: string;
-      /** @description Field errors, the current version on 412, allowed actions on 409… */
-      details?: Record<string, never>;
-      requestId?: string;
-    };
-    UserResponse: {
-      /** Format: uuid */
-      id: string;
-      email: string;
-      name: string;
-      /** @enum {string} */
-      role: 'writer' | 'editor' | 'admin';
-      active: boolean;
-      /** Format: date-time */
-      lastLoginAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    UserPageResponse: {
-      data: components['schemas']['UserResponse'][];
-      /**
-       * @example {
-       *       "nextCursor": null
-       *     }
-       */
-      meta: Record<string, never>;
-    };
-    CreateUserDto: {
-      /** @example aigerim@kazinform.kz */
-      email: string;
-      /** @example Aigerim Seitkali */
-      name: string;
-      /** @enum {string} */
-      role: 'writer' | 'editor' | 'admin';
-      password: string;
-    };
-    UpdateUserDto: {
-      /** @example Aigerim Seitkali */
-      name?: string;
-      /** @enum {string} */
-      role?: 'writer' | 'editor' | 'admin';
-      /** @description false deactivates the account; its existing tokens stop working */
-      active?: boolean;
-    };
-    SetPasswordDto: {
-      password: string;
-    };
-    LoginDto: {
-      /** @example admin@localhost */
-      email: string;
-      password: string;
-    };
-    LoginResponse: {
-      accessToken: string;
-      /** @description Seconds until the token expires */
-      expiresIn: number;
-      user: components['schemas']['UserResponse'];
-    };
-    AuthorResponse: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      slug: string;
-      title: string | null;
-      bio: string | null;
-      email: string | null;
-      avatarUrl: string | null;
-      /** Format: uuid */
-      userId: string | null;
-      active: boolean;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    AuthorPageResponse: {
-      data: components['schemas']['AuthorResponse'][];
-      /**
-       * @example {
-       *       "nextCursor": null
-       *     }
-       */
-      meta: Record<string, never>;
-    };
-    CreateAuthorDto: {
-      /** @example Қасым-Жомарт Тоқаев */
-      name: string;
-      /**
-       * @description Generated from the name (transliterated) when absent; must be free when given
-       * @example qasym-zhomart-toqaev
-       */
-      slug?: string;
-      /** @example correspondent */
-      title?: string | null;
-      bio?: string | null;
-      /** @example a.seitkali@kazinform.kz */
-      email?: string | null;
-      /** @example https://cdn.example.kz/a.jpg */
-      avatarUrl?: string | null;
-      /**
-       * Format: uuid
-       * @description The staff account of this person
-       */
-      userId?: string | null;
-    };
-    UpdateAuthorDto: {
-      /** @example Қасым-Жомарт Тоқаев */
-      name?: string;
-      /**
-       * @description Generated from the name (transliterated) when absent; must be free when given
-       * @example qasym-zhomart-toqaev
-       */
-      slug?: string;
-      /** @example correspondent */
-      title?: string | null;
-      bio?: string | null;
-      /** @example a.seitkali@kazinform.kz */
-      email?: string | null;
-      /** @example https://cdn.example.kz/a.jpg */
-      avatarUrl?: string | null;
-      /**
-       * Format: uuid
-       * @description The staff account of this person
-       */
-      userId?: string | null;
-      /** @description false hides the byline from pickers; articles keep it */
-      active?: boolean;
-    };
-    TagResponse: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      slug: string;
-      /** @enum {string} */
-      kind: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-      description: string | null;
-      externalUri: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    TagPageResponse: {
-      data: components['schemas']['TagResponse'][];
-      /**
-       * @example {
-       *       "nextCursor": null
-       *     }
-       */
-      meta: Record<string, never>;
-    };
-    CreateTagDto: {
-      /** @example Astana */
-      name: string;
-      /**
-       * @description Generated from the name (transliterated) when absent; must be free among tags and tag aliases
-       * @example astana
-       */
-      slug?: string;
-      /** @enum {string} */
-      kind: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-      description?: string | null;
-      /**
-       * @description An IPTC Media Topic or Wikidata URI
-       * @example http://cv.iptc.org/newscodes/mediatopic/20000002
-       */
-      externalUri?: string | null;
-    };
-    TagDetailResponse: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      slug: string;
-      /** @enum {string} */
-      kind: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-      description: string | null;
-      externalUri: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /** @description Old slugs (of merged tags or earlier slugs) resolving here */
-      aliases: string[];
-    };
-    TagLookupResponse: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      slug: string;
-      /** @enum {string} */
-      kind: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-      description: string | null;
-      externalUri: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /** @description Old slugs (of merged tags or earlier slugs) resolving here */
-      aliases: string[];
-      /** @description The requested slug when it was an alias of this tag, else null */
-      aliasOf: string | null;
-    };
-    UpdateTagDto: {
-      /** @example Astana */
-      name?: string;
-      /**
-       * @description Generated from the name (transliterated) when absent; must be free among tags and tag aliases
-       * @example astana
-       */
-      slug?: string;
-      /** @enum {string} */
-      kind?: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-      description?: string | null;
-      /**
-       * @description An IPTC Media Topic or Wikidata URI
-       * @example http://cv.iptc.org/newscodes/mediatopic/20000002
-       */
-      externalUri?: string | null;
-    };
-    MergeTagDto: {
-      /**
-       * Format: uuid
-       * @description The tag that takes over every use and the slug
-       */
-      into: string;
-    };
-    DatelineDto: {
-      /** @example ASTANA */
-      place: string;
-      /**
-       * @description Defaults to the AGENCY_NAME setting
-       * @example KAZINFORM
-       */
-      agency?: string | null;
-    };
-    ArticleAuthorInputDto: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @default writer
-       * @enum {string}
-       */
-      role: 'writer' | 'editor' | 'photographer' | 'translator';
-    };
-    CreateArticleDto: {
-      /** @example Political consultations btw Kazakhstan and Canada held in Astana */
-      headline: string;
-      subheadline?: string | null;
-      summary?: string | null;
-      /**
-       * @description BCP 47 tag with a supported primary language
-       * @default en
-       * @example kk
-       */
-      language: string;
-      /** @description Unique per language; generated from the headline when left out. Editable until the article is first published. */
-      slug?: string;
-      /**
-       * @default news
-       * @enum {string}
-       */
-      genre: 'news' | 'press_release' | 'interview' | 'statement' | 'feature';
-      /** @description Rendered "ASTANA. KAZINFORM –" */
-      dateline?: components['schemas']['DatelineDto'] | null;
-      /** @description HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img) */
-      body?: string;
-      /** @example press service of the Kazakh Ministry of Foreign Affairs */
-      source?: string | null;
-      /** @description In byline order */
-      authors?: components['schemas']['ArticleAuthorInputDto'][];
-      /** @description Overrides the byline derived from the authors; null clears the override */
-      byline?: string | null;
-      /** @description Tag ids, in order */
-      tags?: string[];
-      /**
-       * @description ninjs urgency, 1 = most urgent
-       * @default 5
-       */
-      urgency: number;
-      /**
-       * @description IANA zone; defaults to NEWSROOM_TIMEZONE
-       * @example Asia/Almaty
-       */
-      timezone?: string;
-      /** @description Why: stored on the revision this change creates */
-      reason?: string;
-    };
-    DatelineResponse: {
-      /** @example ASTANA */
-      place: string | null;
-      /** @example KAZINFORM */
-      agency: string | null;
-      /**
-       * @description Rendered in front of the first paragraph; null without a place
-       * @example ASTANA. KAZINFORM –
-       */
-      text: string | null;
-    };
-    ArticleAuthorResponse: {
-      /** Format: uuid */
-      id: string;
-      /** @example Adlet Seilkhanov */
-      name: string;
-      slug: string;
-      /** @enum {string} */
-      role: 'writer' | 'editor' | 'photographer' | 'translator';
-    };
-    ArticleTagResponse: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      slug: string;
-      /** @enum {string} */
-      kind: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-    };
-    ArticlePublicationResponse: {
-      /**
-       * @description draft: never public; published: the working copy is what is public; changed: it has unpublished edits
-       * @enum {string}
-       */
-      state: 'draft' | 'published' | 'changed' | 'unpublished' | 'killed';
-      /** @description The article version that is public */
-      publishedVersion: number | null;
-      /** Format: date-time */
-      firstPublishedAt: string | null;
-      /** Format: date-time */
-      publishedAt: string | null;
-      /** Format: date-time */
-      embargoUntil: string | null;
-      /** Format: date-time */
-      scheduledAt: string | null;
-      /** Format: date-time */
-      expiresAt: string | null;
-    };
-    UserRefResponse: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-    };
-    ArticleResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * Format: uuid
-       * @description Shared by all translations of one item
-       */
-      translationGroupId: string;
-      /**
-       * @description BCP 47 language tag
-       * @example en
-       */
-      language: string;
-      /** @example political-consultations-btw-kazakhstan-and-canada-held-in-astana */
-      slug: string;
-      /** @enum {string} */
-      genre: 'news' | 'press_release' | 'interview' | 'statement' | 'feature';
-      headline: string;
-      subheadline: string | null;
-      summary: string | null;
-      dateline: components['schemas']['DatelineResponse'];
-      /** @description Sanitized HTML */
-      body: string;
-      /** @description Plain text derived from body: paragraphs separated by blank lines */
-      bodyText: string;
-      wordCount: number;
-      source: string | null;
-      authors: components['schemas']['ArticleAuthorResponse'][];
-      /** @description bylineOverride, else derived from the authors ("A", "A and B", "A, B and C") */
-      byline: string | null;
-      bylineOverride: string | null;
-      tags: components['schemas']['ArticleTagResponse'][];
-      urgency: number;
-      /** @example Asia/Almaty */
-      timezone: string;
-      /** @enum {string} */
-      status:
-        'draft' | 'in_review' | 'approved' | 'scheduled' | 'published' | 'unpublished' | 'killed' | 'spiked';
-      /** @description Optimistic-lock counter; the ETag is "<version>" */
-      version: number;
-      /** Format: date-time */
-      originalPublishedAt: string | null;
-      publication: components['schemas']['ArticlePublicationResponse'];
-      createdBy: components['schemas']['UserRefResponse'];
-      updatedBy: components['schemas']['UserRefResponse'] | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    ArticleSummaryResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * Format: uuid
-       * @description Shared by all translations of one item
-       */
-      translationGroupId: string;
-      /**
-       * @description BCP 47 language tag
-       * @example en
-       */
-      language: string;
-      /** @example political-consultations-btw-kazakhstan-and-canada-held-in-astana */
-      slug: string;
-      /** @enum {string} */
-      genre: 'news' | 'press_release' | 'interview' | 'statement' | 'feature';
-      headline: string;
-      subheadline: string | null;
-      summary: string | null;
-      dateline: components['schemas']['DatelineResponse'];
-      wordCount: number;
-      source: string | null;
-      authors: components['schemas']['ArticleAuthorResponse'][];
-      /** @description bylineOverride, else derived from the authors ("A", "A and B", "A, B and C") */
-      byline: string | null;
-      bylineOverride: string | null;
-      tags: components['schemas']['ArticleTagResponse'][];
-      urgency: number;
-      /** @example Asia/Almaty */
-      timezone: string;
-      /** @enum {string} */
-      status:
-        'draft' | 'in_review' | 'approved' | 'scheduled' | 'published' | 'unpublished' | 'killed' | 'spiked';
-      /** @description Optimistic-lock counter; the ETag is "<version>" */
-      version: number;
-      /** Format: date-time */
-      originalPublishedAt: string | null;
-      publication: components['schemas']['ArticlePublicationResponse'];
-      createdBy: components['schemas']['UserRefResponse'];
-      updatedBy: components['schemas']['UserRefResponse'] | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    ArticlePageResponse: {
-      data: components['schemas']['ArticleSummaryResponse'][];
-      /**
-       * @example {
-       *       "nextCursor": null
-       *     }
-       */
-      meta: Record<string, never>;
-    };
-    UpdateArticleDto: {
-      /** @example Political consultations btw Kazakhstan and Canada held in Astana */
-      headline?: string;
-      subheadline?: string | null;
-      summary?: string | null;
-      /**
-       * @description BCP 47 tag with a supported primary language
-       * @default en
-       * @example kk
-       */
-      language: string;
-      /** @description Unique per language; generated from the headline when left out. Editable until the article is first published. */
-      slug?: string;
-      /**
-       * @default news
-       * @enum {string}
-       */
-      genre: 'news' | 'press_release' | 'interview' | 'statement' | 'feature';
-      /** @description Rendered "ASTANA. KAZINFORM –" */
-      dateline?: components['schemas']['DatelineDto'] | null;
-      /** @description HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img) */
-      body?: string;
-      /** @example press service of the Kazakh Ministry of Foreign Affairs */
-      source?: string | null;
-      /** @description In byline order */
-      authors?: components['schemas']['ArticleAuthorInputDto'][];
-      /** @description Overrides the byline derived from the authors; null clears the override */
-      byline?: string | null;
-      /** @description Tag ids, in order */
-      tags?: string[];
-      /**
-       * @description ninjs urgency, 1 = most urgent
-       * @default 5
-       */
-      urgency: number;
-      /**
-       * @description IANA zone; defaults to NEWSROOM_TIMEZONE
-       * @example Asia/Almaty
-       */
-      timezone?: string;
-      /** @description Why: stored on the revision this change creates */
-      reason?: string;
-    };
-    RevisionSummaryResponse: {
-      /** @example 3 */
-      number: number;
-      /** @description The article version this revision snapshots */
-      version: number;
-      actor: components['schemas']['UserRefResponse'] | null;
-      reason: string | null;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    RevisionPageResponse: {
-      data: components['schemas']['RevisionSummaryResponse'][];
-      /**
-       * @example {
-       *       "nextCursor": null
-       *     }
-       */
-      meta: Record<string, never>;
-    };
-    RevisionResponse: {
-      /** @example 3 */
-      number: number;
-      /** @description The article version this revision snapshots */
-      version: number;
-      actor: components['schemas']['UserRefResponse'] | null;
-      reason: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      snapshot: components['schemas']['ArticleResponse'];
-    };
-    FieldChangeResponse: {
-      /** @example headline */
-      field: string;
-      /** @description Value in the older revision (any JSON) */
-      from?: Record<string, never> | null;
-      /** @description Value in the newer revision (any JSON) */
-      to?: Record<string, never> | null;
-    };
-    WordChangeResponse: {
-      /** @enum {string} */
-      op: 'equal' | 'insert' | 'delete';
-      text: string;
-    };
-    RevisionDiffResponse: {
-      /** @description The older revision; null = nothing (before 1) */
-      from: number | null;
-      to: number;
-      changes: components['schemas']['FieldChangeResponse'][];
-      /** @description Word-level diff of bodyText */
-      body: components['schemas']['WordChangeResponse'][];
-    };
-    CreateTranslationDto: {
-      /**
-       * @description BCP 47 tag; the family must not have this language yet
-       * @example kk
-       */
-      language: string;
-    };
-    TranslationMemberResponse: {
-      /** Format: uuid */
-      id: string;
-      language: string;
-      slug: string;
-      headline: string;
-      /** @enum {string} */
-      status:
-        'draft' | 'in_review' | 'approved' | 'scheduled' | 'published' | 'unpublished' | 'killed' | 'spiked';
-      version: number;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    TranslationFamilyResponse: {
-      /** Format: uuid */
-      translationGroupId: string;
-      /** @description Oldest first; includes the article itself */
-      members: components['schemas']['TranslationMemberResponse'][];
-    };
-    ImportResultResponse: {
-      /** @description The new draft, or the article imported before */
-      article: components['schemas']['ArticleResponse'];
-      /**
-       * @description What the importer had to guess or could not find, and tags it created; empty for a clean item
-       * @example [
-       *       "No existing tag matched \"Energy transition\" in the tag line; it was created as a new topic tag"
-       *     ]
-       */
-      warnings: string[];
-      /** @description false (HTTP 200) when the same text was imported before; nothing was written */
-      created: boolean;
-    };
-    TransitionDto: {
-      /** @enum {string} */
-      action:
-        | 'submit'
-        | 'return'
-        | 'approve'
-        | 'schedule'
-        | 'unschedule'
-        | 'publish'
-        | 'unpublish'
-        | 'kill'
-        | 'spike'
-        | 'unspike'
-        | 'lift_embargo';
-      /** @description Required for return; kept in the history */
-      comment?: string;
-      /** @description Required for kill (the public kill notice) and lift_embargo (audited) */
-      reason?: string;
-      /**
-       * Format: date-time
-       * @description schedule: when to publish (future)
-       */
-      at?: string;
-      /**
-       * Format: date-time
-       * @description publish/schedule: hidden from the public until then
-       */
-      embargoUntil?: string;
-      /**
-       * Format: date-time
-       * @description publish/schedule: unpublished automatically then
-       */
-      expiresAt?: string;
-      /**
-       * @description publish of a published article: what kind of change
-       * @enum {string}
-       */
-      change?: 'update' | 'correction' | 'clarification';
-      /** @description Public notice: required for correction and clarification */
-      notice?: string;
-    };
-    ArticleEventResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @description edit: an edit after approval sent the article back to review (comment and data.reason say why)
-       * @enum {string}
-       */
-      action:
-        | 'submit'
-        | 'return'
-        | 'approve'
-        | 'schedule'
-        | 'unschedule'
-        | 'publish'
-        | 'unpublish'
-        | 'kill'
-        | 'spike'
-        | 'unspike'
-        | 'lift_embargo'
-        | 'edit';
-      from: string;
-      to: string;
-      /** @description null when the scheduler acted */
-      actor: Record<string, never> | null;
-      comment: string | null;
-      data: Record<string, never>;
-      /** Format: date-time */
-      at: string;
-    };
-    CreateWebhookDto: {
-      /**
-       * @description http or https; hosts resolving to private or loopback addresses are refused
-       * @example https://partner.example.com/dateline/hooks
-       */
-      url: string;
-      /**
-       * @description Event types to receive, or ['*'] for every type
-       * @example [
-       *       "article.published",
-       *       "article.corrected"
-       *     ]
-       */
-      events: (
-        | 'article.published'
-        | 'article.updated'
-        | 'article.corrected'
-        | 'article.clarified'
-        | 'article.unpublished'
-        | 'article.killed'
-        | 'article.scheduled'
-        | 'article.unscheduled'
-        | 'article.embargo_lifted'
-        | '*'
-      )[];
-      /** @example Partner site cache */
-      description?: string | null;
-    };
-    WebhookWithSecretResponse: {
-      /** Format: uuid */
-      id: string;
-      url: string;
-      events: (
-        | 'article.published'
-        | 'article.updated'
-        | 'article.corrected'
-        | 'article.clarified'
-        | 'article.unpublished'
-        | 'article.killed'
-        | 'article.scheduled'
-        | 'article.unscheduled'
-        | 'article.embargo_lifted'
-        | '*'
-      )[];
-      description: string | null;
-      active: boolean;
-      /** Format: date-time */
-      secretRotatedAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /**
-       * @description The signing secret. Shown only in this response: store it now.
-       * @example whsec_3q2+7w…
-       */
-      secret: string;
-    };
-    WebhookResponse: {
-      /** Format: uuid */
-      id: string;
-      url: string;
-      events: (
-        | 'article.published'
-        | 'article.updated'
-        | 'article.corrected'
-        | 'article.clarified'
-        | 'article.unpublished'
-        | 'article.killed'
-        | 'article.scheduled'
-        | 'article.unscheduled'
-        | 'article.embargo_lifted'
-        | '*'
-      )[];
-      description: string | null;
-      active: boolean;
-      /** Format: date-time */
-      secretRotatedAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    WebhookPageResponse: {
-      data: components['schemas']['WebhookResponse'][];
-      /**
-       * @example {
-       *       "nextCursor": null
-       *     }
-       */
-      meta: Record<string, never>;
-    };
-    UpdateWebhookDto: {
-      /**
-       * @description http or https; hosts resolving to private or loopback addresses are refused
-       * @example https://partner.example.com/dateline/hooks
-       */
-      url?: string;
-      /**
-       * @description Event types to receive, or ['*'] for every type
-       * @example [
-       *       "article.published",
-       *       "article.corrected"
-       *     ]
-       */
-      events?: (
-        | 'article.published'
-        | 'article.updated'
-        | 'article.corrected'
-        | 'article.clarified'
-        | 'article.unpublished'
-        | 'article.killed'
-        | 'article.scheduled'
-        | 'article.unscheduled'
-        | 'article.embargo_lifted'
-        | '*'
-      )[];
-      /** @example Partner site cache */
-      description?: string | null;
-      /** @description false stops deliveries; true resumes them, pending ones included */
-      active?: boolean;
-    };
-    DeliveryResponse: {
-      /**
-       * Format: uuid
-       * @description Sent as Dateline-Delivery on every attempt
-       */
-      id: string;
-      /** Format: uuid */
-      webhookId: string;
-      /** Format: uuid */
-      eventId: string;
-      /**
-       * @description The outbox order of the event (a decimal string)
-       * @example 1042
-       */
-      eventSeq: string;
-      /** @example article.published */
-      eventType: string;
-      /** Format: uuid */
-      articleId: string | null;
-      /** @enum {string} */
-      status: 'pending' | 'succeeded' | 'failed';
-      /** @description HTTP attempts since creation or the last redelivery */
-      attempts: number;
-      lastStatusCode: number | null;
-      lastError: string | null;
-      /** Format: date-time */
-      nextAttemptAt: string | null;
-      /** Format: date-time */
-      deliveredAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    DeliveryPageResponse: {
-      data: components['schemas']['DeliveryResponse'][];
-      /**
-       * @example {
-       *       "nextCursor": null
-       *     }
-       */
-      meta: Record<string, never>;
-    };
-    CreateApiKeyDto: {
-      /** @example Partner site: example.com */
-      name: string;
-      /**
-       * @description content:read reads the Content API; content:embargoed also sees embargoed items
-       * @example [
-       *       "content:read"
-       *     ]
-       */
-      scopes: ('content:read' | 'content:embargoed')[];
-      /**
-       * Format: date-time
-       * @description The key stops working then (future); omitted: never expires
-       */
-      expiresAt?: string;
-    };
-    CreatedApiKeyResponse: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /** @description The public start of the key (dlk_<prefix>_…), to recognise it */
-      prefix: string;
-      scopes: ('content:read' | 'content:embargoed')[];
-      /** @enum {string} */
-      status: 'active' | 'expired' | 'revoked';
-      /** Format: date-time */
-      expiresAt: string | null;
-      /** Format: date-time */
-      revokedAt: string | null;
-      /**
-       * Format: date-time
-       * @description Updated at most once a minute
-       */
-      lastUsedAt: string | null;
-      /** Format: uuid */
-      createdBy: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /**
-       * @description The key to send as X-Api-Key. Shown in this response only: it is stored hashed.
-       * @example dlk_a1B2c3D4_…
-       */
-      key: string;
-    };
-    ApiKeyResponse: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /** @description The public start of the key (dlk_<prefix>_…), to recognise it */
-      prefix: string;
-      scopes: ('content:read' | 'content:embargoed')[];
-      /** @enum {string} */
-      status: 'active' | 'expired' | 'revoked';
-      /** Format: date-time */
-      expiresAt: string | null;
-      /** Format: date-time */
-      revokedAt: string | null;
-      /**
-       * Format: date-time
-       * @description Updated at most once a minute
-       */
-      lastUsedAt: string | null;
-      /** Format: uuid */
-      createdBy: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    ApiKeyPageResponse: {
-      data: components['schemas']['ApiKeyResponse'][];
-      /**
-       * @example {
-       *       "nextCursor": null
-       *     }
-       */
-      meta: Record<string, never>;
-    };
-    UpdateApiKeyDto: {
-      name?: string;
-      scopes?: ('content:read' | 'content:embargoed')[];
-      /**
-       * Format: date-time
-       * @description A future time, or null for no expiry
-       */
-      expiresAt?: string | null;
-    };
-    ContentDatelineResponse: {
-      /** @example ASTANA */
-      place: string;
-      /** @example KAZINFORM */
-      agency: string | null;
-      /** @example ASTANA. KAZINFORM – */
-      text: string;
-    };
-    ContentAuthorRefResponse: {
-      /** Format: uuid */
-      id: string;
-      slug: string;
-      name: string;
-      title: string | null;
-      /** @enum {string} */
-      role: 'writer' | 'editor' | 'photographer' | 'translator';
-      avatarUrl: string | null;
-    };
-    ContentTagRefResponse: {
-      /** Format: uuid */
-      id: string;
-      slug: string;
-      name: string;
-      /** @enum {string} */
-      kind: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-      /** @description IPTC Media Topic or Wikidata URI */
-      uri: string | null;
-    };
-    ContentNoticeResponse: {
-      /** @enum {string} */
-      kind: 'correction' | 'clarification' | 'update' | 'kill';
-      text: string;
-      /** Format: date-time */
-      at: string;
-    };
-    ContentArticleListItem: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      status: 'live';
-      /** @description Public version: 1 at first publication, +1 at every public change */
-      version: number;
-      slug: string;
-      /** @example en */
-      language: string;
-      /** Format: uuid */
-      translationGroupId: string;
-      /** @enum {string} */
-      genre: 'news' | 'press_release' | 'interview' | 'statement' | 'feature';
-      headline: string;
-      subheadline: string | null;
-      summary: string | null;
-      dateline: components['schemas']['ContentDatelineResponse'] | null;
-      wordCount: number;
-      source: string | null;
-      urgency: number;
-      byline: string | null;
-      authors: components['schemas']['ContentAuthorRefResponse'][];
-      tags: components['schemas']['ContentTagRefResponse'][];
-      /** Format: date-time */
-      firstPublishedAt: string;
-      /** Format: date-time */
-      publishedAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /**
-       * @description IANA zone the newsroom displays times in
-       * @example Asia/Almaty
-       */
-      timezone: string;
-      /** Format: date-time */
-      embargoUntil: string | null;
-      notices: components['schemas']['ContentNoticeResponse'][];
-      /** @description Only for API keys with content:embargoed, while under embargo */
-      embargoed?: boolean;
-    };
-    PageMeta: {
-      /** @description Pass as cursor for the next page; null at the end */
-      nextCursor: string | null;
-    };
-    ContentArticlePageResponse: {
-      data: components['schemas']['ContentArticleListItem'][];
-      meta: components['schemas']['PageMeta'];
-    };
-    ContentArticleResponse: {
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      status: 'live';
-      /** @description Public version: 1 at first publication, +1 at every public change */
-      version: number;
-      slug: string;
-      /** @example en */
-      language: string;
-      /** Format: uuid */
-      translationGroupId: string;
-      /** @enum {string} */
-      genre: 'news' | 'press_release' | 'interview' | 'statement' | 'feature';
-      headline: string;
-      subheadline: string | null;
-      summary: string | null;
-      dateline: components['schemas']['ContentDatelineResponse'] | null;
-      wordCount: number;
-      source: string | null;
-      urgency: number;
-      byline: string | null;
-      authors: components['schemas']['ContentAuthorRefResponse'][];
-      tags: components['schemas']['ContentTagRefResponse'][];
-      /** Format: date-time */
-      firstPublishedAt: string;
-      /** Format: date-time */
-      publishedAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /**
-       * @description IANA zone the newsroom displays times in
-       * @example Asia/Almaty
-       */
-      timezone: string;
-      /** Format: date-time */
-      embargoUntil: string | null;
-      notices: components['schemas']['ContentNoticeResponse'][];
-      /** @description Only for API keys with content:embargoed, while under embargo */
-      embargoed?: boolean;
-      /** @description Sanitized HTML, the rendered dateline in front of the first paragraph */
-      bodyHtml: string;
-      bodyText: string;
-      /**
-       * @description language → slug of the other public translations
-       * @example {
-       *       "kk": "qazaqstan-men-kanada",
-       *       "ru": "kazakhstan-i-kanada"
-       *     }
-       */
-      translations: {
-        [key: string]: string;
-      };
-    };
-    ContentArticleTeaser: {
-      /** Format: uuid */
-      id: string;
-      slug: string;
-      language: string;
-      headline: string;
-      /** Format: date-time */
-      firstPublishedAt: string;
-      /** @description Only for API keys with content:embargoed, while under embargo */
-      embargoed?: boolean;
-      /**
-       * Format: date-time
-       * @description With embargoed: when the embargo ends
-       */
-      embargoUntil?: string;
-    };
-    ContentTagResponse: {
-      /** Format: uuid */
-      id: string;
-      slug: string;
-      name: string;
-      /** @enum {string} */
-      kind: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-      uri: string | null;
-      description: string | null;
-      /** @description The latest 3 articles */
-      latestArticles: components['schemas']['ContentArticleTeaser'][];
-    };
-    ContentTagPageResponse: {
-      data: components['schemas']['ContentTagResponse'][];
-      meta: components['schemas']['PageMeta'];
-    };
-    ContentTagDetailResponse: {
-      /** Format: uuid */
-      id: string;
-      slug: string;
-      name: string;
-      /** @enum {string} */
-      kind: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-      uri: string | null;
-      description: string | null;
-      /** @description The latest 3 articles */
-      latestArticles: components['schemas']['ContentArticleTeaser'][];
-      /** @description Its articles; the cursor also works on /articles?tag= */
-      articles: components['schemas']['ContentArticlePageResponse'];
-    };
-    ContentAuthorResponse: {
-      /** Format: uuid */
-      id: string;
-      slug: string;
-      name: string;
-      title: string | null;
-      bio: string | null;
-      avatarUrl: string | null;
-      /** @description The latest 3 articles */
-      latestArticles: components['schemas']['ContentArticleTeaser'][];
-    };
-    ContentAuthorPageResponse: {
-      data: components['schemas']['ContentAuthorResponse'][];
-      meta: components['schemas']['PageMeta'];
-    };
-    ContentAuthorDetailResponse: {
-      /** Format: uuid */
-      id: string;
-      slug: string;
-      name: string;
-      title: string | null;
-      bio: string | null;
-      avatarUrl: string | null;
-      /** @description The latest 3 articles */
-      latestArticles: components['schemas']['ContentArticleTeaser'][];
-      /** @description Their articles; the cursor also works on /articles?author= */
-      articles: components['schemas']['ContentArticlePageResponse'];
-    };
-    ContentChangeResponse: {
-      /**
-       * @description Position in the feed
-       * @example 1043
-       */
-      cursor: string;
-      /** @enum {string} */
-      type: 'published' | 'updated' | 'corrected' | 'clarified' | 'unpublished' | 'killed' | 'embargo_lifted';
-      /**
-       * Format: uuid
-       * @description Article id (stable across slug changes)
-       */
-      id: string;
-      slug: string;
-      language: string;
-      /** @description Public version after this change */
-      version: number;
-      /** Format: date-time */
-      at: string;
-      /** @description Only for API keys with content:embargoed: still under embargo */
-      embargoed?: boolean;
-      /**
-       * Format: date-time
-       * @description With embargoed: when the embargo ends
-       */
-      embargoUntil?: string;
-    };
-    ChangesMeta: {
-      /** @description Pass as since on the next call (also when data is empty) */
-      nextCursor: string;
-      /** @description true: more changes are waiting; call again at once */
-      hasMore: boolean;
-    };
-    ContentChangesResponse: {
-      data: components['schemas']['ContentChangeResponse'][];
-      meta: components['schemas']['ChangesMeta'];
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    schemas: {
+        AuditEntryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description null when the system acted */
+            actor: Record<string, never> | null;
+            /** @example tag.merge */
+            action: string;
+            /** @enum {string} */
+            entityType: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media";
+            entityId: string;
+            ip: string | null;
+            requestId: string | null;
+            details: Record<string, never>;
+        };
+        AuditPageResponse: {
+            data: components["schemas"]["AuditEntryResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        ErrorBodyDto: {
+            /** @example 404 */
+            statusCode: number;
+            /**
+             * @example NOT_FOUND
+             * @enum {string}
+             */
+            code: "BAD_REQUEST" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "INVALID_TRANSITION" | "GONE" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "PRECONDITION_REQUIRED" | "TOO_MANY_REQUESTS" | "INTERNAL" | "SERVICE_UNAVAILABLE";
+            /** @example Tag not found */
+            message: string;
+            /** @description Field errors, the current version on 412, allowed actions on 409… */
+            details?: Record<string, never>;
+            requestId?: string;
+        };
+        NewsroomChangeResponse: {
+            /**
+             * @description Position in the outbox (digits; pass the last one as after)
+             * @example 1043
+             */
+            seq: string;
+            /** @enum {string} */
+            type: "article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted";
+            /** Format: uuid */
+            articleId: string | null;
+            /** @description The article version the event is about */
+            version: number | null;
+            /** Format: date-time */
+            at: string;
+        };
+        NewsroomChangesMeta: {
+            /**
+             * @description Where the next call starts (after=)
+             * @example 1043
+             */
+            last: string;
+        };
+        NewsroomChangesResponse: {
+            data: components["schemas"]["NewsroomChangeResponse"][];
+            meta: components["schemas"]["NewsroomChangesMeta"];
+        };
+        UserResponse: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "writer" | "editor" | "admin";
+            active: boolean;
+            /** Format: date-time */
+            lastLoginAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UserPageResponse: {
+            data: components["schemas"]["UserResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        CreateUserDto: {
+            /** @example aigerim@kazinform.kz */
+            email: string;
+            /** @example Aigerim Seitkali */
+            name: string;
+            /** @enum {string} */
+            role: "writer" | "editor" | "admin";
+            password: string;
+        };
+        UpdateUserDto: {
+            /** @example Aigerim Seitkali */
+            name?: string;
+            /** @enum {string} */
+            role?: "writer" | "editor" | "admin";
+            /** @description false deactivates the account; its existing tokens stop working */
+            active?: boolean;
+        };
+        SetPasswordDto: {
+            password: string;
+        };
+        LoginDto: {
+            /** @example admin@localhost */
+            email: string;
+            password: string;
+        };
+        LoginResponse: {
+            accessToken: string;
+            /** @description Seconds until the token expires */
+            expiresIn: number;
+            user: components["schemas"]["UserResponse"];
+        };
+        SessionResponse: {
+            user: components["schemas"]["UserResponse"];
+            /** @description Send it in X-CSRF-Token with every non-GET request made with the cookie */
+            csrfToken: string;
+        };
+        AuthorResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
+            title: string | null;
+            bio: string | null;
+            email: string | null;
+            avatarUrl: string | null;
+            /** Format: uuid */
+            userId: string | null;
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AuthorPageResponse: {
+            data: components["schemas"]["AuthorResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        CreateAuthorDto: {
+            /** @example Қасым-Жомарт Тоқаев */
+            name: string;
+            /**
+             * @description Generated from the name (transliterated) when absent; must be free when given
+             * @example qasym-zhomart-toqaev
+             */
+            slug?: string;
+            /** @example correspondent */
+            title?: string | null;
+            bio?: string | null;
+            /** @example a.seitkali@kazinform.kz */
+            email?: string | null;
+            /** @example https://cdn.example.kz/a.jpg */
+            avatarUrl?: string | null;
+            /**
+             * Format: uuid
+             * @description The staff account of this person
+             */
+            userId?: string | null;
+        };
+        UpdateAuthorDto: {
+            /** @example Қасым-Жомарт Тоқаев */
+            name?: string;
+            /**
+             * @description Generated from the name (transliterated) when absent; must be free when given
+             * @example qasym-zhomart-toqaev
+             */
+            slug?: string;
+            /** @example correspondent */
+            title?: string | null;
+            bio?: string | null;
+            /** @example a.seitkali@kazinform.kz */
+            email?: string | null;
+            /** @example https://cdn.example.kz/a.jpg */
+            avatarUrl?: string | null;
+            /**
+             * Format: uuid
+             * @description The staff account of this person
+             */
+            userId?: string | null;
+            /** @description false hides the byline from pickers; articles keep it */
+            active?: boolean;
+        };
+        TagResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
+            /** @enum {string} */
+            kind: "topic" | "place" | "organisation" | "person" | "event";
+            description: string | null;
+            externalUri: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TagPageResponse: {
+            data: components["schemas"]["TagResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        CreateTagDto: {
+            /** @example Astana */
+            name: string;
+            /**
+             * @description Generated from the name (transliterated) when absent; must be free among tags and tag aliases
+             * @example astana
+             */
+            slug?: string;
+            /** @enum {string} */
+            kind: "topic" | "place" | "organisation" | "person" | "event";
+            description?: string | null;
+            /**
+             * @description An IPTC Media Topic or Wikidata URI
+             * @example http://cv.iptc.org/newscodes/mediatopic/20000002
+             */
+            externalUri?: string | null;
+        };
+        TagDetailResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
+            /** @enum {string} */
+            kind: "topic" | "place" | "organisation" | "person" | "event";
+            description: string | null;
+            externalUri: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Old slugs (of merged tags or earlier slugs) resolving here */
+            aliases: string[];
+        };
+        TagLookupResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
+            /** @enum {string} */
+            kind: "topic" | "place" | "organisation" | "person" | "event";
+            description: string | null;
+            externalUri: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Old slugs (of merged tags or earlier slugs) resolving here */
+            aliases: string[];
+            /** @description The requested slug when it was an alias of this tag, else null */
+            aliasOf: string | null;
+        };
+        UpdateTagDto: {
+            /** @example Astana */
+            name?: string;
+            /**
+             * @description Generated from the name (transliterated) when absent; must be free among tags and tag aliases
+             * @example astana
+             */
+            slug?: string;
+            /** @enum {string} */
+            kind?: "topic" | "place" | "organisation" | "person" | "event";
+            description?: string | null;
+            /**
+             * @description An IPTC Media Topic or Wikidata URI
+             * @example http://cv.iptc.org/newscodes/mediatopic/20000002
+             */
+            externalUri?: string | null;
+        };
+        MergeTagDto: {
+            /**
+             * Format: uuid
+             * @description The tag that takes over every use and the slug
+             */
+            into: string;
+        };
+        DatelineDto: {
+            /** @example ASTANA */
+            place: string;
+            /**
+             * @description Defaults to the AGENCY_NAME setting
+             * @example KAZINFORM
+             */
+            agency?: string | null;
+        };
+        FeaturedMediaInputDto: {
+            /**
+             * Format: uuid
+             * @description A picture of the media library
+             */
+            mediaId: string;
+            /** @description This story's caption for the picture; the library caption when left out or null */
+            caption?: string | null;
+        };
+        ArticleAuthorInputDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @default writer
+             * @enum {string}
+             */
+            role: "writer" | "editor" | "photographer" | "translator";
+        };
+        CreateArticleDto: {
+            /** @example Political consultations btw Kazakhstan and Canada held in Astana */
+            headline: string;
+            subheadline?: string | null;
+            summary?: string | null;
+            /**
+             * @description BCP 47 tag with a supported primary language
+             * @default en
+             * @example kk
+             */
+            language: string;
+            /** @description Unique per language; generated from the headline when left out. Editable until the article is first published. */
+            slug?: string;
+            /**
+             * @default news
+             * @enum {string}
+             */
+            genre: "news" | "press_release" | "interview" | "statement" | "feature";
+            /** @description Rendered "ASTANA. KAZINFORM –" */
+            dateline?: components["schemas"]["DatelineDto"] | null;
+            /** @description HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img). A library picture is `<figure data-media-id="<uuid>"><figcaption>…</figcaption></figure>`: the server renders its img. */
+            body?: string;
+            /** @description The featured picture; null removes it */
+            featuredMedia?: components["schemas"]["FeaturedMediaInputDto"] | null;
+            /** @example press service of the Kazakh Ministry of Foreign Affairs */
+            source?: string | null;
+            /** @description In byline order */
+            authors?: components["schemas"]["ArticleAuthorInputDto"][];
+            /** @description Overrides the byline derived from the authors; null clears the override */
+            byline?: string | null;
+            /** @description Tag ids, in order */
+            tags?: string[];
+            /**
+             * @description ninjs urgency, 1 = most urgent
+             * @default 5
+             */
+            urgency: number;
+            /**
+             * @description IANA zone; defaults to NEWSROOM_TIMEZONE
+             * @example Asia/Almaty
+             */
+            timezone?: string;
+            /** @description Why: stored on the revision this change creates */
+            reason?: string;
+        };
+        DatelineResponse: {
+            /** @example ASTANA */
+            place: string | null;
+            /** @example KAZINFORM */
+            agency: string | null;
+            /**
+             * @description Rendered in front of the first paragraph; null without a place
+             * @example ASTANA. KAZINFORM –
+             */
+            text: string | null;
+        };
+        FeaturedMediaResponse: {
+            /** Format: uuid */
+            mediaId: string;
+            /** @description This story's caption; null: the library's */
+            caption: string | null;
+        };
+        ArticleAuthorResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example Adlet Seilkhanov */
+            name: string;
+            slug: string;
+            /** @enum {string} */
+            role: "writer" | "editor" | "photographer" | "translator";
+        };
+        ArticleTagResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
+            /** @enum {string} */
+            kind: "topic" | "place" | "organisation" | "person" | "event";
+        };
+        ArticlePublicationResponse: {
+            /**
+             * @description draft: never public; published: the working copy is what is public; changed: it has unpublished edits
+             * @enum {string}
+             */
+            state: "draft" | "published" | "changed" | "unpublished" | "killed";
+            /** @description The article version that is public */
+            publishedVersion: number | null;
+            /** Format: date-time */
+            firstPublishedAt: string | null;
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** Format: date-time */
+            embargoUntil: string | null;
+            /** Format: date-time */
+            scheduledAt: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+        };
+        UserRefResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        ArticleWithActionsResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Shared by all translations of one item
+             */
+            translationGroupId: string;
+            /**
+             * @description BCP 47 language tag
+             * @example en
+             */
+            language: string;
+            /** @example political-consultations-btw-kazakhstan-and-canada-held-in-astana */
+            slug: string;
+            /** @enum {string} */
+            genre: "news" | "press_release" | "interview" | "statement" | "feature";
+            headline: string;
+            subheadline: string | null;
+            summary: string | null;
+            dateline: components["schemas"]["DatelineResponse"];
+            /** @description Sanitized HTML */
+            body: string;
+            /** @description Plain text derived from body: paragraphs separated by blank lines */
+            bodyText: string;
+            wordCount: number;
+            source: string | null;
+            featuredMedia: components["schemas"]["FeaturedMediaResponse"] | null;
+            authors: components["schemas"]["ArticleAuthorResponse"][];
+            /** @description bylineOverride, else derived from the authors ("A", "A and B", "A, B and C") */
+            byline: string | null;
+            bylineOverride: string | null;
+            tags: components["schemas"]["ArticleTagResponse"][];
+            urgency: number;
+            /** @example Asia/Almaty */
+            timezone: string;
+            /** @enum {string} */
+            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "unpublished" | "killed" | "spiked";
+            /** @description Optimistic-lock counter; the ETag is "<version>" */
+            version: number;
+            /** Format: date-time */
+            originalPublishedAt: string | null;
+            publication: components["schemas"]["ArticlePublicationResponse"];
+            createdBy: components["schemas"]["UserRefResponse"];
+            updatedBy: components["schemas"]["UserRefResponse"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The workflow actions the signed-in user may take on the article now (POST …/transitions)
+             * @example [
+             *       "submit",
+             *       "spike"
+             *     ]
+             */
+            allowedActions: ("submit" | "return" | "approve" | "schedule" | "unschedule" | "publish" | "unpublish" | "kill" | "spike" | "unspike" | "lift_embargo")[];
+        };
+        ArticleSummaryWithActionsResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Shared by all translations of one item
+             */
+            translationGroupId: string;
+            /**
+             * @description BCP 47 language tag
+             * @example en
+             */
+            language: string;
+            /** @example political-consultations-btw-kazakhstan-and-canada-held-in-astana */
+            slug: string;
+            /** @enum {string} */
+            genre: "news" | "press_release" | "interview" | "statement" | "feature";
+            headline: string;
+            subheadline: string | null;
+            summary: string | null;
+            dateline: components["schemas"]["DatelineResponse"];
+            wordCount: number;
+            source: string | null;
+            featuredMedia: components["schemas"]["FeaturedMediaResponse"] | null;
+            authors: components["schemas"]["ArticleAuthorResponse"][];
+            /** @description bylineOverride, else derived from the authors ("A", "A and B", "A, B and C") */
+            byline: string | null;
+            bylineOverride: string | null;
+            tags: components["schemas"]["ArticleTagResponse"][];
+            urgency: number;
+            /** @example Asia/Almaty */
+            timezone: string;
+            /** @enum {string} */
+            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "unpublished" | "killed" | "spiked";
+            /** @description Optimistic-lock counter; the ETag is "<version>" */
+            version: number;
+            /** Format: date-time */
+            originalPublishedAt: string | null;
+            publication: components["schemas"]["ArticlePublicationResponse"];
+            createdBy: components["schemas"]["UserRefResponse"];
+            updatedBy: components["schemas"]["UserRefResponse"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The workflow actions the signed-in user may take on the article now (POST …/transitions)
+             * @example [
+             *       "submit",
+             *       "spike"
+             *     ]
+             */
+            allowedActions: ("submit" | "return" | "approve" | "schedule" | "unschedule" | "publish" | "unpublish" | "kill" | "spike" | "unspike" | "lift_embargo")[];
+        };
+        ArticlePageResponse: {
+            data: components["schemas"]["ArticleSummaryWithActionsResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        UpdateArticleDto: {
+            /** @example Political consultations btw Kazakhstan and Canada held in Astana */
+            headline?: string;
+            subheadline?: string | null;
+            summary?: string | null;
+            /**
+             * @description BCP 47 tag with a supported primary language
+             * @default en
+             * @example kk
+             */
+            language: string;
+            /** @description Unique per language; generated from the headline when left out. Editable until the article is first published. */
+            slug?: string;
+            /**
+             * @default news
+             * @enum {string}
+             */
+            genre: "news" | "press_release" | "interview" | "statement" | "feature";
+            /** @description Rendered "ASTANA. KAZINFORM –" */
+            dateline?: components["schemas"]["DatelineDto"] | null;
+            /** @description HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img). A library picture is `<figure data-media-id="<uuid>"><figcaption>…</figcaption></figure>`: the server renders its img. */
+            body?: string;
+            /** @description The featured picture; null removes it */
+            featuredMedia?: components["schemas"]["FeaturedMediaInputDto"] | null;
+            /** @example press service of the Kazakh Ministry of Foreign Affairs */
+            source?: string | null;
+            /** @description In byline order */
+            authors?: components["schemas"]["ArticleAuthorInputDto"][];
+            /** @description Overrides the byline derived from the authors; null clears the override */
+            byline?: string | null;
+            /** @description Tag ids, in order */
+            tags?: string[];
+            /**
+             * @description ninjs urgency, 1 = most urgent
+             * @default 5
+             */
+            urgency: number;
+            /**
+             * @description IANA zone; defaults to NEWSROOM_TIMEZONE
+             * @example Asia/Almaty
+             */
+            timezone?: string;
+            /** @description Why: stored on the revision this change creates */
+            reason?: string;
+        };
+        RevisionSummaryResponse: {
+            /** @example 3 */
+            number: number;
+            /** @description The article version this revision snapshots */
+            version: number;
+            actor: components["schemas"]["UserRefResponse"] | null;
+            reason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        RevisionPageResponse: {
+            data: components["schemas"]["RevisionSummaryResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        ArticleResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Shared by all translations of one item
+             */
+            translationGroupId: string;
+            /**
+             * @description BCP 47 language tag
+             * @example en
+             */
+            language: string;
+            /** @example political-consultations-btw-kazakhstan-and-canada-held-in-astana */
+            slug: string;
+            /** @enum {string} */
+            genre: "news" | "press_release" | "interview" | "statement" | "feature";
+            headline: string;
+            subheadline: string | null;
+            summary: string | null;
+            dateline: components["schemas"]["DatelineResponse"];
+            /** @description Sanitized HTML */
+            body: string;
+            /** @description Plain text derived from body: paragraphs separated by blank lines */
+            bodyText: string;
+            wordCount: number;
+            source: string | null;
+            featuredMedia: components["schemas"]["FeaturedMediaResponse"] | null;
+            authors: components["schemas"]["ArticleAuthorResponse"][];
+            /** @description bylineOverride, else derived from the authors ("A", "A and B", "A, B and C") */
+            byline: string | null;
+            bylineOverride: string | null;
+            tags: components["schemas"]["ArticleTagResponse"][];
+            urgency: number;
+            /** @example Asia/Almaty */
+            timezone: string;
+            /** @enum {string} */
+            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "unpublished" | "killed" | "spiked";
+            /** @description Optimistic-lock counter; the ETag is "<version>" */
+            version: number;
+            /** Format: date-time */
+            originalPublishedAt: string | null;
+            publication: components["schemas"]["ArticlePublicationResponse"];
+            createdBy: components["schemas"]["UserRefResponse"];
+            updatedBy: components["schemas"]["UserRefResponse"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RevisionResponse: {
+            /** @example 3 */
+            number: number;
+            /** @description The article version this revision snapshots */
+            version: number;
+            actor: components["schemas"]["UserRefResponse"] | null;
+            reason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            snapshot: components["schemas"]["ArticleResponse"];
+        };
+        FieldChangeResponse: {
+            /** @example headline */
+            field: string;
+            /** @description Value in the older revision (any JSON) */
+            from?: Record<string, never> | null;
+            /** @description Value in the newer revision (any JSON) */
+            to?: Record<string, never> | null;
+        };
+        WordChangeResponse: {
+            /** @enum {string} */
+            op: "equal" | "insert" | "delete";
+            text: string;
+        };
+        RevisionDiffResponse: {
+            /** @description The older revision; null = nothing (before 1) */
+            from: number | null;
+            to: number;
+            changes: components["schemas"]["FieldChangeResponse"][];
+            /** @description Word-level diff of bodyText */
+            body: components["schemas"]["WordChangeResponse"][];
+        };
+        CreateTranslationDto: {
+            /**
+             * @description BCP 47 tag; the family must not have this language yet
+             * @example kk
+             */
+            language: string;
+        };
+        TranslationMemberResponse: {
+            /** Format: uuid */
+            id: string;
+            language: string;
+            slug: string;
+            headline: string;
+            /** @enum {string} */
+            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "unpublished" | "killed" | "spiked";
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TranslationFamilyResponse: {
+            /** Format: uuid */
+            translationGroupId: string;
+            /** @description Oldest first; includes the article itself */
+            members: components["schemas"]["TranslationMemberResponse"][];
+        };
+        ImportResultResponse: {
+            /** @description The new draft, or the article imported before */
+            article: components["schemas"]["ArticleWithActionsResponse"];
+            /**
+             * @description What the importer had to guess or could not find, and tags it created; empty for a clean item
+             * @example [
+             *       "No existing tag matched \"Energy transition\" in the tag line; it was created as a new topic tag"
+             *     ]
+             */
+            warnings: string[];
+            /** @description false (HTTP 200) when the same text was imported before; nothing was written */
+            created: boolean;
+        };
+        ImportDatelineResponse: {
+            /** @example ASTANA */
+            place: string;
+            /** @example KAZINFORM */
+            agency: string;
+        };
+        ImportDryRunResponse: {
+            headline: string;
+            dateline: components["schemas"]["ImportDatelineResponse"] | null;
+            /**
+             * Format: date-time
+             * @description The time line, as an instant
+             */
+            time: string | null;
+            /** @example 2023-06-30T21:38:00+06:00 */
+            timeLocal: string | null;
+            /** @description Body paragraphs as plain text, the dateline removed */
+            paragraphs: string[];
+            /** @description Names in the Author: block */
+            authors: string[];
+            /** @description Existing tags the tag line matched, plus any it would create */
+            tags: string[];
+            /** @example en */
+            language: string;
+            warnings: string[];
+            /**
+             * Format: uuid
+             * @description The article this text was imported as before (a real import would return it)
+             */
+            importedAs: string | null;
+        };
+        TransitionDto: {
+            /** @enum {string} */
+            action: "submit" | "return" | "approve" | "schedule" | "unschedule" | "publish" | "unpublish" | "kill" | "spike" | "unspike" | "lift_embargo";
+            /** @description Required for return; kept in the history */
+            comment?: string;
+            /** @description Required for kill (the public kill notice) and lift_embargo (audited) */
+            reason?: string;
+            /**
+             * Format: date-time
+             * @description schedule: when to publish (future)
+             */
+            at?: string;
+            /**
+             * Format: date-time
+             * @description publish/schedule: hidden from the public until then
+             */
+            embargoUntil?: string;
+            /**
+             * Format: date-time
+             * @description publish/schedule: unpublished automatically then
+             */
+            expiresAt?: string;
+            /**
+             * @description publish of a published article: what kind of change
+             * @enum {string}
+             */
+            change?: "update" | "correction" | "clarification";
+            /** @description Public notice: required for correction and clarification */
+            notice?: string;
+        };
+        ArticleEventResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description edit: an edit after approval sent the article back to review (comment and data.reason say why)
+             * @enum {string}
+             */
+            action: "submit" | "return" | "approve" | "schedule" | "unschedule" | "publish" | "unpublish" | "kill" | "spike" | "unspike" | "lift_embargo" | "edit";
+            from: string;
+            to: string;
+            /** @description null when the scheduler acted */
+            actor: Record<string, never> | null;
+            comment: string | null;
+            data: Record<string, never>;
+            /** Format: date-time */
+            at: string;
+        };
+        CreateWebhookDto: {
+            /**
+             * @description http or https; hosts resolving to private or loopback addresses are refused
+             * @example https://partner.example.com/dateline/hooks
+             */
+            url: string;
+            /**
+             * @description Event types to receive, or ['*'] for every type
+             * @example [
+             *       "article.published",
+             *       "article.corrected"
+             *     ]
+             */
+            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "*")[];
+            /** @example Partner site cache */
+            description?: string | null;
+        };
+        WebhookWithSecretResponse: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "*")[];
+            description: string | null;
+            active: boolean;
+            /** Format: date-time */
+            secretRotatedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The signing secret. Shown only in this response: store it now.
+             * @example whsec_3q2+7w…
+             */
+            secret: string;
+        };
+        WebhookResponse: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "*")[];
+            description: string | null;
+            active: boolean;
+            /** Format: date-time */
+            secretRotatedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookPageResponse: {
+            data: components["schemas"]["WebhookResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        UpdateWebhookDto: {
+            /**
+             * @description http or https; hosts resolving to private or loopback addresses are refused
+             * @example https://partner.example.com/dateline/hooks
+             */
+            url?: string;
+            /**
+             * @description Event types to receive, or ['*'] for every type
+             * @example [
+             *       "article.published",
+             *       "article.corrected"
+             *     ]
+             */
+            events?: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "*")[];
+            /** @example Partner site cache */
+            description?: string | null;
+            /** @description false stops deliveries; true resumes them, pending ones included */
+            active?: boolean;
+        };
+        DeliveryResponse: {
+            /**
+             * Format: uuid
+             * @description Sent as Dateline-Delivery on every attempt
+             */
+            id: string;
+            /** Format: uuid */
+            webhookId: string;
+            /** Format: uuid */
+            eventId: string;
+            /**
+             * @description The outbox order of the event (a decimal string)
+             * @example 1042
+             */
+            eventSeq: string;
+            /** @example article.published */
+            eventType: string;
+            /** Format: uuid */
+            articleId: string | null;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            /** @description HTTP attempts since creation or the last redelivery */
+            attempts: number;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        DeliveryPageResponse: {
+            data: components["schemas"]["DeliveryResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        CreateApiKeyDto: {
+            /** @example Partner site: example.com */
+            name: string;
+            /**
+             * @description content:read reads the Content API; content:embargoed also sees embargoed items
+             * @example [
+             *       "content:read"
+             *     ]
+             */
+            scopes: ("content:read" | "content:embargoed")[];
+            /**
+             * Format: date-time
+             * @description The key stops working then (future); omitted: never expires
+             */
+            expiresAt?: string;
+        };
+        CreatedApiKeyResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The public start of the key (dlk_<prefix>_…), to recognise it */
+            prefix: string;
+            scopes: ("content:read" | "content:embargoed")[];
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute
+             */
+            lastUsedAt: string | null;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The key to send as X-Api-Key. Shown in this response only: it is stored hashed.
+             * @example dlk_a1B2c3D4_…
+             */
+            key: string;
+        };
+        ApiKeyResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The public start of the key (dlk_<prefix>_…), to recognise it */
+            prefix: string;
+            scopes: ("content:read" | "content:embargoed")[];
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute
+             */
+            lastUsedAt: string | null;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ApiKeyPageResponse: {
+            data: components["schemas"]["ApiKeyResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        UpdateApiKeyDto: {
+            name?: string;
+            scopes?: ("content:read" | "content:embargoed")[];
+            /**
+             * Format: date-time
+             * @description A future time, or null for no expiry
+             */
+            expiresAt?: string | null;
+        };
+        ContentDatelineResponse: {
+            /** @example ASTANA */
+            place: string;
+            /** @example KAZINFORM */
+            agency: string | null;
+            /** @example ASTANA. KAZINFORM – */
+            text: string;
+        };
+        ContentAuthorRefResponse: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+            title: string | null;
+            /** @enum {string} */
+            role: "writer" | "editor" | "photographer" | "translator";
+            avatarUrl: string | null;
+        };
+        ContentTagRefResponse: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+            /** @enum {string} */
+            kind: "topic" | "place" | "organisation" | "person" | "event";
+            /** @description IPTC Media Topic or Wikidata URI */
+            uri: string | null;
+        };
+        ContentNoticeResponse: {
+            /** @enum {string} */
+            kind: "correction" | "clarification" | "update" | "kill";
+            text: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ContentArticleListItem: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "live";
+            /** @description Public version: 1 at first publication, +1 at every public change */
+            version: number;
+            slug: string;
+            /** @example en */
+            language: string;
+            /** Format: uuid */
+            translationGroupId: string;
+            /** @enum {string} */
+            genre: "news" | "press_release" | "interview" | "statement" | "feature";
+            headline: string;
+            subheadline: string | null;
+            summary: string | null;
+            dateline: components["schemas"]["ContentDatelineResponse"] | null;
+            wordCount: number;
+            source: string | null;
+            urgency: number;
+            byline: string | null;
+            authors: components["schemas"]["ContentAuthorRefResponse"][];
+            tags: components["schemas"]["ContentTagRefResponse"][];
+            /** Format: date-time */
+            firstPublishedAt: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description IANA zone the newsroom displays times in
+             * @example Asia/Almaty
+             */
+            timezone: string;
+            /** Format: date-time */
+            embargoUntil: string | null;
+            notices: components["schemas"]["ContentNoticeResponse"][];
+            /** @description Only for API keys with content:embargoed, while under embargo */
+            embargoed?: boolean;
+        };
+        PageMeta: {
+            /** @description Pass as cursor for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        ContentArticlePageResponse: {
+            data: components["schemas"]["ContentArticleListItem"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        ContentArticleResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "live";
+            /** @description Public version: 1 at first publication, +1 at every public change */
+            version: number;
+            slug: string;
+            /** @example en */
+            language: string;
+            /** Format: uuid */
+            translationGroupId: string;
+            /** @enum {string} */
+            genre: "news" | "press_release" | "interview" | "statement" | "feature";
+            headline: string;
+            subheadline: string | null;
+            summary: string | null;
+            dateline: components["schemas"]["ContentDatelineResponse"] | null;
+            wordCount: number;
+            source: string | null;
+            urgency: number;
+            byline: string | null;
+            authors: components["schemas"]["ContentAuthorRefResponse"][];
+            tags: components["schemas"]["ContentTagRefResponse"][];
+            /** Format: date-time */
+            firstPublishedAt: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description IANA zone the newsroom displays times in
+             * @example Asia/Almaty
+             */
+            timezone: string;
+            /** Format: date-time */
+            embargoUntil: string | null;
+            notices: components["schemas"]["ContentNoticeResponse"][];
+            /** @description Only for API keys with content:embargoed, while under embargo */
+            embargoed?: boolean;
+            /** @description Sanitized HTML, the rendered dateline in front of the first paragraph */
+            bodyHtml: string;
+            bodyText: string;
+            /**
+             * @description language → slug of the other public translations
+             * @example {
+             *       "kk": "qazaqstan-men-kanada",
+             *       "ru": "kazakhstan-i-kanada"
+             *     }
+             */
+            translations: {
+                [key: string]: string;
+            };
+        };
+        ContentArticleTeaser: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            language: string;
+            headline: string;
+            /** Format: date-time */
+            firstPublishedAt: string;
+            /** @description Only for API keys with content:embargoed, while under embargo */
+            embargoed?: boolean;
+            /**
+             * Format: date-time
+             * @description With embargoed: when the embargo ends
+             */
+            embargoUntil?: string;
+        };
+        ContentTagResponse: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+            /** @enum {string} */
+            kind: "topic" | "place" | "organisation" | "person" | "event";
+            uri: string | null;
+            description: string | null;
+            /** @description The latest 3 articles */
+            latestArticles: components["schemas"]["ContentArticleTeaser"][];
+        };
+        ContentTagPageResponse: {
+            data: components["schemas"]["ContentTagResponse"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        ContentTagDetailResponse: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+            /** @enum {string} */
+            kind: "topic" | "place" | "organisation" | "person" | "event";
+            uri: string | null;
+            description: string | null;
+            /** @description The latest 3 articles */
+            latestArticles: components["schemas"]["ContentArticleTeaser"][];
+            /** @description Its articles; the cursor also works on /articles?tag= */
+            articles: components["schemas"]["ContentArticlePageResponse"];
+        };
+        ContentAuthorResponse: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+            title: string | null;
+            bio: string | null;
+            avatarUrl: string | null;
+            /** @description The latest 3 articles */
+            latestArticles: components["schemas"]["ContentArticleTeaser"][];
+        };
+        ContentAuthorPageResponse: {
+            data: components["schemas"]["ContentAuthorResponse"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        ContentAuthorDetailResponse: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+            title: string | null;
+            bio: string | null;
+            avatarUrl: string | null;
+            /** @description The latest 3 articles */
+            latestArticles: components["schemas"]["ContentArticleTeaser"][];
+            /** @description Their articles; the cursor also works on /articles?author= */
+            articles: components["schemas"]["ContentArticlePageResponse"];
+        };
+        ContentChangeResponse: {
+            /**
+             * @description Position in the feed
+             * @example 1043
+             */
+            cursor: string;
+            /** @enum {string} */
+            type: "published" | "updated" | "corrected" | "clarified" | "unpublished" | "killed" | "embargo_lifted";
+            /**
+             * Format: uuid
+             * @description Article id (stable across slug changes)
+             */
+            id: string;
+            slug: string;
+            language: string;
+            /** @description Public version after this change */
+            version: number;
+            /** Format: date-time */
+            at: string;
+            /** @description Only for API keys with content:embargoed: still under embargo */
+            embargoed?: boolean;
+            /**
+             * Format: date-time
+             * @description With embargoed: when the embargo ends
+             */
+            embargoUntil?: string;
+        };
+        ChangesMeta: {
+            /** @description Pass as since on the next call (also when data is empty) */
+            nextCursor: string;
+            /** @description true: more changes are waiting; call again at once */
+            hasMore: boolean;
+        };
+        ContentChangesResponse: {
+            data: components["schemas"]["ContentChangeResponse"][];
+            meta: components["schemas"]["ChangesMeta"];
+        };
+        UploadMediaForm: {
+            caption?: Record<string, never> | null;
+            /** @description Text alternative for screen readers */
+            altText?: Record<string, never> | null;
+            credit?: Record<string, never> | null;
+            copyrightNotice?: Record<string, never> | null;
+            usageTerms?: Record<string, never> | null;
+            source?: Record<string, never> | null;
+            photographer?: Record<string, never> | null;
+            /** Format: date-time */
+            takenAt?: Record<string, never> | null;
+            /** @description Focal point, 0 (left) to 1 (right) */
+            focalX?: number;
+            /** @description Focal point, 0 (top) to 1 (bottom) */
+            focalY?: number;
+            /**
+             * Format: binary
+             * @description JPEG, PNG, WebP, AVIF or GIF
+             */
+            file: string;
+        };
+        RenditionResponse: {
+            /** @example 16x9-w1024 */
+            name: string;
+            /** @enum {string} */
+            format: "avif" | "webp" | "jpeg";
+            width: number;
+            height: number;
+            bytes: number;
+            /** @description First 16 hex digits of the SHA-256 of the file */
+            hash: string;
+            /** @description Public URL (immutable: a changed file gets a new one) */
+            url: string;
+        };
+        MediaResponse: {
+            /** Format: uuid */
+            id: string;
+            sha256: string;
+            /** @example image/jpeg */
+            mimeType: string;
+            originalName?: Record<string, never> | null;
+            byteSize: number;
+            /** @description After EXIF orientation */
+            width: number;
+            height: number;
+            caption?: Record<string, never> | null;
+            altText?: Record<string, never> | null;
+            credit?: Record<string, never> | null;
+            copyrightNotice?: Record<string, never> | null;
+            usageTerms?: Record<string, never> | null;
+            source?: Record<string, never> | null;
+            photographer?: Record<string, never> | null;
+            /** Format: date-time */
+            takenAt?: Record<string, never> | null;
+            focalX: number;
+            focalY: number;
+            /** @description ThumbHash, base64 */
+            placeholder?: Record<string, never> | null;
+            /** @enum {string} */
+            renditionsStatus: "pending" | "ready" | "failed";
+            renditionsError?: Record<string, never> | null;
+            renditions: components["schemas"]["RenditionResponse"][];
+            /** @description Send back as If-Match */
+            version: number;
+            /** Format: uuid */
+            createdBy?: Record<string, never> | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        MediaPageResponse: {
+            data: components["schemas"]["MediaResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        UpdateMediaDto: {
+            caption?: Record<string, never> | null;
+            /** @description Text alternative for screen readers */
+            altText?: Record<string, never> | null;
+            credit?: Record<string, never> | null;
+            copyrightNotice?: Record<string, never> | null;
+            usageTerms?: Record<string, never> | null;
+            source?: Record<string, never> | null;
+            photographer?: Record<string, never> | null;
+            /** Format: date-time */
+            takenAt?: Record<string, never> | null;
+            /** @description Focal point, 0 (left) to 1 (right) */
+            focalX?: number;
+            /** @description Focal point, 0 (top) to 1 (bottom) */
+            focalY?: number;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  AuditController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        entityType?: 'user' | 'author' | 'tag' | 'article' | 'api_key' | 'webhook';
-        entityId?: string;
-        actorId?: string;
-        action?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuditPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  HealthController_live: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  HealthController_ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The Health Check is successful */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /**
-             * @example ok
-             * @enum {string}
-             */
-            status?: 'ok' | 'degraded';
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /** @example {} */
-            error?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                entityType?: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media";
+                entityId?: string;
+                actorId?: string;
+                action?: string;
             };
-          };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      /**
-       * @description The database does not answer
-       *
-       *     The Health Check is not successful
-       */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /**
-             * @example error
-             * @enum {string}
-             */
-            status?: 'error' | 'shutting_down';
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect",
-             *         "responseTime": 3005
-             *       }
-             *     }
-             */
-            error?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       },
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect",
-             *         "responseTime": 3005
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                /** @enum {string} */
-                status: 'up' | 'degraded' | 'down';
-                /** @description Time the health indicator took to respond, in ms */
-                responseTime?: number;
-              } & {
-                [key: string]: unknown;
-              };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageResponse"];
+                };
             };
-          };
-        };
-      };
-    };
-  };
-  UsersController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        role?: 'writer' | 'editor' | 'admin';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UsersController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUserDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UsersController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UsersController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateUserDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UsersController_setPassword: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SetPasswordDto'];
-      };
-    };
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LoginResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserResponse'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthorsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        /** @description Case-insensitive search in the name */
-        q?: string;
-        active?: boolean;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuthorPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthorsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateAuthorDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuthorResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthorsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuthorResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthorsController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthorsController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateAuthorDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuthorResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthorsController_deactivate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuthorResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TagsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        kind?: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-        /** @description Case-insensitive prefix of the name (autocompletion) */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TagPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TagsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateTagDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TagDetailResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TagsController_getBySlug: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        slug: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TagLookupResponse'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TagsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TagDetailResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TagsController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TagsController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateTagDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TagDetailResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TagsController_merge: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['MergeTagDto'];
-      };
-    };
-    responses: {
-      /** @description The target tag */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TagDetailResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        status?:
-          | 'draft'
-          | 'in_review'
-          | 'approved'
-          | 'scheduled'
-          | 'published'
-          | 'unpublished'
-          | 'killed'
-          | 'spiked';
-        /** @description Articles credited to this author */
-        author?: string;
-        /** @description Articles with this tag */
-        tag?: string;
-        language?: string;
-        genre?: 'news' | 'press_release' | 'interview' | 'statement' | 'feature';
-        /** @description Case-insensitive substring of the headline */
-        q?: string;
-        /** @description true: only articles I created */
-        mine?: boolean;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ArticlePageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateArticleDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          /** @description The version, e.g. "4": send it back as If-Match */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ArticleResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Article id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          /** @description The version, e.g. "4": send it back as If-Match */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ArticleResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_remove: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
-        'If-Match': string;
-      };
-      path: {
-        /** @description Article id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match names an older version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is required */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_update: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
-        'If-Match': string;
-      };
-      path: {
-        /** @description Article id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateArticleDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          /** @description The version, e.g. "4": send it back as If-Match */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ArticleResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match names an older version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is required */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_listRevisions: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        /** @description Article id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RevisionPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_getRevision: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Article id */
-        id: string;
-        /** @description Revision number (1, 2, 3…) */
-        n: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RevisionResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_diff: {
-    parameters: {
-      query?: {
-        /** @description The revision to compare with; defaults to the one before */
-        against?: number;
-      };
-      header?: never;
-      path: {
-        /** @description Article id */
-        id: string;
-        /** @description Revision number (1, 2, 3…) */
-        n: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RevisionDiffResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_restore: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
-        'If-Match': string;
-      };
-      path: {
-        /** @description Article id */
-        id: string;
-        /** @description Revision number (1, 2, 3…) */
-        n: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          /** @description The version, e.g. "4": send it back as If-Match */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ArticleResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match names an older version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is required */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_listTranslations: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Article id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TranslationFamilyResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ArticlesController_createTranslation: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Optional: the source version you translate from */
-        'If-Match'?: string;
-      };
-      path: {
-        /** @description Article id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateTranslationDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          /** @description The version, e.g. "4": send it back as If-Match */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ArticleResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match names an older version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ImporterController_import: {
-    parameters: {
-      query?: {
-        /** @description BCP 47 tag; overrides the language guessed from the text (en, ru or kk) */
-        language?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'text/plain': string;
-      };
-    };
-    responses: {
-      /** @description Imported before: the existing article */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ImportResultResponse'];
-        };
-      };
-      /** @description A new draft */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ImportResultResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Error */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ImporterController_exportText: {
-    parameters: {
-      query?: {
-        /** @description Only `text` so far */
-        format?: 'text';
-      };
-      header?: never;
-      path: {
-        /** @description Article id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': string;
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  PublishingController_transition: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
-        'If-Match': string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TransitionDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          /** @description The version, e.g. "4": send it back as If-Match */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ArticleResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match names an older version */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description If-Match is required */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  PublishingController_listHistory: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ArticleEventResponse'][];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateWebhookDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookWithSecretResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateWebhookDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_disable: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_rotateSecret: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookWithSecretResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_deliveries: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        status?: 'pending' | 'succeeded' | 'failed';
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeliveryPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhooksController_redeliver: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        deliveryId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeliveryResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKeyPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateApiKeyDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedApiKeyResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKeyResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateApiKeyDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKeyResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKeyResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ContentArticlesController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        /** @description Tag slug; several (repeated or comma-separated) = articles with all of them */
-        tag?: string[];
-        /** @description Author slug */
-        author?: string;
-        /** @description BCP 47 language tag */
-        lang?: string;
-        genre?: 'news' | 'press_release' | 'interview' | 'statement' | 'feature';
-        /** @description First published at or after (inclusive) */
-        from?: string;
-        /** @description First published at or before (inclusive) */
-        to?: string;
-        /** @description Full-text search (web search syntax: words, "a phrase", -not, or); results ranked by relevance */
-        q?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContentArticlePageResponse'];
-        };
-      };
-      /** @description If-None-Match matched the ETag */
-      304: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ContentArticlesController_get: {
-    parameters: {
-      query?: {
-        /** @description Language of the slug, when it exists in several */
-        lang?: string;
-        /** @description The version that was public at this time */
-        asOf?: string;
-        /** @description ninjs: IPTC ninjs 3.1 (same as Accept) */
-        format?: 'json' | 'ninjs';
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path: {
-        slug: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContentArticleResponse'];
-          'application/ninjs+json': components['schemas']['ContentArticleResponse'];
-        };
-      };
-      /** @description If-None-Match matched the ETag */
-      304: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-          'application/ninjs+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-          'application/ninjs+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Gone */
-      410: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-          'application/ninjs+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ContentTaxonomyController_tags: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        kind?: 'topic' | 'place' | 'organisation' | 'person' | 'event';
-        /** @description Only tags with articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContentTagPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ContentTaxonomyController_tag: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        /** @description Only articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path: {
-        slug: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContentTagDetailResponse'];
-        };
-      };
-      /** @description Moved: Location names the current slug */
-      301: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ContentTaxonomyController_authors: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        /** @description Only authors with articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContentAuthorPageResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ContentTaxonomyController_author: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from meta.nextCursor of the previous page */
-        cursor?: string;
-        /** @description Only articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path: {
-        slug: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContentAuthorDetailResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ContentChangesController_list: {
-    parameters: {
-      query?: {
-        /** @description meta.nextCursor of the previous call; absent: from the beginning */
-        since?: string;
-        limit?: number;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ContentChangesResponse'];
-        };
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  'ContentFeedsController_all[0]': {
-    parameters: {
-      query?: {
-        /** @description Only articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path: {
-        file: 'rss.xml' | 'atom.xml' | 'feed.json';
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The feed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  'ContentFeedsController_all[1]': {
-    parameters: {
-      query?: {
-        /** @description Only articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path: {
-        file: 'rss.xml' | 'atom.xml' | 'feed.json';
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The feed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  'ContentFeedsController_tag[0]': {
-    parameters: {
-      query?: {
-        /** @description Only articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path: {
-        slug: string;
-        file: 'rss.xml' | 'atom.xml' | 'feed.json';
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The feed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Moved: Location names the current slug */
-      301: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  'ContentFeedsController_tag[1]': {
-    parameters: {
-      query?: {
-        /** @description Only articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path: {
-        slug: string;
-        file: 'rss.xml' | 'atom.xml' | 'feed.json';
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The feed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Moved: Location names the current slug */
-      301: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  'ContentFeedsController_author[0]': {
-    parameters: {
-      query?: {
-        /** @description Only articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path: {
-        slug: string;
-        file: 'rss.xml' | 'atom.xml' | 'feed.json';
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The feed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  'ContentFeedsController_author[1]': {
-    parameters: {
-      query?: {
-        /** @description Only articles in this language */
-        lang?: string;
-      };
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path: {
-        slug: string;
-        file: 'rss.xml' | 'atom.xml' | 'feed.json';
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The feed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (the message and details name the fields) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/rss+xml': components['schemas']['ErrorBodyDto'];
-          'application/atom+xml': components['schemas']['ErrorBodyDto'];
-          'application/feed+json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  'ContentFeedsController_newsSitemap[0]': {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The sitemap */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  'ContentFeedsController_newsSitemap[1]': {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
-        'X-Api-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The sitemap */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Not signed in, or the token is invalid or expired */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Signed in without the role this needs */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many requests (see Retry-After) */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    NewsroomChangesController_list: {
+        parameters: {
+            query?: {
+                /** @description meta.last of the previous call; absent: no events, only the current position in meta.last */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsroomChangesResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Health Check is successful */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example ok
+                         * @enum {string}
+                         */
+                        status?: "ok" | "degraded";
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description The database does not answer
+             *
+             *     The Health Check is not successful
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example error
+                         * @enum {string}
+                         */
+                        status?: "error" | "shutting_down";
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    UsersController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                role?: "writer" | "editor" | "admin";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UsersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UsersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UsersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UsersController_setPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SessionController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SessionController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SessionController_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthorsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                /** @description Case-insensitive search in the name */
+                q?: string;
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthorsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAuthorDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthorsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthorsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthorsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAuthorDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthorsController_deactivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TagsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                kind?: "topic" | "place" | "organisation" | "person" | "event";
+                /** @description Case-insensitive prefix of the name (autocompletion) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TagsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTagDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagDetailResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TagsController_getBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagLookupResponse"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TagsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagDetailResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TagsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TagsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTagDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagDetailResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TagsController_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeTagDto"];
+            };
+        };
+        responses: {
+            /** @description The target tag */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagDetailResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                status?: "draft" | "in_review" | "approved" | "scheduled" | "published" | "unpublished" | "killed" | "spiked";
+                /** @description Articles credited to this author */
+                author?: string;
+                /** @description Articles with this tag */
+                tag?: string;
+                language?: string;
+                genre?: "news" | "press_release" | "interview" | "statement" | "feature";
+                /** @description Case-insensitive substring of the headline */
+                q?: string;
+                /** @description true: only articles I created */
+                mine?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticlePageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateArticleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleWithActionsResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Article id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleWithActionsResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_remove: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Article id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Article id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateArticleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleWithActionsResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_listRevisions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Article id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_getRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Article id */
+                id: string;
+                /** @description Revision number (1, 2, 3…) */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_diff: {
+        parameters: {
+            query?: {
+                /** @description The revision to compare with; defaults to the one before */
+                against?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Article id */
+                id: string;
+                /** @description Revision number (1, 2, 3…) */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionDiffResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_restore: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Article id */
+                id: string;
+                /** @description Revision number (1, 2, 3…) */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleWithActionsResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_listTranslations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Article id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslationFamilyResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_createTranslation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: the source version you translate from */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description Article id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTranslationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleWithActionsResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ImporterController_import: {
+        parameters: {
+            query?: {
+                /** @description BCP 47 tag; overrides the language guessed from the text (en, ru or kk) */
+                language?: string;
+                /** @description true: parse and answer the fields (200), store nothing */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description Imported before: the existing article (ImportResultResponse); with dryRun=true: the parsed fields (ImportDryRunResponse), nothing stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultResponse"] | components["schemas"]["ImportDryRunResponse"];
+                };
+            };
+            /** @description A new draft */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The content type is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ImporterController_exportText: {
+        parameters: {
+            query?: {
+                /** @description Only `text` so far */
+                format?: "text";
+            };
+            header?: never;
+            path: {
+                /** @description Article id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PublishingController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PublishingController_transition: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleWithActionsResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PublishingController_listHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleEventResponse"][];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhooksController_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApiKeyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ContentArticlesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                /** @description Tag slug; several (repeated or comma-separated) = articles with all of them */
+                tag?: string[];
+                /** @description Author slug */
+                author?: string;
+                /** @description BCP 47 language tag */
+                lang?: string;
+                genre?: "news" | "press_release" | "interview" | "statement" | "feature";
+                /** @description First published at or after (inclusive) */
+                from?: string;
+                /** @description First published at or before (inclusive) */
+                to?: string;
+                /** @description Full-text search (web search syntax: words, "a phrase", -not, or); results ranked by relevance */
+                q?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentArticlePageResponse"];
+                };
+            };
+            /** @description If-None-Match matched the ETag */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ContentArticlesController_get: {
+        parameters: {
+            query?: {
+                /** @description Language of the slug, when it exists in several */
+                lang?: string;
+                /** @description The version that was public at this time */
+                asOf?: string;
+                /** @description ninjs: IPTC ninjs 3.1 (same as Accept) */
+                format?: "json" | "ninjs";
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentArticleResponse"];
+                    "application/ninjs+json": components["schemas"]["ContentArticleResponse"];
+                };
+            };
+            /** @description If-None-Match matched the ETag */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                    "application/ninjs+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                    "application/ninjs+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                    "application/ninjs+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ContentTaxonomyController_tags: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                kind?: "topic" | "place" | "organisation" | "person" | "event";
+                /** @description Only tags with articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentTagPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ContentTaxonomyController_tag: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentTagDetailResponse"];
+                };
+            };
+            /** @description Moved: Location names the current slug */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ContentTaxonomyController_authors: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only authors with articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentAuthorPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ContentTaxonomyController_author: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentAuthorDetailResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ContentChangesController_list: {
+        parameters: {
+            query?: {
+                /** @description meta.nextCursor of the previous call; absent: from the beginning */
+                since?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentChangesResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    "ContentFeedsController_all[0]": {
+        parameters: {
+            query?: {
+                /** @description Only articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                file: "rss.xml" | "atom.xml" | "feed.json";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    "ContentFeedsController_all[1]": {
+        parameters: {
+            query?: {
+                /** @description Only articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                file: "rss.xml" | "atom.xml" | "feed.json";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    "ContentFeedsController_tag[0]": {
+        parameters: {
+            query?: {
+                /** @description Only articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                slug: string;
+                file: "rss.xml" | "atom.xml" | "feed.json";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Moved: Location names the current slug */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    "ContentFeedsController_tag[1]": {
+        parameters: {
+            query?: {
+                /** @description Only articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                slug: string;
+                file: "rss.xml" | "atom.xml" | "feed.json";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Moved: Location names the current slug */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    "ContentFeedsController_author[0]": {
+        parameters: {
+            query?: {
+                /** @description Only articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                slug: string;
+                file: "rss.xml" | "atom.xml" | "feed.json";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    "ContentFeedsController_author[1]": {
+        parameters: {
+            query?: {
+                /** @description Only articles in this language */
+                lang?: string;
+            };
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                slug: string;
+                file: "rss.xml" | "atom.xml" | "feed.json";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/atom+xml": components["schemas"]["ErrorBodyDto"];
+                    "application/feed+json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    "ContentFeedsController_newsSitemap[0]": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitemap */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    "ContentFeedsController_newsSitemap[1]": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description API key; required when CONTENT_API_PUBLIC=false; content:embargoed shows embargoed items */
+                "X-Api-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitemap */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ContentMediaController_file: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description content:embargoed shows embargoed stories */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                id: string;
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file; Cache-Control immutable, ETag the hash */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description If-None-Match matched */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorBodyDto"];
+                    "image/webp": components["schemas"]["ErrorBodyDto"];
+                    "image/avif": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorBodyDto"];
+                    "image/webp": components["schemas"]["ErrorBodyDto"];
+                    "image/avif": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorBodyDto"];
+                    "image/webp": components["schemas"]["ErrorBodyDto"];
+                    "image/avif": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorBodyDto"];
+                    "image/webp": components["schemas"]["ErrorBodyDto"];
+                    "image/avif": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                /** @description Words searched in caption, credit and photographer */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadMediaForm"];
+            };
+        };
+        responses: {
+            /** @description Already in the library (same SHA-256) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            201: {
+                headers: {
+                    /** @description The picture version, e.g. "2": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The content type is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Well-formed but cannot be processed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Picture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The picture version, e.g. "2": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_remove: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited ("3"). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Picture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited ("3"). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Picture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMediaDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The picture version, e.g. "2": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
 }
