@@ -21,7 +21,8 @@ export function ApiKeys() {
     unwrap(api.GET('/api/v1/api-keys', { params: { query: { limit: 50, cursor } }, signal })),
   );
   const revoke = useMutation({
-    mutationFn: (k: ApiKey) => unwrap(api.POST('/api/v1/api-keys/{id}/revoke', { params: { path: { id: k.id } } })),
+    mutationFn: (k: ApiKey) =>
+      unwrap(api.POST('/api/v1/api-keys/{id}/revoke', { params: { path: { id: k.id } } })),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: KEYS });
       setRevoking(null);
@@ -64,7 +65,11 @@ export function ApiKeys() {
                 <td>{when(k.lastUsedAt)}</td>
                 <td>
                   {k.status !== 'revoked' && (
-                    <button type="button" aria-label={t('admin.apiKeys.revokeNamed', { name: k.name })} onClick={() => setRevoking(k)}>
+                    <button
+                      type="button"
+                      aria-label={t('admin.apiKeys.revokeNamed', { name: k.name })}
+                      onClick={() => setRevoking(k)}
+                    >
                       {t('admin.apiKeys.revoke')}
                     </button>
                   )}
@@ -84,7 +89,9 @@ export function ApiKeys() {
           }}
         />
       )}
-      {secret && <SecretDialog title={t('admin.apiKeys.created')} secret={secret} onClose={() => setSecret(null)} />}
+      {secret && (
+        <SecretDialog title={t('admin.apiKeys.created')} secret={secret} onClose={() => setSecret(null)} />
+      )}
       {revoking && (
         <ConfirmDialog
           title={t('admin.apiKeys.revokeNamed', { name: revoking.name })}
@@ -139,7 +146,11 @@ function ApiKeyForm({ onClose, onCreated }: { onClose(): void; onCreated(key: st
           <legend>{t('admin.apiKeys.scopes')}</legend>
           {SCOPES.map((s) => (
             <label key={s} className="inline">
-              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => toggle(s, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={scopes.includes(s)}
+                onChange={(e) => toggle(s, e.target.checked)}
+              />
               {s}
             </label>
           ))}

@@ -81,7 +81,11 @@ export function AuditLog() {
         </label>
         <label>
           {t('admin.audit.action')}
-          <input value={draft.action ?? ''} placeholder="tag.merge" onChange={(e) => set({ action: e.target.value })} />
+          <input
+            value={draft.action ?? ''}
+            placeholder="tag.merge"
+            onChange={(e) => set({ action: e.target.value })}
+          />
         </label>
         <button type="submit">{t('admin.apply')}</button>
       </form>

@@ -19,7 +19,8 @@ export function Authors() {
     unwrap(api.GET('/api/v1/authors', { params: { query: { ...filters, limit: 50, cursor } }, signal })),
   );
   const deactivate = useMutation({
-    mutationFn: (a: Author) => unwrap(api.POST('/api/v1/authors/{id}/deactivate', { params: { path: { id: a.id } } })),
+    mutationFn: (a: Author) =>
+      unwrap(api.POST('/api/v1/authors/{id}/deactivate', { params: { path: { id: a.id } } })),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: queryKeys.authors });
       setDeactivating(null);
@@ -29,7 +30,12 @@ export function Authors() {
   return (
     <section>
       <h1>{t('nav.authors')}</h1>
-      <form className="filters" role="search" aria-label={t('admin.filters')} onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="filters"
+        role="search"
+        aria-label={t('admin.filters')}
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label>
           {t('admin.search')}
           <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
@@ -57,7 +63,11 @@ export function Authors() {
                 <td>{a.title ?? ''}</td>
                 <td>{a.active ? t('admin.active') : t('admin.inactive')}</td>
                 <td>
-                  <button type="button" aria-label={t('admin.editNamed', { name: a.name })} onClick={() => setEditing(a)}>
+                  <button
+                    type="button"
+                    aria-label={t('admin.editNamed', { name: a.name })}
+                    onClick={() => setEditing(a)}
+                  >
                     {t('admin.edit')}
                   </button>{' '}
                   {a.active && (
@@ -131,7 +141,10 @@ function AuthorForm({ author, onClose }: { author: Author | null; onClose(): voi
     save.mutate();
   };
   return (
-    <Dialog title={author ? t('admin.authors.editTitle', { name: author.name }) : t('admin.authors.new')} onClose={onClose}>
+    <Dialog
+      title={author ? t('admin.authors.editTitle', { name: author.name }) : t('admin.authors.new')}
+      onClose={onClose}
+    >
       <form className="stack" onSubmit={submit}>
         <label>
           {t('admin.name')}

@@ -24,7 +24,12 @@ export function Tags() {
   return (
     <section>
       <h1>{t('nav.tags')}</h1>
-      <form className="filters" role="search" aria-label={t('admin.filters')} onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="filters"
+        role="search"
+        aria-label={t('admin.filters')}
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label>
           {t('admin.search')}
           <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
@@ -63,10 +68,18 @@ export function Tags() {
                 <td>{tag.slug}</td>
                 <td>{t(`admin.tags.kinds.${tag.kind}`)}</td>
                 <td>
-                  <button type="button" aria-label={t('admin.editNamed', { name: tag.name })} onClick={() => setEditing(tag)}>
+                  <button
+                    type="button"
+                    aria-label={t('admin.editNamed', { name: tag.name })}
+                    onClick={() => setEditing(tag)}
+                  >
                     {t('admin.edit')}
                   </button>{' '}
-                  <button type="button" aria-label={t('admin.tags.mergeNamed', { name: tag.name })} onClick={() => setMerging(tag)}>
+                  <button
+                    type="button"
+                    aria-label={t('admin.tags.mergeNamed', { name: tag.name })}
+                    onClick={() => setMerging(tag)}
+                  >
                     {t('admin.tags.merge')}
                   </button>
                 </td>
@@ -113,7 +126,10 @@ function TagForm({ tag, onClose }: { tag: Tag | null; onClose(): void }) {
     save.mutate();
   };
   return (
-    <Dialog title={tag ? t('admin.tags.editTitle', { name: tag.name }) : t('admin.tags.new')} onClose={onClose}>
+    <Dialog
+      title={tag ? t('admin.tags.editTitle', { name: tag.name }) : t('admin.tags.new')}
+      onClose={onClose}
+    >
       <form className="stack" onSubmit={submit}>
         <label>
           {t('admin.name')}
@@ -170,7 +186,9 @@ function MergeDialog({ source, onClose }: { source: Tag; onClose(): void }) {
   });
   const merge = useMutation({
     mutationFn: (into: Tag) =>
-      unwrap(api.POST('/api/v1/tags/{id}/merge', { params: { path: { id: source.id } }, body: { into: into.id } })),
+      unwrap(
+        api.POST('/api/v1/tags/{id}/merge', { params: { path: { id: source.id } }, body: { into: into.id } }),
+      ),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: queryKeys.tags });
       onClose();
@@ -201,7 +219,12 @@ function MergeDialog({ source, onClose }: { source: Tag; onClose(): void }) {
         <legend>{t('admin.tags.into')}</legend>
         {options.map((c) => (
           <label key={c.id} className="inline">
-            <input type="radio" name="merge-into" checked={target?.id === c.id} onChange={() => setTarget(c)} />
+            <input
+              type="radio"
+              name="merge-into"
+              checked={target?.id === c.id}
+              onChange={() => setTarget(c)}
+            />
             {`${c.name} (${t(`admin.tags.kinds.${c.kind}`)}, ${c.slug})`}
           </label>
         ))}

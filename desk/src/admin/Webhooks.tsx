@@ -3,7 +3,16 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/http';
 import type { components } from '../api/schema';
-import { ConfirmDialog, Dialog, ErrorAlert, LoadMore, SecretDialog, orNull, useDateTime, useKeysetList } from './ui';
+import {
+  ConfirmDialog,
+  Dialog,
+  ErrorAlert,
+  LoadMore,
+  SecretDialog,
+  orNull,
+  useDateTime,
+  useKeysetList,
+} from './ui';
 
 type Webhook = components['schemas']['WebhookResponse'];
 type Delivery = components['schemas']['DeliveryResponse'];
@@ -37,11 +46,13 @@ export function Webhooks() {
   const act = useMutation({
     mutationFn: async ({ kind, hook }: Confirm): Promise<string | null> => {
       const params = { path: { id: hook.id } };
-      if (kind === 'rotate') return (await unwrap(api.POST('/api/v1/webhooks/{id}/rotate-secret', { params }))).secret;
+      if (kind === 'rotate')
+        return (await unwrap(api.POST('/api/v1/webhooks/{id}/rotate-secret', { params }))).secret;
       if (kind === 'disable') await unwrap(api.POST('/api/v1/webhooks/{id}/disable', { params }));
       else {
         const { response } = await api.DELETE('/api/v1/webhooks/{id}', { params });
-        if (!response.ok) await unwrap(Promise.resolve({ error: await response.json().catch(() => null), response }));
+        if (!response.ok)
+          await unwrap(Promise.resolve({ error: await response.json().catch(() => null), response }));
         if (open?.id === hook.id) setOpen(null);
       }
       return null;
@@ -54,7 +65,9 @@ export function Webhooks() {
   });
   const resume = useMutation({
     mutationFn: (hook: Webhook) =>
-      unwrap(api.PATCH('/api/v1/webhooks/{id}', { params: { path: { id: hook.id } }, body: { active: true } })),
+      unwrap(
+        api.PATCH('/api/v1/webhooks/{id}', { params: { path: { id: hook.id } }, body: { active: true } }),
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: HOOKS }),
   });
 
@@ -85,7 +98,11 @@ export function Webhooks() {
                 <td>{h.events.join(', ')}</td>
                 <td>{h.active ? t('admin.active') : t('admin.webhooks.disabled')}</td>
                 <td className="row-actions">
-                  <button type="button" aria-label={t('admin.webhooks.deliveriesOf', { url: h.url })} onClick={() => setOpen(h)}>
+                  <button
+                    type="button"
+                    aria-label={t('admin.webhooks.deliveriesOf', { url: h.url })}
+                    onClick={() => setOpen(h)}
+                  >
                     {t('admin.webhooks.deliveries')}
                   </button>
                   <button
@@ -104,7 +121,11 @@ export function Webhooks() {
                       {t('admin.webhooks.disable')}
                     </button>
                   ) : (
-                    <button type="button" aria-label={t('admin.webhooks.resumeOf', { url: h.url })} onClick={() => resume.mutate(h)}>
+                    <button
+                      type="button"
+                      aria-label={t('admin.webhooks.resumeOf', { url: h.url })}
+                      onClick={() => resume.mutate(h)}
+                    >
                       {t('admin.webhooks.resume')}
                     </button>
                   )}
@@ -132,7 +153,13 @@ export function Webhooks() {
           }}
         />
       )}
-      {secret && <SecretDialog title={t('admin.webhooks.secretTitle')} secret={secret} onClose={() => setSecret(null)} />}
+      {secret && (
+        <SecretDialog
+          title={t('admin.webhooks.secretTitle')}
+          secret={secret}
+          onClose={() => setSecret(null)}
+        />
+      )}
       {confirm && (
         <ConfirmDialog
           title={t(`admin.webhooks.confirm.${confirm.kind}`, { url: confirm.hook.url })}
@@ -249,7 +276,8 @@ function WebhookForm({ onClose, onCreated }: { onClose(): void; onCreated(secret
     e.preventDefault();
     create.mutate();
   };
-  const toggle = (ev: string, on: boolean) => setEvents(on ? [...events, ev] : events.filter((x) => x !== ev));
+  const toggle = (ev: string, on: boolean) =>
+    setEvents(on ? [...events, ev] : events.filter((x) => x !== ev));
   return (
     <Dialog title={t('admin.webhooks.new')} onClose={onClose}>
       <form className="stack" onSubmit={submit}>
@@ -265,7 +293,11 @@ function WebhookForm({ onClose, onCreated }: { onClose(): void; onCreated(secret
           <legend>{t('admin.webhooks.events')}</legend>
           {EVENTS.map((ev) => (
             <label key={ev} className="inline">
-              <input type="checkbox" checked={events.includes(ev)} onChange={(e) => toggle(ev, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={events.includes(ev)}
+                onChange={(e) => toggle(ev, e.target.checked)}
+              />
               {ev === '*' ? t('admin.webhooks.allEvents') : ev}
             </label>
           ))}

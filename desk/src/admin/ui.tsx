@@ -18,7 +18,13 @@ export function useKeysetList<T>(
   queryKey: QueryKey,
   fetchPage: (cursor: string | undefined, signal: AbortSignal) => Promise<KeysetPage<T>>,
 ) {
-  const query = useInfiniteQuery<KeysetPage<T>, Error, InfiniteData<KeysetPage<T>>, QueryKey, string | undefined>({
+  const query = useInfiniteQuery<
+    KeysetPage<T>,
+    Error,
+    InfiniteData<KeysetPage<T>>,
+    QueryKey,
+    string | undefined
+  >({
     queryKey,
     initialPageParam: undefined,
     queryFn: ({ pageParam, signal }) => fetchPage(pageParam, signal),

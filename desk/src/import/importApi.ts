@@ -26,10 +26,16 @@ type Loose = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
 const names = (v: unknown): string[] => {
-  if (typeof v === 'string') return v.split(/[,;]/).map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(/[,;]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (!Array.isArray(v)) return [];
   return v
-    .map((x) => (typeof x === 'string' ? x : str((x as Loose | null)?.name) ?? str((x as Loose | null)?.slug)))
+    .map((x) =>
+      typeof x === 'string' ? x : (str((x as Loose | null)?.name) ?? str((x as Loose | null)?.slug)),
+    )
     .filter((x): x is string => !!x);
 };
 
@@ -43,8 +49,13 @@ function dateline(v: unknown): string | null {
 }
 
 function paragraphs(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map((p) => (typeof p === 'string' ? p : (str((p as Loose | null)?.text) ?? ''))).filter(Boolean);
-  if (typeof v === 'string') return v.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  if (Array.isArray(v))
+    return v.map((p) => (typeof p === 'string' ? p : (str((p as Loose | null)?.text) ?? ''))).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean);
   return [];
 }
 
@@ -75,5 +86,7 @@ async function post(text: string, dryRun: boolean): Promise<unknown> {
   return body;
 }
 
-export const previewImport = async (text: string): Promise<ImportPreview> => toPreview(await post(text, true));
-export const createImport = async (text: string): Promise<ImportResult> => (await post(text, false)) as ImportResult;
+export const previewImport = async (text: string): Promise<ImportPreview> =>
+  toPreview(await post(text, true));
+export const createImport = async (text: string): Promise<ImportResult> =>
+  (await post(text, false)) as ImportResult;

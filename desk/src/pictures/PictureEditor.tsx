@@ -19,7 +19,10 @@ import {
 type Form = Record<(typeof TEXT_FIELDS)[number], string> & { focalX: number; focalY: number };
 
 const formOf = (m: Media): Form => ({
-  ...(Object.fromEntries(TEXT_FIELDS.map((k) => [k, m[k] ?? ''])) as Record<(typeof TEXT_FIELDS)[number], string>),
+  ...(Object.fromEntries(TEXT_FIELDS.map((k) => [k, m[k] ?? ''])) as Record<
+    (typeof TEXT_FIELDS)[number],
+    string
+  >),
   focalX: m.focalX,
   focalY: m.focalY,
 });
@@ -81,7 +84,11 @@ function PictureForm({ media }: { media: Media }) {
   const pick = (e: MouseEvent<HTMLImageElement>) => {
     const box = e.currentTarget.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) return;
-    setForm({ ...form, focalX: round((e.clientX - box.left) / box.width), focalY: round((e.clientY - box.top) / box.height) });
+    setForm({
+      ...form,
+      focalX: round((e.clientX - box.left) / box.width),
+      focalY: round((e.clientY - box.top) / box.height),
+    });
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -94,7 +101,12 @@ function PictureForm({ media }: { media: Media }) {
     <div className="picture-editor">
       <figure className="focal">
         {src ? (
-          <img src={src} alt={media.altText ?? ''} onClick={pick} title={t('pictures.focalHint')} />
+          <img
+            src={src}
+            alt={media.altText || t('pictures.focalImage')}
+            onClick={pick}
+            title={t('pictures.focalHint')}
+          />
         ) : (
           <p>{t(`pictures.renditions.${media.renditionsStatus}`)}</p>
         )}
@@ -138,7 +150,10 @@ function PictureForm({ media }: { media: Media }) {
         {stale ? (
           <div role="alert">
             <p>{t('pictures.stale')}</p>
-            <button type="button" onClick={() => void client.invalidateQueries({ queryKey: queryKeys.picture(media.id) })}>
+            <button
+              type="button"
+              onClick={() => void client.invalidateQueries({ queryKey: queryKeys.picture(media.id) })}
+            >
               {t('pictures.reload')}
             </button>
           </div>

@@ -14,9 +14,17 @@ function Thumb({ m }: { m: Media }) {
   const src = small?.url ?? placeholderUrl(m);
   const alt = m.altText ?? m.caption ?? m.originalName ?? '';
   return src ? (
-    <img src={src} alt={alt} width={160} height={Math.round((160 * m.height) / Math.max(1, m.width))} loading="lazy" />
+    <img
+      src={src}
+      alt={alt}
+      width={160}
+      height={Math.round((160 * m.height) / Math.max(1, m.width))}
+      loading="lazy"
+    />
   ) : (
-    <span className="thumb-missing">{t(`pictures.renditions.${m.renditionsStatus}`, { defaultValue: '' })}</span>
+    <span className="thumb-missing">
+      {t(`pictures.renditions.${m.renditionsStatus}`, { defaultValue: '' })}
+    </span>
   );
 }
 
@@ -37,7 +45,12 @@ export function PicturesLibrary() {
     <section>
       <h1>{t('nav.pictures')}</h1>
       <UploadForm />
-      <form className="filters" role="search" aria-label={t('pictures.searchLabel')} onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="filters"
+        role="search"
+        aria-label={t('pictures.searchLabel')}
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label>
           {t('pictures.search')}
           <input type="search" value={text} onChange={(e) => setText(e.target.value)} />
@@ -46,10 +59,13 @@ export function PicturesLibrary() {
       <ErrorAlert error={query.error} />
       {query.isPending && <p>{t('app.loading')}</p>}
       {query.isSuccess && items.length === 0 && <p>{t('pictures.empty')}</p>}
-      <ul className="picture-grid">
+      <ul className="picture-grid" aria-label={t('pictures.library')}>
         {items.map((m) => (
           <li key={m.id}>
-            <Link to={`/pictures/${m.id}`} aria-label={t('pictures.editNamed', { name: m.caption ?? m.originalName ?? m.id })}>
+            <Link
+              to={`/pictures/${m.id}`}
+              aria-label={t('pictures.editNamed', { name: m.caption ?? m.originalName ?? m.id })}
+            >
               <Thumb m={m} />
             </Link>
             <span className="caption">{m.caption ?? m.originalName ?? ''}</span>

@@ -38,7 +38,6 @@ export function UploadForm() {
           ref={fileInput}
           type="file"
           accept={ACCEPT}
-          required
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
         />
       </label>
@@ -54,7 +53,8 @@ export function UploadForm() {
       <ErrorAlert error={upload.error} />
       {upload.isSuccess && (
         <p role="status">
-          {t('pictures.uploaded')} <Link to={`/pictures/${upload.data.id}`}>{t('pictures.editUploaded')}</Link>
+          {t('pictures.uploaded')}{' '}
+          <Link to={`/pictures/${upload.data.id}`}>{t('pictures.editUploaded')}</Link>
         </p>
       )}
     </form>

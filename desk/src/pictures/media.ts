@@ -8,7 +8,19 @@ import { api, request, unwrap } from '../api/http';
 type MediaSchema = components['schemas']['MediaResponse'];
 // The nullable strings of MediaResponse are declared without a type on the server, so the generated
 // schema widens them to `string | Record<string, never>`; the API sends a string or null.
-type NullableText = 'originalName' | 'caption' | 'altText' | 'credit' | 'copyrightNotice' | 'usageTerms' | 'source' | 'photographer' | 'takenAt' | 'placeholder' | 'renditionsError' | 'createdBy';
+type NullableText =
+  | 'originalName'
+  | 'caption'
+  | 'altText'
+  | 'credit'
+  | 'copyrightNotice'
+  | 'usageTerms'
+  | 'source'
+  | 'photographer'
+  | 'takenAt'
+  | 'placeholder'
+  | 'renditionsError'
+  | 'createdBy';
 export type Media = Omit<MediaSchema, NullableText> & { [K in NullableText]: string | null };
 export type MediaFields = Pick<
   Media,
@@ -70,7 +82,10 @@ export async function updatePicture(
 }
 
 export async function deletePicture(id: string, version: number): Promise<void> {
-  const res = await request(`/api/v1/media/${id}`, { method: 'DELETE', headers: { 'if-match': `"${version}"` } });
+  const res = await request(`/api/v1/media/${id}`, {
+    method: 'DELETE',
+    headers: { 'if-match': `"${version}"` },
+  });
   if (!res.ok) throw new HttpError(res.status, await res.json().catch(() => null));
 }
 
