@@ -208,6 +208,53 @@ describe('webhooks', () => {
   });
 });
 
+describe('webhooks: disable and delete', () => {
+  const hook = {
+    id: id(8),
+    url: 'https://other.example.com/hook',
+    events: ['*'],
+    description: null,
+    active: true,
+    secretRotatedAt: null,
+    createdAt: T,
+    updatedAt: T,
+  };
+
+  it('should disable, then delete after confirmation, and show a refused delete', async () => {
+    let state: typeof hook | null = hook;
+    let refuse = true;
+    const api = fakeApi({
+      'GET /api/v1/auth/session': session,
+      'GET /api/v1/webhooks': () => page(state ? [state] : []),
+      [`POST /api/v1/webhooks/${id(8)}/disable`]: () => {
+        state = { ...hook, active: false };
+        return json(state);
+      },
+      [`DELETE /api/v1/webhooks/${id(8)}`]: () => {
+        if (refuse) {
+          refuse = false;
+          return json({ statusCode: 403, code: 'FORBIDDEN', message: 'Not now' }, 403);
+        }
+        state = null;
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderDesk('/webhooks');
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: `Disable ${hook.url}` }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Disable' }));
+    await screen.findByRole('button', { name: `Resume ${hook.url}` });
+
+    await user.click(screen.getByRole('button', { name: `Delete ${hook.url}` }));
+    const confirm = screen.getByRole('dialog', { name: `Delete ${hook.url}?` });
+    await user.click(within(confirm).getByRole('button', { name: 'Delete' }));
+    expect((await within(confirm).findByRole('alert')).textContent).toBe('Not now');
+    await user.click(within(confirm).getByRole('button', { name: 'Delete' }));
+    await screen.findByText('Nothing here yet.');
+    expect(api.to('DELETE', `/api/v1/webhooks/${id(8)}`)).toHaveLength(2);
+  });
+});
+
 describe('audit log', () => {
   const entry = (n: number) => ({
     id: id(300 + n),

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HttpError } from '../api/errors';
 import { api, unwrap } from '../api/http';
 import type { components } from '../api/schema';
 import {
@@ -50,9 +51,8 @@ export function Webhooks() {
         return (await unwrap(api.POST('/api/v1/webhooks/{id}/rotate-secret', { params }))).secret;
       if (kind === 'disable') await unwrap(api.POST('/api/v1/webhooks/{id}/disable', { params }));
       else {
-        const { response } = await api.DELETE('/api/v1/webhooks/{id}', { params });
-        if (!response.ok)
-          await unwrap(Promise.resolve({ error: await response.json().catch(() => null), response }));
+        const { error, response } = await api.DELETE('/api/v1/webhooks/{id}', { params });
+        if (!response.ok) throw new HttpError(response.status, error ?? null);
         if (open?.id === hook.id) setOpen(null);
       }
       return null;

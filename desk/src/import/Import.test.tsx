@@ -24,18 +24,21 @@ Kazakhstan and Canada Ministry of Foreign Affairs
 const ARTICLE_ID = '00000000-0000-4000-8000-000000000777';
 const session = () => json({ user: WRITER, csrfToken: 'csrf-i' });
 
+// The shape of ImportDryRunResponse on branch desk-server.
 const DRY_RUN = {
   headline: 'Political consultations btw Kazakhstan and Canada held in Astana',
   dateline: { place: 'ASTANA', agency: 'KAZINFORM' },
-  publishedAt: '2023-06-30T15:38:00.000Z',
-  language: 'en',
+  time: '2023-06-30T15:38:00.000Z',
+  timeLocal: '2023-06-30T21:38:00+06:00',
   paragraphs: [
     'The third round of Kazakh-Canadian political consultations took place.',
     'During the meeting the parties discussed the current state of relations.',
   ],
-  authors: [{ name: 'Adlet Seilkhanov', existing: false }],
-  tags: [{ name: 'Kazakhstan' }, { name: 'Canada' }, { name: 'Ministry of Foreign Affairs' }],
+  authors: ['Adlet Seilkhanov'],
+  tags: ['Kazakhstan', 'Canada', 'Ministry of Foreign Affairs'],
+  language: 'en',
   warnings: ['No existing tag matched "Canada" in the tag line; it would be created as a new topic tag'],
+  importedAs: null as string | null,
 };
 
 function Opened() {
@@ -66,7 +69,8 @@ describe('import', () => {
     const parsed = await screen.findByRole('region', { name: 'What the importer reads' });
     expect(within(parsed).getByText(DRY_RUN.headline)).toBeTruthy();
     expect(within(parsed).getByText('ASTANA · KAZINFORM')).toBeTruthy();
-    expect(within(parsed).getByText('2023-06-30T15:38:00.000Z')).toBeTruthy();
+    expect(within(parsed).getByText('2023-06-30T21:38:00+06:00')).toBeTruthy();
+    expect(within(parsed).queryByRole('status')).toBeNull();
     expect(within(parsed).getByText('Adlet Seilkhanov')).toBeTruthy();
     expect(within(parsed).getByText('Kazakhstan, Canada, Ministry of Foreign Affairs')).toBeTruthy();
     expect(within(parsed).getByText('Body (2 paragraphs)')).toBeTruthy();
@@ -123,26 +127,35 @@ describe('import', () => {
     await waitFor(() => expect(screen.queryByRole('region', { name: 'What the importer reads' })).toBeNull());
   });
 
-  it('should read a flat dry run with plain names and a string dateline', () => {
-    expect(
-      toPreview({
-        headline: 'H',
-        dateline: 'ALMATY. KAZINFORM',
-        time: '30 June 2023, 21:38',
-        body: ['a', 'b'],
-        authorNames: ['A B'],
-        tags: ['x', 'y'],
-        warnings: [],
-      }),
-    ).toEqual({
+  it('should say when the text was imported before and link to that story', async () => {
+    fakeApi({
+      'GET /api/v1/auth/session': session,
+      'POST /api/v1/articles/import': () => json({ ...DRY_RUN, importedAs: ARTICLE_ID, warnings: [] }),
+    });
+    renderDesk('/import', screenWithEditor);
+    const user = userEvent.setup();
+    await user.click(await screen.findByLabelText('Item text'));
+    await user.paste(ITEM);
+    await user.click(screen.getByRole('button', { name: 'Preview' }));
+    const note = await screen.findByRole('status');
+    expect(note.textContent).toContain('imported before');
+    expect(within(note).getByRole('link', { name: 'Open that story' }).getAttribute('href')).toBe(
+      `/stories/${ARTICLE_ID}`,
+    );
+    expect(screen.getByText('No warnings.')).toBeTruthy();
+  });
+
+  it('should show dashes for what the dry run could not read', () => {
+    expect(toPreview({ headline: 'H', dateline: null, time: null, timeLocal: null })).toEqual({
       headline: 'H',
-      dateline: 'ALMATY. KAZINFORM',
-      time: '30 June 2023, 21:38',
+      dateline: null,
+      time: null,
       language: null,
-      paragraphs: ['a', 'b'],
-      authors: ['A B'],
-      tags: ['x', 'y'],
+      paragraphs: [],
+      authors: [],
+      tags: [],
       warnings: [],
+      importedAs: null,
     });
   });
 });

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { queryKeys } from '../api/keys';
 import { ErrorAlert } from '../admin/ui';
 import { createImport, previewImport } from './importApi';
@@ -51,6 +51,12 @@ export function ImportScreen() {
       {p && (
         <section aria-label={t('import.parsed')}>
           <h2>{t('import.parsed')}</h2>
+          {p.importedAs && (
+            <p role="status">
+              {t('import.importedBefore')}{' '}
+              <Link to={`/stories/${p.importedAs}`}>{t('import.openExisting')}</Link>
+            </p>
+          )}
           <dl className="import-preview">
             <dt>{t('import.fields.headline')}</dt>
             <dd>{p.headline ?? '—'}</dd>

@@ -1,8 +1,25 @@
-// POST /api/v1/articles/import with a text/plain body: `?dryRun=true` parses and stores nothing (the
-// desk contract; the server branch desk-server adds it), without it the draft is created. The dry run
-// is read tolerantly until its shape is in openapi.json: the contract names the fields, not their form.
+// POST /api/v1/articles/import with a text/plain body: `?dryRun=true` parses and stores nothing, without
+// it the draft is created. The dry run (ImportDryRunResponse) is on branch desk-server and not yet in this
+// branch's openapi.json: its shape is written here from that branch's response class; once merged and the
+// types regenerated, DryRun becomes components['schemas']['ImportDryRunResponse'].
 import { HttpError } from '../api/errors';
 import { request } from '../api/http';
+
+export interface DryRun {
+  headline: string;
+  dateline: { place: string; agency: string } | null;
+  /** The time line as an instant. */
+  time: string | null;
+  /** The time line as written, with its offset (2023-06-30T21:38:00+06:00). */
+  timeLocal: string | null;
+  paragraphs: string[];
+  authors: string[];
+  tags: string[];
+  language: string;
+  warnings: string[];
+  /** The article this text was imported as before. */
+  importedAs: string | null;
+}
 
 export interface ImportPreview {
   headline: string | null;
@@ -13,6 +30,7 @@ export interface ImportPreview {
   authors: string[];
   tags: string[];
   warnings: string[];
+  importedAs: string | null;
 }
 
 export interface ImportResult {
@@ -21,57 +39,21 @@ export interface ImportResult {
   created: boolean;
 }
 
-type Loose = Record<string, unknown>;
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
-
-const names = (v: unknown): string[] => {
-  if (typeof v === 'string')
-    return v
-      .split(/[,;]/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-  if (!Array.isArray(v)) return [];
-  return v
-    .map((x) =>
-      typeof x === 'string' ? x : (str((x as Loose | null)?.name) ?? str((x as Loose | null)?.slug)),
-    )
-    .filter((x): x is string => !!x);
-};
-
-function dateline(v: unknown): string | null {
-  if (typeof v === 'string') return str(v);
-  if (v && typeof v === 'object') {
-    const d = v as Loose;
-    return [str(d.place), str(d.agency)].filter(Boolean).join(' · ') || null;
-  }
-  return null;
-}
-
-function paragraphs(v: unknown): string[] {
-  if (Array.isArray(v))
-    return v.map((p) => (typeof p === 'string' ? p : (str((p as Loose | null)?.text) ?? ''))).filter(Boolean);
-  if (typeof v === 'string')
-    return v
-      .split(/\n\s*\n/)
-      .map((p) => p.trim())
-      .filter(Boolean);
-  return [];
-}
-
-/** The dry-run answer in one shape, whether its fields are flat or under `parsed`/`article`. */
+/** The dry run as the screen shows it (a missing field shows as a dash, not a crash). */
 export function toPreview(body: unknown): ImportPreview {
-  const top = (body ?? {}) as Loose;
-  const b = { ...((top.article as Loose) ?? {}), ...((top.parsed as Loose) ?? {}), ...top } as Loose;
+  const d = (body ?? {}) as Partial<DryRun>;
   return {
-    headline: str(b.headline),
-    dateline: dateline(b.dateline),
-    time: str(b.publishedAt) ?? str(b.time) ?? str(b.publishedAtLocal),
-    language: str(b.language),
-    paragraphs: paragraphs(b.paragraphs ?? b.body),
-    authors: names(b.authors ?? b.authorNames),
-    tags: names(b.tags ?? b.tagLine),
-    warnings: Array.isArray(top.warnings) ? top.warnings.map(String) : names(b.warnings),
+    headline: d.headline || null,
+    dateline: d.dateline ? [d.dateline.place, d.dateline.agency].filter(Boolean).join(' · ') : null,
+    time: d.timeLocal ?? d.time ?? null,
+    language: d.language || null,
+    paragraphs: list(d.paragraphs),
+    authors: list(d.authors),
+    tags: list(d.tags),
+    warnings: list(d.warnings),
+    importedAs: d.importedAs ?? null,
   };
 }
 

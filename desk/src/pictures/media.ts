@@ -63,7 +63,7 @@ export async function getPicture(id: string, signal?: AbortSignal): Promise<Medi
 export async function uploadPicture(file: File, fields: Partial<Record<string, string>>): Promise<Media> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) if (v && v.trim()) form.append(k, v.trim());
-  // The file goes last: the server reads the text fields that precede it in the stream.
+  // Text fields first, then the file.
   form.append('file', file, file.name);
   return json<Media>(await request('/api/v1/media', { method: 'POST', body: form }));
 }
