@@ -60,6 +60,26 @@ describe('API keys', () => {
     expect(screen.queryByDisplayValue(SECRET)).toBeNull();
   });
 
+  it('should keep the keyboard inside a dialog and close it with Escape', async () => {
+    fakeApi({
+      'GET /api/v1/auth/session': () => json({ user: ADMIN, csrfToken: 'csrf-k' }),
+      'GET /api/v1/api-keys': () => json({ data: [], meta: { nextCursor: null } }),
+    });
+    renderDesk('/api-keys');
+    const user = userEvent.setup();
+    const opener = await screen.findByRole('button', { name: 'New API key' });
+    await user.click(opener);
+    const dialog = screen.getByRole('dialog', { name: 'New API key' });
+    expect(document.activeElement).toBe(within(dialog).getByLabelText('Name'));
+    for (let i = 0; i < 8; i++) {
+      await user.tab();
+      expect(dialog.contains(document.activeElement)).toBe(true);
+    }
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
+  });
+
   it('should revoke a key after confirmation', async () => {
     let revoked = false;
     const api = fakeApi({

@@ -58,13 +58,16 @@ export function ErrorAlert({ error }: { error: unknown }) {
   return <p role="alert">{errorText(error)}</p>;
 }
 
-/** A modal dialog named by its heading; Escape closes it and focus moves into it when it opens. */
+const FOCUSABLE = 'a[href], input, select, textarea, button';
+
+/** A modal dialog named by its heading; Escape closes it, focus moves into it when it opens, Tab
+ * cycles within it and focus returns where it was when it closes. */
 export function Dialog(props: { title: string; onClose(): void; children: ReactNode }) {
   const id = useId();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('input, select, textarea, button');
+    const first = ref.current?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? ref.current)?.focus();
     return () => previous?.focus?.();
   }, []);
@@ -79,6 +82,20 @@ export function Dialog(props: { title: string; onClose(): void; children: ReactN
         tabIndex={-1}
         onKeyDown={(e) => {
           if (e.key === 'Escape') props.onClose();
+          if (e.key !== 'Tab' || !ref.current) return;
+          // Tab stays inside the dialog: from the last control back to the first, and the other way.
+          const all = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+            (el) => !el.hasAttribute('disabled'),
+          );
+          if (all.length === 0) return;
+          const [first, last] = [all[0], all[all.length - 1]];
+          if (e.shiftKey && document.activeElement === first) {
+            e.preventDefault();
+            last.focus();
+          } else if (!e.shiftKey && document.activeElement === last) {
+            e.preventDefault();
+            first.focus();
+          }
         }}
       >
         <h2 id={id}>{props.title}</h2>

@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { File as NodeFile } from 'node:buffer';
+import { rgbaToThumbHash } from 'thumbhash';
 import { describe, expect, it, vi } from 'vitest';
 import { type Call, WRITER, errorBody, fakeApi, json } from '../../test/fake-api';
 import { renderDesk } from '../../test/render';
@@ -89,6 +90,28 @@ describe('pictures library', () => {
     await screen.findByRole('link', { name: 'Edit picture Caption 45' });
     expect(api.to('GET', '/api/v1/media').map((c) => c.query.get('cursor'))).toEqual([null, '40']);
     expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+  });
+
+  it('should show the ThumbHash placeholder while the renditions are being made', async () => {
+    const rgba = new Uint8Array(8 * 6 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256));
+    const hash = btoa(String.fromCharCode(...rgbaToThumbHash(8, 6, rgba)));
+    fakeApi({
+      'GET /api/v1/auth/session': session,
+      'GET /api/v1/media': () =>
+        json({
+          data: [
+            picture(1, { renditionsStatus: 'pending', renditions: [], placeholder: hash }),
+            picture(2, { renditionsStatus: 'pending', renditions: [], placeholder: null }),
+          ],
+          meta: { nextCursor: null },
+        }),
+    });
+    renderDesk('/pictures');
+    const first = await screen.findByRole('link', { name: 'Edit picture Caption 1' });
+    expect(within(first).getByRole('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    const second = screen.getByRole('link', { name: 'Edit picture Caption 2' });
+    expect(within(second).queryByRole('img')).toBeNull();
+    expect(second.textContent).toBe('Renditions are being made…');
   });
 
   it('should upload the chosen file as multipart with the filled-in fields, then read the library again', async () => {
