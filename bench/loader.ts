@@ -149,7 +149,7 @@ async function validated<T extends object>(cls: new () => T, plain: object, what
 async function benchActor(users: UsersService): Promise<Actor> {
   const user =
     (await users.findByEmail(BENCH_ADMIN_EMAIL)) ??
-    (await users.create({
+    (await users.create('system', {
       email: BENCH_ADMIN_EMAIL,
       name: 'Benchmark loader',
       role: 'admin',

@@ -21,6 +21,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ImporterModule } from './importer/importer.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MediaModule } from './media/media.module';
 import { PublishingModule } from './publishing/publishing.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
@@ -61,6 +62,7 @@ export class AppModule {
         WebhooksModule,
         ApiKeysModule,
         ContentApiModule,
+        MediaModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -94,7 +95,7 @@ export async function configureApp(
       });
     },
   );
-  // Everything the request does runs inside its context (request id, client IP, later the actor).
+  // Everything the request does runs inside its context (request id and client IP, for the audit log).
   fastify.addHook('onRequest', (request, _reply, done) => {
     requestContext.run({ requestId: request.id, ip: request.ip }, done);
   });
@@ -122,6 +123,17 @@ export async function configureApp(
       'X-Request-Id',
       'X-Api-Key',
     ],
+  });
+  // Picture uploads (POST /api/v1/media) stream their file part; nothing is buffered or written by the plugin.
+  await app.register(multipart, {
+    limits: {
+      fileSize: env.media.maxBytes,
+      files: 1,
+      fields: 20,
+      fieldSize: 10_000,
+      parts: 25,
+      headerPairs: 100,
+    },
   });
   setupOpenApi(app);
   await registerDesk(fastify, options.deskRoot ?? DEFAULT_DESK_ROOT);

@@ -141,6 +141,14 @@ const EXPECTED: Record<string, Access> = {
   'POST /api/v1/articles/:id/transitions': 'staff',
   'GET /api/v1/articles/:id/history': 'staff',
 
+  // Pictures: every staff member uploads and reads; whose picture a writer may change is the service's
+  // rule (media.e2e-spec.ts), not the guard's.
+  'POST /api/v1/media': 'staff',
+  'GET /api/v1/media': 'staff',
+  'GET /api/v1/media/:id': 'staff',
+  'PATCH /api/v1/media/:id': 'staff',
+  'DELETE /api/v1/media/:id': 'staff',
+
   'POST /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks/:id': 'admin',
@@ -173,6 +181,8 @@ const EXPECTED: Record<string, Access> = {
   'GET /feeds/authors/:slug/:file': 'public-key',
   'GET /api/v1/content/sitemaps/news.xml': 'public-key',
   'GET /sitemaps/news.xml': 'public-key',
+  // Picture files of visible stories: the Content API's access guard and rate limit.
+  'GET /media/:id/:file': 'public-key',
 };
 
 const routeKey = (r: RouteInfo) => `${r.method} ${r.path}`;

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { asAdmin, bootApp, staff, uniq } from './helpers';
+import { DataSource } from 'typeorm';
+import { ADMIN, asAdmin, bootApp, staff, uniq } from './helpers';
 
 interface AuditRow {
   action: string;
@@ -80,6 +81,79 @@ describe('audit log (e2e)', () => {
     }>().data;
     expect(userRows.map((r) => r.action)).toEqual(['user.create']);
     expect(JSON.stringify(userRows)).not.toMatch(/password/i);
+  });
+
+  it('should name the signed-in admin in the audit rows of users, webhooks and API keys', async () => {
+    const admin = await asAdmin(app);
+    const [{ id: adminId }] = await app
+      .get(DataSource)
+      .query<{ id: string }[]>('SELECT id FROM "user" WHERE email = $1', [ADMIN.email]);
+    const rowsOf = async (entityType: string, entityId: string) =>
+      (await admin.get(`/api/v1/audit?entityType=${entityType}&entityId=${entityId}&limit=100`))
+        .json<{ data: AuditRow[] }>()
+        .data.map((r) => ({ action: r.action, actor: r.actor, ip: r.ip }));
+    const byAdmin = (action: string) => ({
+      action,
+      actor: { id: adminId, email: ADMIN.email },
+      ip: '127.0.0.1',
+    });
+
+    const user = (
+      await admin.post('/api/v1/users', {
+        email: `${uniq('audited')}@dateline.test`,
+        name: 'Audited user',
+        role: 'writer',
+        password: 'audited-password-123',
+      })
+    ).json<{ id: string }>();
+    expect(
+      (await admin.patch(`/api/v1/users/${user.id}`, { name: 'Audited user, renamed' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await admin.post(`/api/v1/users/${user.id}/password`, { password: 'audited-password-456' }))
+        .statusCode,
+    ).toBe(204);
+    expect(await rowsOf('user', user.id)).toEqual(
+      ['user.password', 'user.update', 'user.create'].map(byAdmin),
+    );
+
+    const hook = await admin.post('/api/v1/webhooks', {
+      url: 'http://127.0.0.1:9/audited',
+      events: ['article.killed'],
+    });
+    expect(hook.statusCode).toBe(201);
+    const hookId = hook.json<{ id: string }>().id;
+    expect((await admin.post(`/api/v1/webhooks/${hookId}/rotate-secret`)).statusCode).toBe(200);
+    expect((await admin.post(`/api/v1/webhooks/${hookId}/disable`)).statusCode).toBe(200);
+    expect((await admin.delete(`/api/v1/webhooks/${hookId}`)).statusCode).toBe(204);
+    expect(await rowsOf('webhook', hookId)).toEqual(
+      ['webhook.delete', 'webhook.disable', 'webhook.rotate_secret', 'webhook.create'].map(byAdmin),
+    );
+
+    const key = await admin.post('/api/v1/api-keys', { name: `Audited ${uniq()}`, scopes: ['content:read'] });
+    expect(key.statusCode).toBe(201);
+    const keyId = key.json<{ id: string }>().id;
+    expect((await admin.patch(`/api/v1/api-keys/${keyId}`, { name: `Renamed ${uniq()}` })).statusCode).toBe(
+      200,
+    );
+    expect((await admin.post(`/api/v1/api-keys/${keyId}/revoke`)).statusCode).toBe(200);
+    expect((await admin.delete(`/api/v1/api-keys/${keyId}`)).statusCode).toBe(204);
+    expect(await rowsOf('api_key', keyId)).toEqual(
+      ['api_key.delete', 'api_key.revoke', 'api_key.update', 'api_key.create'].map(byAdmin),
+    );
+  });
+
+  it('should record the first admin as created by the system', async () => {
+    const admin = await asAdmin(app);
+    const [{ id: adminId }] = await app
+      .get(DataSource)
+      .query<{ id: string }[]>('SELECT id FROM "user" WHERE email = $1', [ADMIN.email]);
+    const rows = (await admin.get(`/api/v1/audit?entityType=user&entityId=${adminId}`)).json<{
+      data: AuditRow[];
+    }>().data;
+    expect(rows.map((r) => ({ action: r.action, actor: r.actor }))).toEqual([
+      { action: 'user.bootstrap', actor: null },
+    ]);
   });
 
   it('should keep the audit log for admins only', async () => {

@@ -12,6 +12,7 @@ import {
   draft,
   newsroom,
 } from './content-api.helpers';
+import { type TestPicture, createPicture, fileOf } from './picture.helpers';
 
 /**
  * The leak guarantee as a property: whatever mix of drafts, reviews, spiked, scheduled, embargoed,
@@ -68,6 +69,8 @@ interface Made {
   word: string;
   /** Carries the secret tag and author */
   secret: boolean;
+  /** Its featured picture and the one in its body, used by no other article */
+  pictures: TestPicture[];
 }
 
 const HOUR = 3_600_000;
@@ -92,11 +95,13 @@ describe('Content API leak guarantee (e2e, property)', () => {
   async function make(spec: Spec, tagIds: string[], authorId: string, secret: boolean): Promise<Made> {
     const e = room.editor;
     const word = `zq${uniq('')}`;
+    const pictures = [await createPicture(app), await createPicture(app)];
     let a = await draft(e, {
       slug: `leak-${uniq()}`,
       headline: `Report ${word} from the region`,
       summary: `Summary of ${word}`,
-      body: `<p>Officials discussed ${word} on Monday.</p>`,
+      body: `<p>Officials discussed ${word} on Monday.</p><figure data-media-id="${pictures[1].id}"></figure>`,
+      featuredMedia: { mediaId: pictures[0].id },
       language: spec.lang,
       genre: spec.genre,
       tags: tagIds,
@@ -151,7 +156,7 @@ describe('Content API leak guarantee (e2e, property)', () => {
         a = await act(e, a, { action: 'publish' });
         break;
     }
-    return { spec, story: a, word, secret };
+    return { spec, story: a, word, secret, pictures };
   }
 
   /** GETs a URL, keeps the body for the word search, and returns the response. */
@@ -219,9 +224,12 @@ describe('Content API leak guarantee (e2e, property)', () => {
             (scope === 'embargoed' && m.spec.state === 'embargoed');
           // The secret tag and author are on hidden articles only, but an embargoed one shows them to the scope.
           const secretShown = made.some((m) => m.secret && shown(m));
+          // A hidden article's pictures: their ids and every rendition's hash must not appear either.
+          const pictureMarks = (m: Made) =>
+            m.pictures.flatMap((p) => [p.id, ...p.renditions.map((r) => r.hash)]);
           const hiddenWords = [
             ...(secretShown ? [] : [secretWord]),
-            ...made.filter((m) => !shown(m)).map((m) => m.word),
+            ...made.filter((m) => !shown(m)).flatMap((m) => [m.word, ...pictureMarks(m)]),
           ];
           const visible = made.filter(shown);
 
@@ -272,7 +280,24 @@ describe('Content API leak guarantee (e2e, property)', () => {
             const expected = shown(m) ? 200 : seenThenKilled ? 410 : 404;
             expect([scope, m.spec.state, res.status]).toEqual([scope, m.spec.state, expected]);
           }
-          // The test can fail: every visible word is found by search and in the lists.
+          // Picture files: a shown article's pictures are served, a hidden one's never (one file each here;
+          // every rendition's hash is among the words above).
+          for (const m of made) {
+            for (const p of m.pictures) {
+              const res = await pub.get(`/media/${p.id}/${fileOf(p.renditions[1])}`, headers);
+              expect([scope, m.spec.state, res.statusCode]).toEqual([
+                scope,
+                m.spec.state,
+                shown(m) ? 200 : 404,
+              ]);
+            }
+          }
+          // The test can fail: every visible word is found by search and in the lists, and its pictures too.
+          const all = bodies.map((b) => b.body).join('\n');
+          for (const m of visible) {
+            for (const p of m.pictures)
+              expect([scope, m.spec.state, all.includes(p.id)]).toEqual([scope, m.spec.state, true]);
+          }
           for (const m of visible) {
             const found = bodies.find((b) => b.url === `/articles?q=${m.word}`)!;
             expect([scope, m.spec.state, found.body.includes(m.story.id)]).toEqual([

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fc from 'fast-check';
 import type { Response as InjectResponse } from 'light-my-request';
+import sharp from 'sharp';
 import { DELIVER_QUEUE } from '../src/webhooks/webhooks.constants';
 import { asAdmin, bootApp, type Client, staff, uniq } from './helpers';
 import {
@@ -442,8 +443,105 @@ describe('fuzz: every operation of the OpenAPI document (e2e)', () => {
     );
   };
 
+  // Small real pictures for uploads (made in beforeAll): the same bytes again answer 200, new ones 201.
+  const pictures: Buffer[] = [];
+  const MULTIPART_BOUNDARY = 'fuzz-boundary-q8Zx';
+  const multipart = (parts: { name: string; value: string | Buffer; filename?: string; type?: string }[]) =>
+    Buffer.concat([
+      ...parts.flatMap((p) => [
+        Buffer.from(
+          `--${MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="${p.name}"` +
+            (p.filename !== undefined
+              ? `; filename="${p.filename}"\r\nContent-Type: ${p.type ?? 'image/png'}`
+              : '') +
+            '\r\n\r\n',
+        ),
+        Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value),
+        Buffer.from('\r\n'),
+      ]),
+      Buffer.from(`--${MULTIPART_BOUNDARY}--\r\n`),
+    ]);
+
+  // A form field carries text: anything else as JSON (some generated values have no prototype).
+  const asText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+
+  const multipartBodyArb = (schema: JsonSchema, hostile: boolean): fc.Arbitrary<Body> => {
+    const contentType = `multipart/form-data; boundary=${MULTIPART_BOUNDARY}`;
+    const props = Object.entries(arbs.resolve(schema).properties ?? {}).filter(([n]) => n !== 'file');
+    const fieldsArb = (bad: boolean) =>
+      fc
+        .subarray(props)
+        .chain((chosen) =>
+          fc.tuple(
+            ...chosen.map(([n, p]) =>
+              (bad ? fc.oneof(garbageString, arbs.wrongType(p).map(asText)) : arbs.valid(p).map(asText)).map(
+                (v) => ({ name: n, value: v }),
+              ),
+            ),
+          ),
+        );
+    const fileArb = (bad: boolean) =>
+      bad
+        ? fc.oneof(
+            fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)),
+            fc.constantFrom(...pictures).chain((p) => fc.nat(p.length - 1).map((n) => p.subarray(0, n))),
+            fc.constantFrom(...HOSTILE_STRINGS).map((t) => Buffer.from(t)),
+          )
+        : fc.constantFrom(...pictures);
+    const form = (bad: 'fields' | 'file' | 'none') =>
+      fc
+        .tuple(fieldsArb(bad === 'fields'), fileArb(bad === 'file'), garbageString)
+        .map(([fields, file, name]): Body => ({
+          kind: `multipart-${bad}`,
+          contentType,
+          payload: multipart([...fields, { name: 'file', value: file, filename: enc(name).slice(0, 80) }]),
+        }));
+    if (!hostile) return form('none');
+    const broken = fc.constantFrom(...pictures).chain((p) =>
+      fc.constantFrom<Body>(
+        {
+          kind: 'multipart-cut',
+          contentType,
+          payload: multipart([{ name: 'file', value: p, filename: 'a.png' }]).subarray(0, 60),
+        },
+        {
+          kind: 'multipart-boundary',
+          contentType: 'multipart/form-data; boundary=other',
+          payload: multipart([{ name: 'file', value: p, filename: 'a.png' }]),
+        },
+        {
+          kind: 'multipart-no-boundary',
+          contentType: 'multipart/form-data',
+          payload: multipart([{ name: 'file', value: p, filename: 'a.png' }]),
+        },
+        {
+          kind: 'multipart-two-files',
+          contentType,
+          payload: multipart([
+            { name: 'file', value: p, filename: 'a.png' },
+            { name: 'file', value: p, filename: 'b.png' },
+          ]),
+        },
+        {
+          kind: 'multipart-other-field',
+          contentType,
+          payload: multipart([{ name: 'picture', value: p, filename: 'a.png' }]),
+        },
+        { kind: 'multipart-no-file', contentType, payload: multipart([{ name: 'caption', value: 'x' }]) },
+        { kind: 'multipart-json', contentType: 'application/json', payload: '{"file":"x"}' },
+      ),
+    );
+    return fc.oneof(
+      { weight: 2, arbitrary: form('fields') },
+      { weight: 2, arbitrary: form('file') },
+      { weight: 2, arbitrary: broken },
+      { weight: 1, arbitrary: junkJson.map(json('junk')) },
+    );
+  };
+
   const bodyArb = (op: Operation, hostile: boolean): fc.Arbitrary<Body> => {
     if (!op.body) return hostile ? junkJson.map(json('junk')) : fc.constant({ kind: 'none' });
+    if (op.body.contentType.startsWith('multipart/')) return multipartBodyArb(op.body.schema, hostile);
     return op.body.contentType.includes('json')
       ? jsonBodyArb(op, op.body.schema, hostile)
       : textBodyArb(arbs.resolve(op.body.schema), hostile);
@@ -575,6 +673,11 @@ describe('fuzz: every operation of the OpenAPI document (e2e)', () => {
     const me = (await admin.get('/api/v1/auth/me')).json<{ id: string }>();
     for (const id of [me.id, writer.user.id, editor.user.id]) protectedIds.add(id);
 
+    for (let i = 0; i < 6; i++) {
+      const px = Buffer.alloc(12 * 9 * 3, 40 * i);
+      const raw = sharp(px, { raw: { width: 12, height: 9, channels: 3 } });
+      pictures.push(await (i % 2 ? raw.jpeg() : raw.png()).toBuffer());
+    }
     await seed(admin, writer, editor);
 
     const doc = await loadOpenApi(app);
@@ -627,6 +730,15 @@ describe('fuzz: every operation of the OpenAPI document (e2e)', () => {
         );
       }
     }
+    ok(
+      await writer.req({
+        method: 'POST',
+        url: '/api/v1/media',
+        payload: multipart([{ name: 'file', value: pictures[0], filename: 'seed.png' }]),
+        headers: { 'content-type': `multipart/form-data; boundary=${MULTIPART_BOUNDARY}` },
+      }),
+      'picture',
+    );
     ok(
       await admin.post('/api/v1/users', {
         email: `${uniq('victim')}@dateline.test`,

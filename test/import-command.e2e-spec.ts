@@ -113,10 +113,12 @@ describe('import command (e2e)', () => {
     expect(summary).toMatchObject({ created: 1, present: 0, failed: 0 });
   });
 
-  /** actor_id of the audit rows written for the article, its author and its tag by one import. */
-  async function auditActors(articleId: string): Promise<{ action: string; actor_id: string | null }[]> {
+  /** The actor of the audit rows written for the article, its author and its tag by one import. */
+  async function auditActors(
+    articleId: string,
+  ): Promise<{ action: string; actor_id: string | null; actor_email: string | null }[]> {
     return app.get(DataSource).query(
-      `SELECT l.action, l.actor_id FROM audit_log l
+      `SELECT l.action, l.actor_id, l.actor_email FROM audit_log l
         WHERE l.entity_id = $1
            OR l.entity_id IN (SELECT author_id::text FROM article_author WHERE article_id = $1::uuid)
            OR l.entity_id IN (SELECT tag_id::text FROM article_tag WHERE article_id = $1::uuid)
@@ -125,7 +127,7 @@ describe('import command (e2e)', () => {
     );
   }
 
-  it('should write the operator given by --as into every audit row of the import, authors and tags too', async () => {
+  it('should write the operator given by --as, id and email, into every audit row of the import, authors and tags too', async () => {
     const file = path.join(dir, `as-${uniq()}.txt`);
     await writeFile(file, item(`CLI audited ${uniq()}`));
     const operator = await resolveImportActor(app.get(DataSource), actor.email.toUpperCase());
@@ -134,10 +136,11 @@ describe('import command (e2e)', () => {
     const summary = await importFiles(app.get(ImporterService), [file], operator);
     const outcome = summary.files[0];
     if (outcome.status !== 'created') throw new Error(`not created: ${JSON.stringify(outcome)}`);
+    // No request is being served: the email comes from the operator passed in, not from a request context.
     expect(await auditActors(outcome.articleId)).toEqual([
-      { action: 'article.create', actor_id: actor.id },
-      { action: 'author.create', actor_id: actor.id },
-      { action: 'tag.create', actor_id: actor.id },
+      { action: 'article.create', actor_id: actor.id, actor_email: actor.email },
+      { action: 'author.create', actor_id: actor.id, actor_email: actor.email },
+      { action: 'tag.create', actor_id: actor.id, actor_email: actor.email },
     ]);
   });
 
@@ -175,10 +178,10 @@ describe('import command (e2e)', () => {
       [outcome.articleId],
     );
     expect(article.created_by).toBe(first.id);
-    expect((await auditActors(outcome.articleId)).map((r) => r.actor_id)).toEqual([
-      first.id,
-      first.id,
-      first.id,
+    expect((await auditActors(outcome.articleId)).map((r) => [r.actor_id, r.actor_email])).toEqual([
+      [first.id, SYSTEM_IMPORTER.email],
+      [first.id, SYSTEM_IMPORTER.email],
+      [first.id, SYSTEM_IMPORTER.email],
     ]);
   });
 });

@@ -4,6 +4,8 @@ module.exports = {
   rootDir: '..',
   moduleFileExtensions: ['js', 'mjs', 'cjs', 'json', 'ts'],
   testEnvironment: 'node',
+  // file-type (ESM-only) exports only under import/module-sync: Node loads it with require() through module-sync.
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'module-sync'] },
   testRegex: 'test/.*\\.(e2e|int)-spec\\.ts$',
   transform: { '^.+\\.(ts|m?js)$': '<rootDir>/test/swc-cjs-transformer.js' },
   transformIgnorePatterns: [],

@@ -124,7 +124,8 @@ describe('revision snapshots of an older schema (int)', () => {
       [id],
     );
     expect(latest.snapshot).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: 2,
+      featuredMedia: null,
       bodyHtml: '<p>The first round took place.</p>',
     });
   });

@@ -63,10 +63,11 @@ export class ApiKeysController {
   @ApiResponse({ status: 200, type: ApiKeyResponse })
   @ApiErrors(400, 404)
   async update(
+    @CurrentUser() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateApiKeyDto,
   ): Promise<ApiKeyResponse> {
-    return toApiKeyResponse(await this.apiKeys.update(id, dto));
+    return toApiKeyResponse(await this.apiKeys.update(actor, id, dto));
   }
 
   @Post(':id/revoke')
@@ -74,8 +75,8 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key (idempotent); it stops working on every instance at once' })
   @ApiResponse({ status: 200, type: ApiKeyResponse })
   @ApiErrors(400, 404)
-  async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<ApiKeyResponse> {
-    return toApiKeyResponse(await this.apiKeys.revoke(id));
+  async revoke(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ApiKeyResponse> {
+    return toApiKeyResponse(await this.apiKeys.revoke(actor, id));
   }
 
   @Delete(':id')
@@ -83,7 +84,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Delete an API key' })
   @ApiResponse({ status: 204 })
   @ApiErrors(400, 404)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.apiKeys.remove(id);
+  async remove(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.apiKeys.remove(actor, id);
   }
 }

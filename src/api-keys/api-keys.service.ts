@@ -38,7 +38,7 @@ export class ApiKeysService {
           createdBy: actor.id,
         }),
       );
-      await audit(em, 'api_key.create', saved, keyDetails(saved));
+      await audit(em, actor, 'api_key.create', saved, keyDetails(saved));
       return saved;
     });
     return { apiKey, key };
@@ -65,7 +65,7 @@ export class ApiKeysService {
   }
 
   /** Name, scopes, expiry. A change of scopes or expiry reaches every instance's cache at once (NOTIFY). */
-  async update(id: string, dto: UpdateApiKeyDto): Promise<ApiKey> {
+  async update(actor: Actor, id: string, dto: UpdateApiKeyDto): Promise<ApiKey> {
     const saved = await this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(ApiKey);
       const key = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -85,7 +85,7 @@ export class ApiKeysService {
           changed[field] = after[field];
         }
       }
-      await audit(em, 'api_key.update', saved, changed);
+      await audit(em, actor, 'api_key.update', saved, changed);
       return saved;
     });
     this.authenticator.forget(saved.hash);
@@ -93,7 +93,7 @@ export class ApiKeysService {
   }
 
   /** Stops the key on every instance at once; revoking again keeps the first revocation time. */
-  async revoke(id: string): Promise<ApiKey> {
+  async revoke(actor: Actor, id: string): Promise<ApiKey> {
     const saved = await this.dataSource.transaction(async (em) => {
       const repo = em.getRepository(ApiKey);
       const key = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -101,14 +101,14 @@ export class ApiKeysService {
       if (key.revokedAt) return key;
       key.revokedAt = new Date();
       const saved = await repo.save(key);
-      await audit(em, 'api_key.revoke', saved, { name: saved.name, prefix: saved.prefix });
+      await audit(em, actor, 'api_key.revoke', saved, { name: saved.name, prefix: saved.prefix });
       return saved;
     });
     this.authenticator.forget(saved.hash);
     return saved;
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(actor: Actor, id: string): Promise<void> {
     const hash = await this.dataSource.transaction(async (em) => {
       const rows = await em
         .getRepository(ApiKey)
@@ -123,6 +123,7 @@ export class ApiKeysService {
         action: 'api_key.delete',
         entityType: 'api_key',
         entityId: id,
+        actor,
         details: { name: row.name, prefix: row.prefix },
       });
       return row.hash;
@@ -146,8 +147,14 @@ function keyDetails(key: ApiKey): {
   };
 }
 
-function audit(em: EntityManager, action: string, key: ApiKey, details: AuditDetails): Promise<void> {
-  return recordAudit(em, { action, entityType: 'api_key', entityId: key.id, details });
+function audit(
+  em: EntityManager,
+  actor: Actor,
+  action: string,
+  key: ApiKey,
+  details: AuditDetails,
+): Promise<void> {
+  return recordAudit(em, { action, entityType: 'api_key', entityId: key.id, actor, details });
 }
 
 type AuditDetails = Record<string, string | string[] | null>;

@@ -12,6 +12,7 @@ export const DIFF_FIELDS = [
   'dateline',
   'body',
   'source',
+  'featuredMedia',
   'authors',
   'byline',
   'bylineOverride',

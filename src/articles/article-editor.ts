@@ -15,6 +15,7 @@ import { appendRevision, staleVersionError } from './article-revisions';
 import { assertMayChange } from './article-rules';
 import { type ArticleResponse, responseFromSnapshot } from './article.response';
 import { type AuthorCredit, loadArticleSnapshot } from './article-snapshot';
+import { syncArticleMedia } from './article-media';
 import { prepareBody } from './article-sanitizer';
 
 /** The slug may change until the article is first published (links must keep working after). */
@@ -82,6 +83,20 @@ export class ArticleEditor {
       put('bodyText', body.text);
       put('wordCount', body.wordCount);
     }
+    if (dto.featuredMedia !== undefined) {
+      put('featuredMediaId', dto.featuredMedia?.mediaId.toLowerCase() ?? null);
+      put('featuredCaption', dto.featuredMedia?.caption || null);
+    }
+    // The pictures the copy uses, from its featured picture and its body (unknown ids: 400).
+    if (
+      await syncArticleMedia(
+        em,
+        article.id,
+        set.featuredMediaId !== undefined ? set.featuredMediaId : article.featuredMediaId,
+        set.bodyHtml ?? article.bodyHtml,
+      )
+    )
+      relationsChanged = true;
 
     const language = dto.language ?? article.language;
     const slug = dto.slug ?? article.slug;
@@ -152,7 +167,7 @@ export class ArticleEditor {
       { ...set, ...review.set, version: article.version + 1, updatedById: actor.id },
     );
     const snapshot = await loadArticleSnapshot(em, article.id, this.config);
-    await appendRevision(em, snapshot, actor.id, reason);
+    await appendRevision(em, snapshot, actor, reason);
     await review.afterSave(em, snapshot);
     return responseFromSnapshot(snapshot);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { authorsByIds } from '../authors/author-directory';
+import { mediaByIds } from '../media/media-directory';
 import type { Actor } from '../common/auth.decorators';
 import { conflict, notFound } from '../common/errors';
 import { type Page, keysetPage } from '../common/pagination';
@@ -9,6 +10,7 @@ import { tagsByIds } from '../tags/tag-directory';
 import { bodyWordDiff, fieldChanges } from './article-diff';
 import type { UpdateArticleDto } from './article.dto';
 import { ArticleEditor, slugEditable } from './article-editor';
+import { mediaUsesOf } from './article-media';
 import { ArticleRevision } from './article-revision.entity';
 import {
   type ArticleResponse,
@@ -98,6 +100,7 @@ export class ArticleRevisionsService {
           : null,
         body: snapshot.bodyHtml,
         source: snapshot.source,
+        featuredMedia: snapshot.featuredMedia,
         authors: snapshot.authors.map((a) => ({ id: a.id, role: a.role })),
         byline: snapshot.bylineOverride,
         tags: snapshot.tags.map((t) => t.id),
@@ -119,14 +122,21 @@ export class ArticleRevisionsService {
     const tags = await tagsByIds(em, tagIds);
     const goneAuthors = snapshot.authors.filter((a) => !authors.has(a.id));
     const goneTags = snapshot.tags.filter((t) => !tags.has(t.id));
-    if (goneAuthors.length === 0 && goneTags.length === 0) return;
+    const mediaIds = mediaUsesOf(snapshot.featuredMedia?.mediaId ?? null, snapshot.bodyHtml).map(
+      (u) => u.mediaId,
+    );
+    const media = await mediaByIds(em, mediaIds);
+    const goneMedia = [...new Set(mediaIds)].filter((id) => !media.has(id));
+    if (goneAuthors.length === 0 && goneTags.length === 0 && goneMedia.length === 0) return;
     const names = [
       ...goneAuthors.map((a) => `author "${a.name}" (${a.id})`),
       ...goneTags.map((t) => `tag "${t.name}" (${t.id})`),
+      ...goneMedia.map((id) => `picture ${id}`),
     ];
     throw conflict(`Cannot restore: ${names.join(', ')} no longer exist${names.length === 1 ? 's' : ''}`, {
       authors: goneAuthors.map((a) => ({ id: a.id, name: a.name })),
       tags: goneTags.map((t) => ({ id: t.id, name: t.name })),
+      media: goneMedia,
     });
   }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
+import type { Actor } from '../common/auth.decorators';
 import { DomainError } from '../common/errors';
 import { changedFieldNames } from './article-diff';
 import type { Article } from './article.entity';
@@ -9,13 +10,14 @@ import { type ArticleResponseConfig, loadArticleResponse, responseFromSnapshot }
 import { type ArticleSnapshot, readSnapshot } from './article-snapshot';
 
 /**
- * Appends the next numbered revision holding `snapshot`, and its audit row. The caller holds the
- * article's row lock. `action` names the change in the audit log (default: article.create / article.update).
+ * Appends the next numbered revision holding `snapshot`, and its audit row, both naming `actor` ('system', a
+ * null actor, for the scheduler and re-renders). The caller holds the article's row lock. `action` names the
+ * change in the audit log (default: article.create / article.update).
  */
 export async function appendRevision(
   em: EntityManager,
   snapshot: ArticleSnapshot,
-  actorId: string | null,
+  actor: Actor | 'system',
   reason: string | null,
   action?: string,
 ): Promise<void> {
@@ -31,14 +33,14 @@ export async function appendRevision(
     number,
     version: snapshot.version,
     snapshot,
-    actorId,
+    actorId: actor === 'system' ? null : actor.id,
     reason,
   });
   await recordAudit(em, {
     action: action ?? (number === 1 ? 'article.create' : 'article.update'),
     entityType: 'article',
     entityId: snapshot.id,
-    actorId,
+    actor,
     details: { revision: number, version: snapshot.version, status: snapshot.status, reason },
   });
 }

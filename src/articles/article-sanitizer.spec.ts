@@ -1,4 +1,4 @@
-import { bodyTextOf, prepareBody, sanitizeBody, wordCountOf } from './article-sanitizer';
+import { bodyTextOf, figureMediaIds, prepareBody, sanitizeBody, wordCountOf } from './article-sanitizer';
 
 const ALLOWED: Record<string, string[]> = {
   p: [],
@@ -17,7 +17,7 @@ const ALLOWED: Record<string, string[]> = {
   b: [],
   i: [],
   br: [],
-  figure: [],
+  figure: ['data-media-id'],
   figcaption: [],
   img: ['src', 'alt'],
 };
@@ -165,5 +165,40 @@ describe('bodyTextOf and wordCountOf', () => {
       text: 'One two\n\nthree',
       wordCount: 3,
     });
+  });
+});
+
+describe('library pictures in the body', () => {
+  const id = '3f2a1b4c-1111-4222-8333-444455556666';
+
+  it('should keep exactly the figure, its id and its caption: no img, src or srcset from clients', () => {
+    const html =
+      `<p>a</p><figure data-media-id="${id.toUpperCase()}" class="x" onclick="y">` +
+      `<img src="https://evil.example/x.jpg" srcset="https://evil.example/y.jpg 1w">stray` +
+      `<figcaption>Cap <b>bold</b> <script>x()</script></figcaption></figure><p>b</p>`;
+    expect(sanitizeBody(html)).toBe(
+      `<p>a</p><figure data-media-id="${id}"><figcaption>Cap <b>bold</b></figcaption></figure><p>b</p>`,
+    );
+  });
+
+  it('should drop nested figures and keep a figure without a caption', () => {
+    const html = `<figure data-media-id="${id}"><figure><img src="https://a.example/b.jpg"></figure>text</figure><p>z</p>`;
+    expect(sanitizeBody(html)).toBe(`<figure data-media-id="${id}"></figure><p>z</p>`);
+  });
+
+  it('should treat a figure whose id is not a uuid as a plain figure', () => {
+    const html = `<figure data-media-id="nope"><img src="https://a.example/b.jpg"><figcaption>c</figcaption></figure>`;
+    const clean = sanitizeBody(html);
+    expect(clean).not.toContain('data-media-id');
+    expect(clean).toContain('<img src="https://a.example/b.jpg" />');
+  });
+
+  it('should name the pictures of a body in order, each once', () => {
+    const other = '00000000-0000-4000-8000-000000000001';
+    const clean = sanitizeBody(
+      `<figure data-media-id="${other}"></figure><p>&lt;figure data-media-id="${id}"&gt;</p>` +
+        `<figure data-media-id="${id}"></figure><figure data-media-id="${other}"></figure>`,
+    );
+    expect(figureMediaIds(clean)).toEqual([other, id]);
   });
 });

@@ -3,6 +3,7 @@ import sanitizeHtml from 'sanitize-html';
 // Safe schemes: links may point to the web or to an email address; images must come over https.
 const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
 const SAFE_IMG_SRC = /^https:\/\//i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -26,7 +27,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     'figcaption',
     'img',
   ],
-  allowedAttributes: { a: ['href', 'rel'], img: ['src', 'alt'] },
+  allowedAttributes: { a: ['href', 'rel'], img: ['src', 'alt'], figure: ['data-media-id'] },
   allowedSchemes: [],
   allowedSchemesByTag: { a: ['http', 'https', 'mailto'], img: ['https'] },
   allowedSchemesAppliedToAttributes: ['href', 'src'],
@@ -63,6 +64,12 @@ const OPTIONS: sanitizeHtml.IOptions = {
         },
       };
     },
+    // A library picture is named by its id only; anything else on the figure is dropped.
+    figure: (tagName, attribs) => {
+      const id = attribs['data-media-id']?.trim().toLowerCase();
+      const kept: Record<string, string> = id && UUID.test(id) ? { 'data-media-id': id } : {};
+      return { tagName, attribs: kept };
+    },
     img: (tagName, attribs) => {
       const src = attribs.src?.trim();
       return {
@@ -80,7 +87,51 @@ const OPTIONS: sanitizeHtml.IOptions = {
 
 /** Body HTML reduced to the allow-list: no scripts, event handlers, styles, iframes or unsafe URLs. */
 export function sanitizeBody(html: string): string {
-  return sanitizeHtml(html, OPTIONS).trim();
+  return reduceMediaFigures(sanitizeHtml(html, OPTIONS)).trim();
+}
+
+const MEDIA_FIGURE_OPEN = /<figure data-media-id="([0-9a-f-]{36})">/g;
+const FIGURE_TAG = /<(\/?)figure\b[^>]*>/g;
+const FIGCAPTION = /<figcaption>([\s\S]*?)<\/figcaption>/;
+
+/**
+ * A library picture's figure is exactly `<figure data-media-id="…"><figcaption>…</figcaption></figure>`
+ * (the caption optional): the server renders its img, so anything else a client put inside (an img,
+ * a srcset, text) is dropped. Works on sanitized HTML, whose tags are balanced.
+ */
+function reduceMediaFigures(clean: string): string {
+  let out = '';
+  let from = 0;
+  MEDIA_FIGURE_OPEN.lastIndex = 0;
+  for (let m = MEDIA_FIGURE_OPEN.exec(clean); m; m = MEDIA_FIGURE_OPEN.exec(clean)) {
+    const innerStart = m.index + m[0].length;
+    let depth = 1;
+    FIGURE_TAG.lastIndex = innerStart;
+    let end = clean.length;
+    let closeLength = 0;
+    for (let t = FIGURE_TAG.exec(clean); t; t = FIGURE_TAG.exec(clean)) {
+      depth += t[1] ? -1 : 1;
+      if (depth === 0) {
+        end = t.index;
+        closeLength = t[0].length;
+        break;
+      }
+    }
+    const caption = FIGCAPTION.exec(clean.slice(innerStart, end))?.[1]
+      .replace(/<\/?figure\b[^>]*>/g, '')
+      .trim();
+    out += clean.slice(from, m.index) + `<figure data-media-id="${m[1]}">`;
+    out += caption ? `<figcaption>${caption}</figcaption></figure>` : '</figure>';
+    from = end + closeLength;
+    MEDIA_FIGURE_OPEN.lastIndex = from;
+  }
+  return out + clean.slice(from);
+}
+
+/** The library pictures a sanitized body shows, in order (each once). */
+export function figureMediaIds(sanitizedHtml: string): string[] {
+  const ids = [...sanitizedHtml.matchAll(MEDIA_FIGURE_OPEN)].map((m) => m[1]);
+  return [...new Set(ids)];
 }
 
 const BLOCK_END = /<\/(p|h[2-6]|li|blockquote|figcaption|figure|ul|ol)>/gi;

@@ -70,7 +70,19 @@ describe('readSnapshot', () => {
   });
 
   it('should give back the same response from an upgraded schema-0 row as was stored', () => {
-    expect(responseFromSnapshot(readSnapshot(v0Row as StoredSnapshot))).toEqual(v0Row);
+    // Rows from before pictures existed show no featured picture.
+    expect(responseFromSnapshot(readSnapshot(v0Row as StoredSnapshot))).toEqual({
+      ...v0Row,
+      featuredMedia: null,
+    });
+  });
+
+  it('should upgrade a schema-1 row (before pictures) to one without a featured picture', () => {
+    const { featuredMedia: _none, ...v1 } = { ...readSnapshot(v0Row as StoredSnapshot), schemaVersion: 1 };
+    const s = readSnapshot(v1);
+    expect(s.schemaVersion).toBe(ARTICLE_SNAPSHOT_VERSION);
+    expect(s.featuredMedia).toBeNull();
+    expect(s.bodyHtml).toBe(v0Row.body);
   });
 
   it('should keep a byline override and a dateline without a place through the upgrade', () => {

@@ -16,7 +16,7 @@ import { Article, ArticleAuthor, ArticleTag } from './article.entity';
  * without touching stored data. Changing this shape means: a new version, a new interface, and one more
  * step in `UPGRADES`.
  */
-export const ARTICLE_SNAPSHOT_VERSION = 1;
+export const ARTICLE_SNAPSHOT_VERSION = 2;
 
 export interface SnapshotUser {
   id: string;
@@ -62,8 +62,14 @@ export interface ArticleSnapshotV1 {
   updatedAt: string;
 }
 
+/** Schema 2: the featured picture (a library picture and this story's caption for it). */
+export interface ArticleSnapshotV2 extends Omit<ArticleSnapshotV1, 'schemaVersion'> {
+  schemaVersion: 2;
+  featuredMedia: { mediaId: string; caption: string | null } | null;
+}
+
 /** The current snapshot schema. */
-export type ArticleSnapshot = ArticleSnapshotV1;
+export type ArticleSnapshot = ArticleSnapshotV2;
 
 /** A snapshot as it sits in `article_revision.snapshot`: any schema version, read it with `readSnapshot`. */
 export interface StoredSnapshot {
@@ -104,6 +110,8 @@ function fromV0(raw: Json): ArticleSnapshotV1 {
 /** Upgrade steps: UPGRADES[n] turns a schema-n row into schema n+1. */
 const UPGRADES: Record<number, (raw: Json) => Json> = {
   0: (raw) => fromV0(raw) as unknown as Json,
+  // Before schema 2 articles had no featured picture.
+  1: (raw) => ({ ...raw, schemaVersion: 2, featuredMedia: null }),
 };
 
 /** A stored snapshot of any schema, upgraded to the current one. Throws on a schema newer than this code. */
@@ -167,6 +175,9 @@ export function toArticleSnapshot(
     bodyText: article.bodyText,
     wordCount: article.wordCount,
     source: article.source,
+    featuredMedia: article.featuredMediaId
+      ? { mediaId: article.featuredMediaId, caption: article.featuredCaption }
+      : null,
     authors: authors.map((c) => ({
       id: c.author.id,
       name: c.author.name,

@@ -72,7 +72,7 @@ export class ArticleTranslationsService {
       );
       const snapshot = await loadArticleSnapshot(em, newId, editor.config);
       const response = responseFromSnapshot(snapshot);
-      await appendRevision(em, snapshot, actor.id, `Translation of ${source.language} article ${source.id}`);
+      await appendRevision(em, snapshot, actor, `Translation of ${source.language} article ${source.id}`);
       return response;
     });
   }

@@ -91,6 +91,26 @@ export class ArticleAuthorInputDto {
   role?: AuthorRole;
 }
 
+export const FEATURED_CAPTION_MAX = 1000;
+
+export class FeaturedMediaInputDto {
+  @ApiProperty({ format: 'uuid', description: 'A picture of the media library' })
+  @IsUUID()
+  mediaId: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: FEATURED_CAPTION_MAX,
+    nullable: true,
+    description: "This story's caption for the picture; the library caption when left out or null",
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(FEATURED_CAPTION_MAX)
+  caption?: string | null;
+}
+
 export class CreateArticleDto {
   @ApiProperty({
     maxLength: HEADLINE_MAX,
@@ -152,12 +172,23 @@ export class CreateArticleDto {
   @ApiPropertyOptional({
     maxLength: BODY_MAX,
     description:
-      'HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img)',
+      'HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img). ' +
+      'A library picture is `<figure data-media-id="<uuid>"><figcaption>…</figcaption></figure>`: the server renders its img.',
   })
   @OmittableNotNull()
   @IsString()
   @MaxLength(BODY_MAX)
   body?: string;
+
+  @ApiPropertyOptional({
+    type: FeaturedMediaInputDto,
+    nullable: true,
+    description: 'The featured picture; null removes it',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FeaturedMediaInputDto)
+  featuredMedia?: FeaturedMediaInputDto | null;
 
   @ApiPropertyOptional({
     type: String,

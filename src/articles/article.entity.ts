@@ -88,6 +88,13 @@ export class Article {
   @Column({ type: 'integer', default: 1 })
   version: number;
 
+  /** The featured picture (a library picture) and this story's own caption for it (else the library's). */
+  @Column({ name: 'featured_media_id', type: 'uuid', nullable: true })
+  featuredMediaId: string | null;
+
+  @Column({ name: 'featured_caption', type: 'text', nullable: true })
+  featuredCaption: string | null;
+
   @Column({ name: 'original_published_at', type: 'timestamptz', nullable: true })
   originalPublishedAt: Date | null;
 
@@ -193,4 +200,24 @@ export class ArticleTag {
   @ManyToOne(() => Tag, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'tag_id' })
   tag?: Tag;
+}
+
+export const ARTICLE_MEDIA_USAGES = ['featured', 'inline'] as const;
+export type ArticleMediaUsage = (typeof ARTICLE_MEDIA_USAGES)[number];
+
+/** Which library pictures the working copy uses (the featured one and the body's figures), rewritten on every save. */
+@Entity({ name: 'article_media' })
+export class ArticleMediaUse {
+  @PrimaryColumn({ name: 'article_id', type: 'uuid' })
+  articleId: string;
+
+  @PrimaryColumn({ name: 'media_id', type: 'uuid' })
+  mediaId: string;
+
+  @PrimaryColumn({ type: 'enum', enum: ARTICLE_MEDIA_USAGES, enumName: 'article_media_usage' })
+  usage: ArticleMediaUsage;
+
+  @ManyToOne(() => Article, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'article_id' })
+  article?: Article;
 }

@@ -86,6 +86,12 @@ export function publicationStateOf(s: ArticleSnapshot): ArticlePublicationRespon
   return { state, ...s.publication };
 }
 
+export class FeaturedMediaResponse {
+  @ApiProperty({ format: 'uuid' }) mediaId: string;
+  @ApiProperty({ type: String, nullable: true, description: "This story's caption; null: the library's" })
+  caption: string | null;
+}
+
 export class ArticleResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid', description: 'Shared by all translations of one item' })
@@ -102,6 +108,7 @@ export class ArticleResponse {
   bodyText: string;
   @ApiProperty() wordCount: number;
   @ApiProperty({ type: String, nullable: true }) source: string | null;
+  @ApiProperty({ type: FeaturedMediaResponse, nullable: true }) featuredMedia: FeaturedMediaResponse | null;
   @ApiProperty({ type: [ArticleAuthorResponse] }) authors: ArticleAuthorResponse[];
   @ApiProperty({
     type: String,
@@ -212,6 +219,7 @@ export function responseFromSnapshot(s: ArticleSnapshot): ArticleResponse {
     bodyText: s.bodyText,
     wordCount: s.wordCount,
     source: s.source,
+    featuredMedia: s.featuredMedia ? { ...s.featuredMedia } : null,
     authors: s.authors.map((a) => ({ ...a })),
     byline: bylineOf(
       s.bylineOverride,

@@ -12,6 +12,7 @@ import { ArticleEditor } from './article-editor';
 import { appendRevision } from './article-revisions';
 import { type ArticleResponse, loadArticleResponse, responseFromSnapshot } from './article.response';
 import { loadArticleSnapshot } from './article-snapshot';
+import { assertMediaExist, syncArticleMedia } from './article-media';
 import { prepareBody } from './article-sanitizer';
 
 export interface CreateArticleOptions {
@@ -77,7 +78,7 @@ export class ArticlesService {
         action: 'article.delete',
         entityType: 'article',
         entityId: id,
-        actorId: actor.id,
+        actor,
         details: { headline: article.headline, version: article.version },
       });
     });
@@ -104,6 +105,8 @@ export class ArticlesService {
       slug = await editor.freeSlug(em, language, slugify(dto.headline));
     }
     const body = prepareBody(dto.body ?? '');
+    const featuredMediaId = dto.featuredMedia?.mediaId.toLowerCase() ?? null;
+    if (featuredMediaId) await assertMediaExist(em, [featuredMediaId], 'featuredMedia');
     const id = randomUUID();
     await em.insert(Article, {
       id,
@@ -121,6 +124,8 @@ export class ArticlesService {
       bodyText: body.text,
       wordCount: body.wordCount,
       source: dto.source || null,
+      featuredMediaId,
+      featuredCaption: (featuredMediaId && dto.featuredMedia?.caption) || null,
       byline: dto.byline || null,
       urgency: dto.urgency ?? 5,
       timezone: dto.timezone ?? editor.config.timezone,
@@ -133,9 +138,10 @@ export class ArticlesService {
     });
     await editor.replaceCredits(em, id, credits);
     await editor.replaceTags(em, id, tags);
+    await syncArticleMedia(em, id, featuredMediaId, body.html);
     const snapshot = await loadArticleSnapshot(em, id, editor.config);
     const response = responseFromSnapshot(snapshot);
-    await appendRevision(em, snapshot, actor.id, options.reason ?? dto.reason ?? null);
+    await appendRevision(em, snapshot, actor, options.reason ?? dto.reason ?? null);
     return response;
   }
 }

@@ -1,6 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const AUDIT_ENTITY_TYPES = ['user', 'author', 'tag', 'article', 'api_key', 'webhook'] as const;
+export const AUDIT_ENTITY_TYPES = [
+  'user',
+  'author',
+  'tag',
+  'article',
+  'api_key',
+  'webhook',
+  'media',
+] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 /** One row per change in the newsroom: who did what to which thing, from where. Written in the change's transaction. */

@@ -10,9 +10,12 @@ export interface AuditRecord {
   entityType: AuditEntityType;
   entityId: string;
   details?: AuditEntry['details'];
-  /** Defaults to the signed-in user of the current request */
-  actorId?: string | null;
+  /** Who acts, always named by the caller: a staff member, or 'system' (the scheduler, start-up, CLI without an operator). */
+  actor: AuditActor;
 }
+
+/** The acting user of an audit row (a staff `Actor` fits), or 'system', recorded as a null actor. */
+export type AuditActor = { id: string; email: string } | 'system';
 
 export interface AuditQuery extends PageQueryDto {
   entityType?: AuditEntityType;
@@ -23,11 +26,12 @@ export interface AuditQuery extends PageQueryDto {
 
 /**
  * Appends an audit row inside the caller's transaction (so the change and its record commit together).
- * Actor, client IP and request id come from the current request's context.
+ * The actor is the caller's argument only; client IP and request id are request metadata, taken from the
+ * current request's context when there is one (none for jobs and the CLI).
  */
 export async function recordAudit(em: EntityManager, entry: AuditRecord): Promise<void> {
   const ctx = currentRequest();
-  const system = entry.actorId === null;
+  const actor = entry.actor === 'system' ? null : entry.actor;
   await em.insert(
     AuditEntry,
     em.create(AuditEntry, {
@@ -35,8 +39,8 @@ export async function recordAudit(em: EntityManager, entry: AuditRecord): Promis
       entityType: entry.entityType,
       entityId: entry.entityId,
       details: entry.details ?? {},
-      actorId: system ? null : (entry.actorId ?? ctx?.actorId ?? null),
-      actorEmail: system ? null : (ctx?.actorEmail ?? null),
+      actorId: actor?.id ?? null,
+      actorEmail: actor?.email ?? null,
       ip: ctx?.ip ?? null,
       requestId: ctx?.requestId ?? null,
     }),

@@ -4,7 +4,6 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { type Actor, IS_PUBLIC, MIN_ROLE } from '../common/auth.decorators';
 import { DomainError } from '../common/errors';
-import { currentRequest } from '../common/request-context';
 import { hasRole, type Role } from '../common/roles';
 import { AuthService } from './auth.service';
 
@@ -24,8 +23,6 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new DomainError('UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <token>');
     req.actor = await this.auth.authenticate(match[1]);
-    const context = currentRequest();
-    if (context) Object.assign(context, { actorId: req.actor.id, actorEmail: req.actor.email });
     const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets);
     if (minRole && !hasRole(req.actor.role, minRole)) {
       throw new DomainError('FORBIDDEN', `This needs the ${minRole} role or higher`);

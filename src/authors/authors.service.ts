@@ -95,7 +95,7 @@ export class AuthorsService {
       action: 'author.create',
       entityType: 'author',
       entityId: author.id,
-      actorId: actor.id,
+      actor,
       details: { name: author.name, slug },
     });
     return author;
@@ -125,7 +125,7 @@ export class AuthorsService {
         action: 'author.update',
         entityType: 'author',
         entityId: id,
-        actorId: actor.id,
+        actor,
         details: { ...dto },
       });
       return saved;
@@ -146,7 +146,7 @@ export class AuthorsService {
         action: 'author.deactivate',
         entityType: 'author',
         entityId: id,
-        actorId: actor.id,
+        actor,
       });
       return saved;
     });
@@ -172,7 +172,7 @@ export class AuthorsService {
         action: 'author.delete',
         entityType: 'author',
         entityId: id,
-        actorId: actor.id,
+        actor,
       });
     });
   }

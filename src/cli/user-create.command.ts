@@ -35,7 +35,7 @@ export async function userCreateCommand(argv: string[]): Promise<number> {
     console.error(`usage: ${USER_CREATE_USAGE}`);
     return 2;
   }
-  const user = await withAppContext((app) => app.get(UsersService).create(dto));
+  const user = await withAppContext((app) => app.get(UsersService).create('system', dto));
   console.log(`Created ${user.role} ${user.email} (${user.id})`);
   return 0;
 }

@@ -19,6 +19,9 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state',
   410: 'Gone',
   412: 'If-Match names an older version',
+  413: 'The body is larger than allowed',
+  415: 'The content type is not accepted',
+  422: 'Well-formed but cannot be processed',
   428: 'If-Match is required',
   429: 'Too many requests (see Retry-After)',
 };

@@ -1,11 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** Who is acting and from where, for the request being served (set by hooks, read by the audit log). */
+/**
+ * Request metadata for the request being served: its id and the client IP (set by the onRequest hook, read by
+ * the audit log). It never says who acts: the actor is an argument of every write (`@CurrentUser()` in handlers).
+ */
 export interface RequestContext {
   requestId: string;
   ip: string;
-  actorId?: string;
-  actorEmail?: string;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

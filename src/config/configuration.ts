@@ -29,7 +29,12 @@ export const contentConfig = registerAs('content', () => {
   const e = loadEnv();
   // publicAccess: whether anonymous readers get the same answers (CONTENT_API_PUBLIC), which decides
   // whether shared caches may keep them.
-  return { ...e.content, agencyName: e.agencyName, publicAccess: e.contentAccess.public };
+  return {
+    ...e.content,
+    agencyName: e.agencyName,
+    publicAccess: e.contentAccess.public,
+    mediaPublicOriginals: e.media.publicOriginals,
+  };
 });
 
 export type HttpConfig = ConfigType<typeof httpConfig>;

@@ -57,6 +57,24 @@ export interface Env {
     /** Keep finished anonymous article reads in memory (dropped on every change via LISTEN/NOTIFY). */
     readCache: boolean;
   };
+  /** The picture library: upload limits and where the files live (S3 when a bucket is named, else DATA_DIR/media). */
+  media: {
+    maxBytes: number;
+    /** Largest width × height an upload may declare (decided from the header, before decoding). */
+    maxPixels: number;
+    s3: MediaS3Env | undefined;
+    /** Whether public delivery serves a used picture's original file too (else renditions only). */
+    publicOriginals: boolean;
+  };
+}
+
+export interface MediaS3Env {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -181,6 +199,21 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     );
   }
 
+  const s3Bucket = str('MEDIA_S3_BUCKET');
+  const s3Endpoint = str('MEDIA_S3_ENDPOINT');
+  if (s3Endpoint !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(s3Endpoint)) {
+    problems.push(
+      `MEDIA_S3_ENDPOINT must be an http(s) origin such as https://s3.example.com (got "${s3Endpoint}")`,
+    );
+  }
+  const s3AccessKeyId = str('MEDIA_S3_ACCESS_KEY_ID');
+  const s3SecretAccessKey = str('MEDIA_S3_SECRET_ACCESS_KEY');
+  if ((s3AccessKeyId === undefined) !== (s3SecretAccessKey === undefined)) {
+    problems.push('MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY must be set together');
+  }
+  const s3Region = str('MEDIA_S3_REGION') ?? 'us-east-1';
+  const s3ForcePathStyle = bool('MEDIA_S3_FORCE_PATH_STYLE', false);
+
   const env: Env = {
     nodeEnv,
     port,
@@ -229,6 +262,22 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
       baseUrl: contentBaseUrl,
       articleUrl: contentArticleUrl,
       readCache: bool('CONTENT_READ_CACHE', true),
+    },
+    media: {
+      maxBytes: int('MEDIA_MAX_BYTES', 40 * 1_048_576, 1024, 1024 * 1_048_576),
+      maxPixels: int('MEDIA_MAX_PIXELS', 100_000_000, 1, 1_000_000_000),
+      publicOriginals: bool('MEDIA_PUBLIC_ORIGINALS', false),
+      s3:
+        s3Bucket === undefined
+          ? undefined
+          : {
+              bucket: s3Bucket,
+              endpoint: s3Endpoint,
+              region: s3Region,
+              accessKeyId: s3AccessKeyId,
+              secretAccessKey: s3SecretAccessKey,
+              forcePathStyle: s3ForcePathStyle,
+            },
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { MediaModule } from '../media/media.module';
 import { ContentArticlesController } from './content-articles.controller';
 import { ContentArticlesService } from './content-articles.service';
 import { ContentResponder } from './content-cache';
@@ -9,6 +10,8 @@ import { ContentDb } from './content-db';
 import { ContentFeedsController } from './content-feeds.controller';
 import { ContentFeedsService } from './content-feeds.service';
 import { ContentLookup } from './content-lookup.service';
+import { ContentMediaController } from './content-media.controller';
+import { ContentMediaService } from './content-media.service';
 import { ContentReadCache } from './content-read-cache.service';
 import { ContentTaxonomyController } from './content-taxonomy.controller';
 import { ContentTaxonomyService } from './content-taxonomy.service';
@@ -16,12 +19,13 @@ import { DEFAULT_SEARCH_BOUNDS, SEARCH_BOUNDS } from './search-bounds';
 
 /** The public read side: reads `publication`, `publication_version` and `event` only (tag/author slugs for filters). */
 @Module({
-  imports: [ApiKeysModule],
+  imports: [ApiKeysModule, MediaModule],
   controllers: [
     ContentArticlesController,
     ContentTaxonomyController,
     ContentChangesController,
     ContentFeedsController,
+    ContentMediaController,
   ],
   providers: [
     ContentDb,
@@ -32,6 +36,7 @@ import { DEFAULT_SEARCH_BOUNDS, SEARCH_BOUNDS } from './search-bounds';
     ContentTaxonomyService,
     ContentChangesService,
     ContentFeedsService,
+    ContentMediaService,
     { provide: SEARCH_BOUNDS, useValue: DEFAULT_SEARCH_BOUNDS },
   ],
 })

@@ -18,8 +18,11 @@ export interface ArticleFilters {
   recentHours?: number;
 }
 
-/** item: the document without the body (lists); full: the whole document (feeds); teaser: a link's worth. */
-export type ArticleShape = 'item' | 'full' | 'teaser';
+/**
+ * item: the document without the body (lists); full: the whole document (feeds); teaser: a link's worth;
+ * sitemap: a teaser with the pictures.
+ */
+export type ArticleShape = 'item' | 'full' | 'teaser' | 'sitemap';
 
 export interface ArticleRow {
   doc: string;
@@ -63,6 +66,9 @@ const DOC: Record<ArticleShape, string> = {
   full: 'p.document::text',
   teaser: `jsonb_build_object('id', p.article_id, 'slug', p.slug, 'language', p.language,
     'headline', p.document -> 'headline', 'firstPublishedAt', p.document -> 'firstPublishedAt')::text`,
+  sitemap: `jsonb_build_object('id', p.article_id, 'slug', p.slug, 'language', p.language,
+    'headline', p.document -> 'headline', 'firstPublishedAt', p.document -> 'firstPublishedAt',
+    'pictures', coalesce(p.document -> 'pictures', '[]'::jsonb))::text`,
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

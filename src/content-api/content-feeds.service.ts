@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ContentAccess } from '../api-keys/content-access.guard';
 import { notFound } from '../common/errors';
 import { contentConfig, type ContentConfig } from '../config/configuration';
-import type { PublicDocument } from '../publishing/publication.renderer';
+import { leadPicture, renditionMimeType } from '../publishing/publication.pictures';
+import type { PublicDocument, PublicPicture } from '../publishing/publication.renderer';
 import { type ArticleFilters, type ArticleRow, articlePageSql } from './content-article.query';
 import type { ContentBody } from './content-cache';
 import { ContentDb } from './content-db';
@@ -131,6 +132,7 @@ export class ContentFeedsService {
       'content:encoded': d.bodyHtml,
       'dc:creator': d.authors.map((a) => a.name),
       category: d.tags.map((t) => (t.uri ? { '@_domain': t.uri, '#text': t.name } : t.name)),
+      ...rssPictures(d.pictures),
       'dateline:embargoedUntil': embargoedUntil(d),
     }));
     return xmlDocument('rss', {
@@ -138,6 +140,7 @@ export class ContentFeedsService {
       '@_xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
       '@_xmlns:dc': 'http://purl.org/dc/elements/1.1/',
       '@_xmlns:atom': 'http://www.w3.org/2005/Atom',
+      '@_xmlns:media': MEDIA_RSS_NS,
       '@_xmlns:dateline': DATELINE_FEED_NS,
       channel: {
         title,
@@ -164,7 +167,10 @@ export class ContentFeedsService {
     const entries = docs.map((d): XmlNode => ({
       title: { '@_type': 'text', '#text': d.headline },
       id: ninjsUri(d.id),
-      link: { '@_rel': 'alternate', '@_type': 'text/html', '@_href': this.articleUrl(d.slug, d.language) },
+      link: [
+        { '@_rel': 'alternate', '@_type': 'text/html', '@_href': this.articleUrl(d.slug, d.language) },
+        ...atomEnclosure(d.pictures),
+      ],
       updated: d.updatedAt,
       published: d.firstPublishedAt,
       author: d.authors.map((a) => ({ name: a.name })),
@@ -216,6 +222,7 @@ export class ContentFeedsService {
         date_modified: d.updatedAt,
         authors: d.authors.map((a) => ({ name: a.name })),
         tags: d.tags.map((t) => t.name),
+        ...(leadPicture(d.pictures) ? { image: leadPicture(d.pictures)!.rendition.url } : {}),
         language: d.language,
         _dateline: {
           slug: d.slug,
@@ -234,15 +241,20 @@ export class ContentFeedsService {
     const { text, values } = articlePageSql(
       { ...access, embargoed: false },
       { recentHours: SITEMAP_HOURS },
-      'teaser',
+      'sitemap',
       SITEMAP_MAX_URLS,
     );
     const rows = await this.db.rows<ArticleRow>(text, values);
     const urls = rows.slice(0, SITEMAP_MAX_URLS).map((r): XmlNode => {
       const t = JSON.parse(r.doc) as Pick<
         PublicDocument,
-        'slug' | 'language' | 'headline' | 'firstPublishedAt'
+        'slug' | 'language' | 'headline' | 'firstPublishedAt' | 'pictures'
       >;
+      // Google's image extension: the largest rendition of each picture the story shows.
+      const images = (t.pictures ?? []).flatMap((p) => {
+        const largest = [...p.renditions].sort((a, b) => b.width - a.width)[0];
+        return largest ? [{ 'image:loc': largest.url }] : [];
+      });
       return {
         loc: this.articleUrl(t.slug, t.language),
         'news:news': {
@@ -253,15 +265,71 @@ export class ContentFeedsService {
           'news:publication_date': t.firstPublishedAt,
           'news:title': t.headline,
         },
+        ...(images.length > 0 ? { 'image:image': images } : {}),
       };
     });
     const body = xmlDocument('urlset', {
       '@_xmlns': 'http://www.sitemaps.org/schemas/sitemap/0.9',
       '@_xmlns:news': 'http://www.google.com/schemas/sitemap-news/0.9',
+      '@_xmlns:image': 'http://www.google.com/schemas/sitemap-image/1.1',
       url: urls,
     });
     return { body, contentType: 'application/xml; charset=utf-8', keys: ['articles', 'sitemaps'] };
   }
+}
+
+/** Media RSS, for `media:content`. */
+export const MEDIA_RSS_NS = 'http://search.yahoo.com/mrss/';
+
+/**
+ * RSS: one `media:content` per picture (its default rendition, with caption, credit and copyright) and the
+ * lead picture as the item's one `enclosure`.
+ */
+function rssPictures(pictures: PublicPicture[] | undefined): XmlNode {
+  const contents = (pictures ?? []).flatMap((p): XmlNode[] => {
+    const r = leadPicture([p])?.rendition;
+    if (!r) return [];
+    return [
+      {
+        '@_url': r.url,
+        '@_medium': 'image',
+        '@_type': renditionMimeType(r.format),
+        '@_width': String(r.width),
+        '@_height': String(r.height),
+        ...(r.bytes ? { '@_fileSize': String(r.bytes) } : {}),
+        ...(p.usage === 'featured' ? { '@_isDefault': 'true' } : {}),
+        'media:description': p.caption ? { '@_type': 'plain', '#text': p.caption } : undefined,
+        'media:text': p.alt ? { '@_type': 'plain', '#text': p.alt } : undefined,
+        'media:credit': p.credit ?? undefined,
+        'media:copyright': p.copyrightNotice ?? undefined,
+      },
+    ];
+  });
+  const lead = leadPicture(pictures);
+  return {
+    'media:content': contents.length > 0 ? contents : undefined,
+    enclosure: lead
+      ? {
+          '@_url': lead.rendition.url,
+          '@_length': String(lead.rendition.bytes ?? 0),
+          '@_type': renditionMimeType(lead.rendition.format),
+        }
+      : undefined,
+  };
+}
+
+/** Atom: the lead picture as `link rel="enclosure"`. */
+function atomEnclosure(pictures: PublicPicture[] | undefined): XmlNode[] {
+  const lead = leadPicture(pictures);
+  if (!lead) return [];
+  return [
+    {
+      '@_rel': 'enclosure',
+      '@_type': renditionMimeType(lead.rendition.format),
+      '@_href': lead.rendition.url,
+      ...(lead.rendition.bytes ? { '@_length': String(lead.rendition.bytes) } : {}),
+    },
+  ];
 }
 
 /** The embargo time of an item a content:embargoed key sees while it is still under embargo. */

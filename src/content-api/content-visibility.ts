@@ -176,3 +176,22 @@ export function changeOf(access: ContentAccess, eventAlias: string, as = 's'): s
       FROM (SELECT NULL) one LEFT JOIN publication cp ON cp.article_id = ${e}.article_id
       OFFSET 0) x) ${alias(as)}`;
 }
+
+/**
+ * A library picture as public delivery sees it (`$1` is its id): the media row's renditions, storage key,
+ * type and hash, `stories` (the visible publications that show it, for this reader; none: not served)
+ * and `released` (some story showing it is visible to anonymous readers too, so shared caches may keep it).
+ * The same rule as articles: drafts, embargoed (except to content:embargoed), unpublished and killed
+ * stories have no live, released row, so they never make a picture visible.
+ */
+export function visibleMediaSql(access: ContentAccess): string {
+  const shows = (as: string) => `${alias(as)}.media_ids @> ARRAY[m.id]`;
+  const released = access.embargoed
+    ? `EXISTS (SELECT 1 FROM ${visiblePublications({ keyId: null, embargoed: false }, 'q')} WHERE ${shows('q')})`
+    : 'true';
+  return `SELECT m.renditions, m.storage_key, m.mime_type, m.sha256,
+      array(SELECT p.article_id::text FROM ${visiblePublications(access)} WHERE ${shows('p')}
+        ORDER BY p.article_id) AS stories,
+      ${released} AS released
+    FROM media m WHERE m.id = $1`;
+}

@@ -31,6 +31,7 @@ const doc: PublicDocument = {
     },
     { id: 't2', slug: 'astana', name: 'Astana', kind: 'place', uri: null },
   ],
+  pictures: [],
   firstPublishedAt: '2025-11-28T05:00:00.000Z',
   publishedAt: '2025-11-28T06:00:00.000Z',
   updatedAt: '2025-11-28T06:00:00.000Z',

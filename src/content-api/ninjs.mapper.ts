@@ -1,10 +1,16 @@
-import type { PublicDocument, PublicNotice, PublicTag } from '../publishing/publication.renderer';
+import { renditionMimeType } from '../publishing/publication.pictures';
+import type {
+  PublicDocument,
+  PublicNotice,
+  PublicPicture,
+  PublicTag,
+} from '../publishing/publication.renderer';
 
 /** The subset of IPTC ninjs 3.1 that Dateline produces (validated against the schema in the tests). */
 export interface NinjsItem {
   uri: string;
   standard: { name: 'ninjs'; version: '3.1'; schema: string };
-  type: 'text';
+  type: 'text' | 'picture';
   representationType?: 'full';
   version: string;
   firstCreated?: string;
@@ -29,7 +35,30 @@ export interface NinjsItem {
   genres?: { name: string; literal: string }[];
   infoSources?: { name: string; role: string }[];
   altIds?: { role: string; value: string }[];
+  copyrightNotice?: string;
+  usageTerms?: string;
+  renditions?: NinjsRendition[];
+  associations?: NinjsAssociation[];
 }
+
+export interface NinjsRendition {
+  name: string;
+  href: string;
+  contentType: string;
+  format: string;
+  width: number;
+  height: number;
+  sizeInBytes?: number;
+}
+
+/** A picture of the item: `name` is `featured` or `inline-<n>` (body order), `rel` the usage. */
+export type NinjsAssociation = Omit<
+  NinjsItem,
+  'standard' | 'version' | 'versionCreated' | 'pubStatus' | 'language'
+> & {
+  name: string;
+  rel: string;
+};
 
 interface NinjsRef {
   name: string;
@@ -52,6 +81,36 @@ function refs(tags: PublicTag[], kind: string): NinjsRef[] | undefined {
 
 function notices(list: PublicNotice[]): { role: string; contentType: string; value: string }[] {
   return list.map((n) => ({ role: n.kind, contentType: 'text/plain', value: `${n.at} ${n.text}` }));
+}
+
+/** The pictures of a document as ninjs associations, each with its renditions. */
+export function pictureAssociations(pictures: readonly PublicPicture[] | undefined): NinjsAssociation[] {
+  let inline = 0;
+  return (pictures ?? []).map((p) => {
+    const descriptions = [
+      ...(p.caption ? [{ role: 'caption', contentType: 'text/plain', value: p.caption }] : []),
+      ...(p.alt ? [{ role: 'alt', contentType: 'text/plain', value: p.alt }] : []),
+    ];
+    return compact<NinjsAssociation>({
+      name: p.usage === 'featured' ? 'featured' : `inline-${++inline}`,
+      rel: p.usage,
+      uri: ninjsUri(p.id),
+      type: 'picture',
+      descriptions: descriptions.length > 0 ? descriptions : undefined,
+      by: p.credit ?? undefined,
+      copyrightNotice: p.copyrightNotice ?? undefined,
+      usageTerms: p.usageTerms ?? undefined,
+      renditions: p.renditions.map((r) => ({
+        name: r.name,
+        href: r.url,
+        contentType: renditionMimeType(r.format),
+        format: r.format,
+        width: r.width,
+        height: r.height,
+        ...(r.bytes ? { sizeInBytes: r.bytes } : {}),
+      })),
+    });
+  });
 }
 
 function compact<T extends object>(o: T): T {
@@ -112,6 +171,7 @@ export function toNinjs(doc: PublicDocument, agencyName: string, now: Date): Nin
       { role: 'id', value: doc.id },
       { role: 'translationGroupId', value: doc.translationGroupId },
     ],
+    associations: doc.pictures?.length ? pictureAssociations(doc.pictures) : undefined,
   });
 }
 

@@ -1,5 +1,5 @@
 import { ApiKey } from '../api-keys/api-key.entity';
-import { Article, ArticleAuthor, ArticleTag } from '../articles/article.entity';
+import { Article, ArticleAuthor, ArticleMediaUse, ArticleTag } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { Author } from '../authors/author.entity';
@@ -26,6 +26,7 @@ export const entities = [
   Article,
   ArticleAuthor,
   ArticleTag,
+  ArticleMediaUse,
   ArticleRevision,
   ArticleEvent,
   ArticleNotice,

@@ -95,6 +95,10 @@ export class Media {
   @Column({ name: 'renditions_error', type: 'text', nullable: true })
   renditionsError: string | null;
 
+  /** Bumped whenever the renditions must be made again (focal point): a renditions job carries it. */
+  @Column({ name: 'renditions_version', type: 'integer', default: 1 })
+  renditionsVersion: number;
+
   @Column({ type: 'integer', default: 1 })
   version: number;
 

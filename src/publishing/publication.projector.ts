@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Article } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
 import { type ArticleSnapshot, readSnapshot } from '../articles/article-snapshot';
 import { authorsByIds } from '../authors/author-directory';
 import { currentTags } from '../tags/tag-directory';
+import { contentConfig, type ContentConfig } from '../config/configuration';
+import { mediaByIds } from '../media/media-directory';
+import { picturesOf, snapshotMediaIds } from './publication.pictures';
 import {
   type KillDocument,
   type PublicDocument,
@@ -31,6 +34,8 @@ const stored = (p: Publication) => readStoredDocument(p.documentSchema, p.docume
  */
 @Injectable()
 export class PublicationProjector {
+  constructor(@Inject(contentConfig.KEY) private readonly content: ContentConfig) {}
+
   private async publicNotices(em: EntityManager, articleId: string): Promise<PublicNotice[]> {
     const rows = await em.find(ArticleNotice, {
       where: { articleId, public: true },
@@ -54,6 +59,8 @@ export class PublicationProjector {
       em,
       snapshot.tags.map((x) => x.id),
     );
+    const media = await mediaByIds(em, snapshotMediaIds(snapshot));
+    const pictures = picturesOf(snapshot, media, this.content.baseUrl);
     return renderPublicDocument(
       { ...snapshot, tags: snapshot.tags.map((t) => ({ ...t, id: tags.merged.get(t.id) ?? t.id })) },
       authors,
@@ -67,6 +74,7 @@ export class PublicationProjector {
       },
       'live',
       version,
+      pictures,
     );
   }
 
@@ -149,17 +157,18 @@ export class PublicationProjector {
     const cfg = textSearchConfig(a.language);
     await em.query(
       `INSERT INTO publication AS p (article_id, translation_group_id, language, slug, genre, status, version, document,
-         tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search, document_schema)
+         tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search, document_schema,
+         media_ids)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10::uuid[], $11, $12, $13, $14,
          setweight(to_tsvector($15::regconfig, $16), 'A') || setweight(to_tsvector($15::regconfig, $17), 'B')
-           || setweight(to_tsvector($15::regconfig, $18), 'C'), $19)
+           || setweight(to_tsvector($15::regconfig, $18), 'C'), $19, $20::uuid[])
        ON CONFLICT (article_id) DO UPDATE SET translation_group_id = EXCLUDED.translation_group_id,
          language = EXCLUDED.language, slug = EXCLUDED.slug, genre = EXCLUDED.genre, status = EXCLUDED.status,
          version = EXCLUDED.version, document = EXCLUDED.document, tag_ids = EXCLUDED.tag_ids,
          author_ids = EXCLUDED.author_ids, first_published_at = EXCLUDED.first_published_at,
          published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
          embargo_until = EXCLUDED.embargo_until, search = EXCLUDED.search,
-         document_schema = EXCLUDED.document_schema`,
+         document_schema = EXCLUDED.document_schema, media_ids = EXCLUDED.media_ids`,
       [
         a.id,
         a.translationGroupId,
@@ -180,6 +189,8 @@ export class PublicationProjector {
         live ? `${live.summary ?? ''} ${live.tags.map((t) => t.name).join(' ')}` : '',
         live ? live.bodyText : '',
         PUBLIC_DOCUMENT_SCHEMA,
+        // The pictures the document shows (a killed one shows none).
+        live ? [...new Set((live.pictures ?? []).map((x) => x.id))] : [],
       ],
     );
     await em.insert(

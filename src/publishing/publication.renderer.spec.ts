@@ -44,3 +44,12 @@ describe('readStoredDocument', () => {
     expect(readStoredDocument(PUBLIC_DOCUMENT_SCHEMA, doc)).toBe(doc);
   });
 });
+
+describe('readStoredDocument: schema 2 (pictures)', () => {
+  it('should give a schema-1 live document no pictures, and leave a kill document alone', () => {
+    const live = readStoredDocument(1, { id: 'x', status: 'live' } as unknown as KillDocument);
+    expect(live).toEqual({ id: 'x', status: 'live', pictures: [] });
+    const killed = { id: 'y', status: 'killed' } as KillDocument;
+    expect(readStoredDocument(1, killed)).toEqual(killed);
+  });
+});

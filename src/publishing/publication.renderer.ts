@@ -4,6 +4,9 @@ import type { ArticleSnapshot } from '../articles/article-snapshot';
 import type { Author } from '../authors/author.entity';
 import type { Tag } from '../tags/tag.entity';
 import type { NoticeKind, PublicationStatus } from './publication.constants';
+import { type PublicPicture, renderFigures } from './publication.pictures';
+
+export type { PublicPicture, PublicRendition } from './publication.pictures';
 
 export interface PublicNotice {
   kind: NoticeKind;
@@ -49,6 +52,8 @@ export interface PublicDocument {
   byline: string | null;
   authors: PublicAuthor[];
   tags: PublicTag[];
+  /** The featured picture first, then the body's figures in order */
+  pictures: PublicPicture[];
   firstPublishedAt: string;
   publishedAt: string;
   updatedAt: string;
@@ -62,10 +67,13 @@ export interface PublicDocument {
  * the projector would notice bumps it and adds a step to DOCUMENT_UPGRADES; live documents below it are
  * re-rendered after start-up (PublishingJobs), and stored documents the projector reuses are upgraded.
  */
-export const PUBLIC_DOCUMENT_SCHEMA = 1;
+export const PUBLIC_DOCUMENT_SCHEMA = 2;
 
 /** DOCUMENT_UPGRADES[n] turns a schema-n document into schema n+1. */
-const DOCUMENT_UPGRADES: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+const DOCUMENT_UPGRADES: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  // Schema 2: live documents carry their pictures; before them there were none.
+  1: (doc) => (doc.status === 'killed' ? doc : { ...doc, pictures: [] }),
+};
 
 /** A stored document of any schema, upgraded to the current one. Throws on a schema newer than this code. */
 export function readStoredDocument(
@@ -126,6 +134,7 @@ export function renderPublicDocument(
   times: RenderTimes,
   status: PublicationStatus,
   version: number,
+  pictures: readonly PublicPicture[] = [],
 ): PublicDocument {
   const credited = snapshot.authors.flatMap((a) => {
     const author = authors.get(a.id);
@@ -146,7 +155,7 @@ export function renderPublicDocument(
     subheadline: snapshot.subheadline,
     summary: snapshot.summary,
     dateline: place ? { place, agency: snapshot.dateline.agency, text: datelineText ?? place } : null,
-    bodyHtml: withDateline(snapshot.bodyHtml, datelineText),
+    bodyHtml: withDateline(renderFigures(snapshot.bodyHtml, pictures), datelineText),
     bodyText: snapshot.bodyText,
     wordCount: snapshot.wordCount,
     source: snapshot.source,
@@ -166,6 +175,7 @@ export function renderPublicDocument(
         ? [{ id: tag.id, slug: tag.slug, name: tag.name, kind: tag.kind, uri: tag.externalUri }]
         : [];
     }),
+    pictures: [...pictures],
     firstPublishedAt: times.firstPublishedAt.toISOString(),
     publishedAt: times.publishedAt.toISOString(),
     updatedAt: times.updatedAt.toISOString(),

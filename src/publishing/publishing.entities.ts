@@ -121,6 +121,10 @@ export class Publication {
   @Column({ name: 'author_ids', type: 'uuid', array: true, default: () => "'{}'" })
   authorIds: string[];
 
+  /** The pictures the document shows (what public picture delivery checks) */
+  @Column({ name: 'media_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  mediaIds: string[];
+
   @Column({ name: 'first_published_at', type: 'timestamptz', precision: 3 })
   firstPublishedAt: Date;
 

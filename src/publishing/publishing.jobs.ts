@@ -62,10 +62,11 @@ export class PublishingScheduler {
   }
 
   /**
-   * Re-renders the live publications that show a tag or an author (after a rename, merge or deactivation),
-   * or whose document is of an older schema.
+   * Re-renders the live publications that show a tag, an author or a picture (after a rename, merge or
+   * deactivation, or a change of the picture's metadata or renditions), or whose document is of an older schema.
    */
   async rerender(actor: SystemActor, ref: RerenderJob): Promise<number> {
+    const column = ref.tagId ? 'tag_ids' : ref.authorId ? 'author_ids' : 'media_ids';
     const rows =
       ref.documentSchemaBelow !== undefined
         ? await this.dataSource.query<{ article_id: string }[]>(
@@ -73,8 +74,8 @@ export class PublishingScheduler {
             [ref.documentSchemaBelow],
           )
         : await this.dataSource.query<{ article_id: string }[]>(
-            `SELECT article_id FROM publication WHERE status = 'live' AND $1::uuid = ANY(${ref.tagId ? 'tag_ids' : 'author_ids'})`,
-            [ref.tagId ?? ref.authorId],
+            `SELECT article_id FROM publication WHERE status = 'live' AND $1::uuid = ANY(${column})`,
+            [ref.tagId ?? ref.authorId ?? ref.mediaId],
           );
     const actorId = actor === SYSTEM_ACTOR ? null : actor;
     for (const { article_id } of rows) {
@@ -98,10 +99,11 @@ export class PublishingScheduler {
           action: 'article.rerender',
           entityType: 'article',
           entityId: a.id,
-          actorId,
+          actor,
           details: {
             tagId: ref.tagId ?? null,
             authorId: ref.authorId ?? null,
+            mediaId: ref.mediaId ?? null,
             documentSchemaBelow: ref.documentSchemaBelow ?? null,
             publicVersion: document.version,
           },

@@ -12,6 +12,7 @@ import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
 import { OutboxService } from '../events/outbox.service';
 import { APPROVED_STATES, checkTransition } from './article-workflow';
 import type { KillDocument, PublicDocument } from './publication.renderer';
+import { assertPicturesReady } from './picture-readiness';
 import { PublicationProjector } from './publication.projector';
 import { ArticleEvent, ArticleNotice } from './publishing.entities';
 import { dueTimeOf, isCurrentJob } from './scheduled-actions';
@@ -22,6 +23,7 @@ export type TransitionActor = Actor | 'system';
 
 /** What the check and the effects decided, for the recording step. */
 interface Step {
+  actor: TransitionActor;
   actorId: string | null;
   from: ArticleStatus;
   to: ArticleStatus;
@@ -66,6 +68,7 @@ export class PublishingService {
       const to = await this.check(em, actor, article, expectedVersion, dto, jobId);
       const now = new Date();
       const step: Step = {
+        actor,
         actorId: actor === 'system' ? null : actor.id,
         from: article.status,
         to,
@@ -114,6 +117,7 @@ export class PublishingService {
       );
     }
     if (!check.ok) throw new DomainError('FORBIDDEN', `${dto.action} needs the ${check.needs} role`);
+    await assertPicturesReady(em, article.id, dto.action);
     return check.to;
   }
 
@@ -132,7 +136,7 @@ export class PublishingService {
     em: EntityManager,
     article: Article,
     dto: TransitionDto,
-    { actorId, from, to, now, lateMs, approvedVersion, applied }: Step,
+    { actor, actorId, from, to, now, lateMs, approvedVersion, applied }: Step,
     jobId?: string,
   ): Promise<ArticleResponse> {
     const id = article.id;
@@ -177,7 +181,7 @@ export class PublishingService {
     await appendRevision(
       em,
       snapshot,
-      actorId,
+      actor,
       dto.comment ?? dto.reason ?? dto.notice ?? null,
       `article.${dto.action}${dto.change ? `.${dto.change}` : ''}`,
     );

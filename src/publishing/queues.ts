@@ -9,5 +9,7 @@ export const RERENDER_QUEUE = 'publication-rerender';
 export interface RerenderJob {
   tagId?: string;
   authorId?: string;
+  /** A picture whose metadata or renditions changed */
+  mediaId?: string;
   documentSchemaBelow?: number;
 }

@@ -110,7 +110,7 @@ export class TagsService {
       action: 'tag.create',
       entityType: 'tag',
       entityId: tag.id,
-      actorId: actor.id,
+      actor,
       details: { name: tag.name, slug, kind: tag.kind },
     });
     return { tag, aliases: [] };
@@ -143,7 +143,7 @@ export class TagsService {
         action: 'tag.update',
         entityType: 'tag',
         entityId: id,
-        actorId: actor.id,
+        actor,
         details: { ...dto },
       });
       return { tag: saved, aliases: await this.aliasesOf(em, id) };
@@ -165,7 +165,7 @@ export class TagsService {
         throw e;
       }
       if (!affected) throw notFound('Tag');
-      await recordAudit(em, { action: 'tag.delete', entityType: 'tag', entityId: id, actorId: actor.id });
+      await recordAudit(em, { action: 'tag.delete', entityType: 'tag', entityId: id, actor });
     });
   }
 
@@ -204,7 +204,7 @@ export class TagsService {
         action: 'tag.merge',
         entityType: 'tag',
         entityId: id,
-        actorId: actor.id,
+        actor,
         details: { into: intoId, slug: source.slug, name: source.name },
       });
       return { tag: target, aliases: await this.aliasesOf(em, intoId) };

@@ -26,8 +26,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Create a staff account' })
   @ApiResponse({ status: 201, type: UserResponse })
   @ApiErrors(400, 409)
-  async create(@Body() dto: CreateUserDto): Promise<UserResponse> {
-    return toUserResponse(await this.users.create(dto));
+  async create(@CurrentUser() actor: Actor, @Body() dto: CreateUserDto): Promise<UserResponse> {
+    return toUserResponse(await this.users.create(actor, dto));
   }
 
   @Get(':id')
@@ -55,7 +55,11 @@ export class UsersController {
   @ApiOperation({ summary: "Set a user's password; their existing tokens stop working" })
   @ApiResponse({ status: 204 })
   @ApiErrors(400, 404)
-  async setPassword(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SetPasswordDto): Promise<void> {
-    await this.users.setPassword(id, dto.password);
+  async setPassword(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SetPasswordDto,
+  ): Promise<void> {
+    await this.users.setPassword(actor, id, dto.password);
   }
 }

@@ -25,7 +25,8 @@ export class UsersService {
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
-  async create(dto: CreateUserDto): Promise<User> {
+  /** `actor` is the admin creating the account, or 'system' for the `user:create` command (no one signed in). */
+  async create(actor: Actor | 'system', dto: CreateUserDto): Promise<User> {
     const passwordHash = await hashPassword(dto.password);
     return this.dataSource.transaction(async (em) => {
       const clash = await em
@@ -45,6 +46,7 @@ export class UsersService {
         action: 'user.create',
         entityType: 'user',
         entityId: user.id,
+        actor,
         details: { email: user.email, role: user.role },
       });
       return user;
@@ -95,12 +97,18 @@ export class UsersService {
         user.tokenVersion += 1;
       }
       const saved = await repo.save(user);
-      await recordAudit(em, { action: 'user.update', entityType: 'user', entityId: id, details: { ...dto } });
+      await recordAudit(em, {
+        action: 'user.update',
+        entityType: 'user',
+        entityId: id,
+        actor,
+        details: { ...dto },
+      });
       return saved;
     });
   }
 
-  async setPassword(id: string, password: string): Promise<void> {
+  async setPassword(actor: Actor, id: string, password: string): Promise<void> {
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (em) => {
       const result = await em
@@ -110,7 +118,7 @@ export class UsersService {
         .where('id = :id', { id })
         .execute();
       if (!result.affected) throw notFound('User');
-      await recordAudit(em, { action: 'user.password', entityType: 'user', entityId: id });
+      await recordAudit(em, { action: 'user.password', entityType: 'user', entityId: id, actor });
     });
   }
 
@@ -138,7 +146,7 @@ export class UsersService {
         action: 'user.bootstrap',
         entityType: 'user',
         entityId: admin.id,
-        actorId: null,
+        actor: 'system',
         details: { email, role: 'admin' },
       });
       return true;

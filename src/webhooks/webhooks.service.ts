@@ -86,6 +86,7 @@ export class WebhooksService {
         action: 'webhook.create',
         entityType: 'webhook',
         entityId: saved.id,
+        actor,
         details: { url: saved.url, events: saved.events },
       });
       return this.load(em, saved.id);
@@ -136,6 +137,7 @@ export class WebhooksService {
         action: dto.active === false ? 'webhook.disable' : 'webhook.update',
         entityType: 'webhook',
         entityId: id,
+        actor,
         details: { ...dto },
       });
       return this.load(em, id);
@@ -152,7 +154,7 @@ export class WebhooksService {
     await this.dataSource.transaction(async (em) => {
       const result = await em.getRepository(Webhook).delete({ id });
       if (!result.affected) throw notFound('Webhook');
-      await recordAudit(em, { action: 'webhook.delete', entityType: 'webhook', entityId: id });
+      await recordAudit(em, { action: 'webhook.delete', entityType: 'webhook', entityId: id, actor });
     });
     this.logger.log(`webhook ${id} deleted by ${actor.id}`);
   }
@@ -168,7 +170,12 @@ export class WebhooksService {
         .where('id = :id', { id })
         .execute();
       if (!result.affected) throw notFound('Webhook');
-      await recordAudit(em, { action: 'webhook.rotate_secret', entityType: 'webhook', entityId: id });
+      await recordAudit(em, {
+        action: 'webhook.rotate_secret',
+        entityType: 'webhook',
+        entityId: id,
+        actor,
+      });
       return this.load(em, id);
     });
     this.logger.log(`webhook ${id} secret rotated by ${actor.id}`);
@@ -234,6 +241,7 @@ export class WebhooksService {
         action: 'webhook.redeliver',
         entityType: 'webhook',
         entityId: webhookId,
+        actor,
         details: { deliveryId },
       });
       return delivery;

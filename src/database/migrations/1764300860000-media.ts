@@ -34,6 +34,8 @@ export class Media1764300860000 implements MigrationInterface {
         "renditions" jsonb NOT NULL DEFAULT '[]',
         "renditions_status" "media_renditions_status" NOT NULL DEFAULT 'pending',
         "renditions_error" text,
+        -- Bumped when the renditions must be made again (focal point); a renditions job for an older one does nothing.
+        "renditions_version" integer NOT NULL DEFAULT 1,
         "version" integer NOT NULL DEFAULT 1,
         "created_by" uuid,
         "created_at" timestamptz(3) NOT NULL DEFAULT now(),

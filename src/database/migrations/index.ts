@@ -10,6 +10,7 @@ import { WorkflowIntegrity1764300840000 } from './1764300840000-workflow-integri
 import { WebhookDispatchQueue1764300850000 } from './1764300850000-webhook-dispatch-queue';
 import { Media1764300860000 } from './1764300860000-media';
 import { DocumentSchema1764300865000 } from './1764300865000-document-schema';
+import { ArticleMedia1764300870000 } from './1764300870000-article-media';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   WebhookDispatchQueue1764300850000,
   Media1764300860000,
   DocumentSchema1764300865000,
+  ArticleMedia1764300870000,
 ];
