@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import type { INestApplication } from '@nestjs/common';
@@ -102,6 +103,8 @@ export async function configureApp(
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Parses Cookie and serializes Set-Cookie (the desk's session, src/auth/session-cookie.ts).
+  await app.register(cookie);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -122,6 +125,7 @@ export async function configureApp(
       'If-None-Match',
       'X-Request-Id',
       'X-Api-Key',
+      'X-CSRF-Token',
     ],
   });
   // Picture uploads (POST /api/v1/media) stream their file part; nothing is buffered or written by the plugin.

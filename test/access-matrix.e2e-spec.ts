@@ -100,6 +100,10 @@ const EXPECTED: Record<string, Access> = {
   'GET /health/ready': 'public',
   'POST /api/v1/auth/login': 'public',
   'GET /api/v1/auth/me': 'staff',
+  // Browser sessions: the routes read the cookie themselves, so a bearer token is as good as none here.
+  'POST /api/v1/auth/session': 'public',
+  'GET /api/v1/auth/session': 'public',
+  'DELETE /api/v1/auth/session': 'public',
 
   'GET /api/v1/audit': 'admin',
   'GET /api/v1/users': 'admin',

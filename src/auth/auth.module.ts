@@ -5,6 +5,8 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLimiter } from './login-limiter.service';
+import { SessionController } from './session.controller';
+import { SessionService } from './session.service';
 
 @Global()
 @Module({
@@ -18,8 +20,8 @@ import { LoginLimiter } from './login-limiter.service';
       }),
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, LoginLimiter],
-  exports: [AuthService],
+  controllers: [AuthController, SessionController],
+  providers: [AuthService, LoginLimiter, SessionService],
+  exports: [AuthService, SessionService],
 })
 export class AuthModule {}

@@ -6,6 +6,7 @@ import { DomainError } from '../common/errors';
 import type { Actor } from '../common/auth.decorators';
 import { authConfig, type AuthConfig } from '../config/configuration';
 import { hashPassword, verifyPassword } from '../users/password';
+import type { User } from '../users/user.entity';
 import { toUserResponse } from '../users/user.response';
 import { UsersService } from '../users/users.service';
 import type { LoginResponse } from './auth.response';
@@ -34,14 +35,24 @@ export class AuthService {
 
   /** `ip`: the client address as the proxy settings resolve it (failures are limited per address). */
   login(email: string, password: string, ip: string): Promise<LoginResponse> {
+    return this.signIn(email, password, ip, async (user) => {
+      const payload: TokenPayload = { sub: user.id, tv: user.tokenVersion };
+      const accessToken = await this.jwt.signAsync(payload);
+      return { accessToken, expiresIn: this.config.jwtExpiresIn, user: toUserResponse(user) };
+    });
+  }
+
+  /**
+   * The one sign-in check, under the login limits: the password of an active user, then `issue` (a token,
+   * a browser session) for them. A failure of `issue` that is not a wrong password gives the attempt back.
+   */
+  signIn<T>(email: string, password: string, ip: string, issue: (user: User) => Promise<T>): Promise<T> {
     return this.limiter.attempt(email, ip, async () => {
       const user = await this.users.findByEmail(email);
       const ok = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), password);
       if (!user || !ok || !user.active) throw invalidCredentials();
       await this.users.recordLogin(user.id);
-      const payload: TokenPayload = { sub: user.id, tv: user.tokenVersion };
-      const accessToken = await this.jwt.signAsync(payload);
-      return { accessToken, expiresIn: this.config.jwtExpiresIn, user: toUserResponse(user) };
+      return issue(user);
     });
   }
 

@@ -13,6 +13,7 @@ export const authConfig = registerAs('auth', () => {
     dataDir: e.dataDir,
     jwtSecret: e.jwtSecret,
     jwtExpiresIn: e.jwtExpiresIn,
+    sessionTtlSeconds: e.sessionTtlSeconds,
     adminEmail: e.adminEmail,
     adminPassword: e.adminPassword,
     loginRateLimit: e.loginRateLimit,

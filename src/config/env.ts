@@ -16,6 +16,8 @@ export interface Env {
   embeddedDb: 'auto' | 'postgres' | 'pglite';
   jwtSecret: string;
   jwtExpiresIn: number;
+  /** Lifetime in seconds of a browser session (the desk's cookie), from sign-in. */
+  sessionTtlSeconds: number;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   newsroomTimezone: string;
@@ -223,6 +225,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     embeddedDb: oneOf('EMBEDDED_DB', ['auto', 'postgres', 'pglite'] as const, 'auto'),
     jwtSecret: '',
     jwtExpiresIn: int('JWT_EXPIRES_IN', 900, 60, 86400),
+    sessionTtlSeconds: int('SESSION_TTL_SECONDS', 43200, 300, 2592000),
     adminEmail: adminEmail?.toLowerCase(),
     adminPassword,
     newsroomTimezone,

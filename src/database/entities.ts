@@ -1,6 +1,7 @@
 import { ApiKey } from '../api-keys/api-key.entity';
 import { Article, ArticleAuthor, ArticleMediaUse, ArticleTag } from '../articles/article.entity';
 import { ArticleRevision } from '../articles/article-revision.entity';
+import { UserSession } from '../auth/user-session.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { Author } from '../authors/author.entity';
 import { OutboxEvent } from '../events/event.entity';
@@ -19,6 +20,7 @@ import { Webhook } from '../webhooks/webhook.entity';
 /** Every entity, listed explicitly so tsc output, jest and the TypeORM CLI load the same classes. */
 export const entities = [
   User,
+  UserSession,
   Author,
   Tag,
   TagAlias,

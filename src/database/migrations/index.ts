@@ -11,6 +11,7 @@ import { WebhookDispatchQueue1764300850000 } from './1764300850000-webhook-dispa
 import { Media1764300860000 } from './1764300860000-media';
 import { DocumentSchema1764300865000 } from './1764300865000-document-schema';
 import { ArticleMedia1764300870000 } from './1764300870000-article-media';
+import { UserSession1764300870000 } from './1764300870000-user-session';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   Media1764300860000,
   DocumentSchema1764300865000,
   ArticleMedia1764300870000,
+  UserSession1764300870000,
 ];
