@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import type { EntityManager } from 'typeorm';
+import type { Actor } from '../common/auth.decorators';
 import { newsroomConfig } from '../config/configuration';
+// The workflow table's pure check, so the actions listed are the ones a transition accepts.
+import { WORKFLOW_ACTIONS, type WorkflowAction, actionsFor } from '../publishing/article-workflow';
 import { TAG_KINDS, type TagKind } from '../tags/tag.constants';
 import type { Tag } from '../tags/tag.entity';
 import {
@@ -132,8 +135,24 @@ export class ArticleResponse {
 
 export class ArticleSummaryResponse extends OmitType(ArticleResponse, ['body', 'bodyText'] as const) {}
 
+const ALLOWED_ACTIONS = {
+  enum: WORKFLOW_ACTIONS,
+  isArray: true,
+  example: ['submit', 'spike'],
+  description: 'The workflow actions the signed-in user may take on the article now (POST …/transitions)',
+} as const;
+
+/** An article as the Newsroom API answers it to a signed-in user: with what they may do to it now. */
+export class ArticleWithActionsResponse extends ArticleResponse {
+  @ApiProperty(ALLOWED_ACTIONS) allowedActions: WorkflowAction[];
+}
+
+export class ArticleSummaryWithActionsResponse extends ArticleSummaryResponse {
+  @ApiProperty(ALLOWED_ACTIONS) allowedActions: WorkflowAction[];
+}
+
 export class ArticlePageResponse {
-  @ApiProperty({ type: [ArticleSummaryResponse] }) data: ArticleSummaryResponse[];
+  @ApiProperty({ type: [ArticleSummaryWithActionsResponse] }) data: ArticleSummaryWithActionsResponse[];
   @ApiProperty({ example: { nextCursor: null } }) meta: { nextCursor: string | null };
 }
 
@@ -248,6 +267,14 @@ export function toArticleResponse(
   config: ArticleResponseConfig,
 ): ArticleResponse {
   return responseFromSnapshot(toArticleSnapshot(article, authors, tags, config));
+}
+
+/** Adds the actions `actor` may take now, from the workflow table (`actionsFor`). */
+export function withAllowedActions<T extends Pick<ArticleResponse, 'status' | 'createdBy'>>(
+  actor: Actor,
+  article: T,
+): T & { allowedActions: WorkflowAction[] } {
+  return { ...article, allowedActions: actionsFor(actor, article.status, article.createdBy.id) };
 }
 
 export function toArticleSummary(full: ArticleResponse): ArticleSummaryResponse {

@@ -25,13 +25,14 @@ import {
 import { IfMatchVersion, RequiresIfMatch, VersionedResponse } from '../common/if-match';
 import {
   ArticlePageResponse,
-  ArticleResponse,
-  type ArticleSummaryResponse,
+  ArticleWithActionsResponse,
+  type ArticleSummaryWithActionsResponse,
   RevisionDiffResponse,
   RevisionPageResponse,
   RevisionResponse,
   type RevisionSummaryResponse,
   TranslationFamilyResponse,
+  withAllowedActions,
 } from './article.response';
 import { ArticleListsService } from './article-lists.service';
 import { ArticleRevisionsService } from './article-revisions.service';
@@ -55,10 +56,13 @@ export class ArticlesController {
 
   @Post()
   @ApiOperation({ summary: 'Create a draft (version 1, revision 1)' })
-  @VersionedResponse(201, ArticleResponse)
+  @VersionedResponse(201, ArticleWithActionsResponse)
   @ApiErrors(400, 409)
-  create(@CurrentUser() actor: Actor, @Body() dto: CreateArticleDto): Promise<ArticleResponse> {
-    return this.articles.create(actor, dto);
+  async create(
+    @CurrentUser() actor: Actor,
+    @Body() dto: CreateArticleDto,
+  ): Promise<ArticleWithActionsResponse> {
+    return withAllowedActions(actor, await this.articles.create(actor, dto));
   }
 
   @Get()
@@ -68,11 +72,12 @@ export class ArticlesController {
   })
   @ApiResponse({ status: 200, type: ArticlePageResponse })
   @ApiErrors(400)
-  list(
+  async list(
     @CurrentUser() actor: Actor,
     @Query() query: ListArticlesQueryDto,
-  ): Promise<Page<ArticleSummaryResponse>> {
-    return this.lists.list(actor, query);
+  ): Promise<Page<ArticleSummaryWithActionsResponse>> {
+    const page = await this.lists.list(actor, query);
+    return { ...page, data: page.data.map((a) => withAllowedActions(actor, a)) };
   }
 
   @Get(':id')
@@ -81,10 +86,13 @@ export class ArticlesController {
     description: 'ETag carries the version for If-Match.',
   })
   @ApiParam(ID)
-  @VersionedResponse(200, ArticleResponse)
+  @VersionedResponse(200, ArticleWithActionsResponse)
   @ApiErrors(400, 404)
-  get(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ArticleResponse> {
-    return this.articles.get(actor, id);
+  async get(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ArticleWithActionsResponse> {
+    return withAllowedActions(actor, await this.articles.get(actor, id));
   }
 
   @Patch(':id')
@@ -97,15 +105,15 @@ export class ArticlesController {
   })
   @ApiParam(ID)
   @RequiresIfMatch()
-  @VersionedResponse(200, ArticleResponse)
+  @VersionedResponse(200, ArticleWithActionsResponse)
   @ApiErrors(400, 404, 409, 412, 428)
-  update(
+  async update(
     @CurrentUser() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @IfMatchVersion() version: number,
     @Body() dto: UpdateArticleDto,
-  ): Promise<ArticleResponse> {
-    return this.articles.update(actor, id, version, dto);
+  ): Promise<ArticleWithActionsResponse> {
+    return withAllowedActions(actor, await this.articles.update(actor, id, version, dto));
   }
 
   @Delete(':id')
@@ -180,15 +188,15 @@ export class ArticlesController {
   @ApiParam(ID)
   @ApiParam(REVISION)
   @RequiresIfMatch()
-  @VersionedResponse(200, ArticleResponse)
+  @VersionedResponse(200, ArticleWithActionsResponse)
   @ApiErrors(400, 404, 409, 412, 428)
-  restore(
+  async restore(
     @CurrentUser() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Param('n', ParseIntPipe) n: number,
     @IfMatchVersion() version: number,
-  ): Promise<ArticleResponse> {
-    return this.revisions.restoreRevision(actor, id, n, version);
+  ): Promise<ArticleWithActionsResponse> {
+    return withAllowedActions(actor, await this.revisions.restoreRevision(actor, id, n, version));
   }
 
   @Post(':id/translations')
@@ -204,15 +212,15 @@ export class ArticlesController {
     required: false,
     description: 'Optional: the source version you translate from',
   })
-  @VersionedResponse(201, ArticleResponse)
+  @VersionedResponse(201, ArticleWithActionsResponse)
   @ApiErrors(400, 404, 409, 412)
-  createTranslation(
+  async createTranslation(
     @CurrentUser() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @IfMatchVersion({ optional: true }) version: number | undefined,
     @Body() dto: CreateTranslationDto,
-  ): Promise<ArticleResponse> {
-    return this.translations.createTranslation(actor, id, dto, version);
+  ): Promise<ArticleWithActionsResponse> {
+    return withAllowedActions(actor, await this.translations.createTranslation(actor, id, dto, version));
   }
 
   @Get(':id/translations')

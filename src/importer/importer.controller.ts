@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { withAllowedActions } from '../articles/article.response';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { ExportQueryDto, ImportQueryDto } from './importer.dto';
 import { ImportResultResponse } from './importer.response';
@@ -64,7 +65,7 @@ export class ImporterController {
   ): Promise<ImportResultResponse> {
     const result = await this.importer.importText(actor, text, { language: query.language });
     void reply.status(result.created ? 201 : 200);
-    return result;
+    return { ...result, article: withAllowedActions(actor, result.article) };
   }
 
   @Get(':id/export')

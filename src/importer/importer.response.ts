@@ -1,9 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArticleResponse } from '../articles/article.response';
+import { ArticleWithActionsResponse } from '../articles/article.response';
 
 export class ImportResultResponse {
-  @ApiProperty({ type: ArticleResponse, description: 'The new draft, or the article imported before' })
-  article: ArticleResponse;
+  @ApiProperty({
+    type: ArticleWithActionsResponse,
+    description: 'The new draft, or the article imported before',
+  })
+  article: ArticleWithActionsResponse;
 
   @ApiProperty({
     type: [String],

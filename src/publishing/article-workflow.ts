@@ -72,6 +72,14 @@ export function checkTransition(
   return { ok: false, reason: 'forbidden', needs: rule.role };
 }
 
+/**
+ * The actions this actor may take now on an article in `from` created by `createdById`: exactly those
+ * `checkTransition` lets through (what the desk shows as buttons on every article response).
+ */
+export function actionsFor(actor: WorkflowActor, from: ArticleStatus, createdById: string): WorkflowAction[] {
+  return WORKFLOW_ACTIONS.filter((a) => checkTransition(from, a, actor, createdById).ok);
+}
+
 function mayAct(rule: TransitionRule, actor: WorkflowActor, createdById: string): boolean {
   if (actor === 'system' || hasRole(actor.role, rule.role)) return true;
   return rule.ownWriter === true && actor.role === 'writer' && writerMayChange(actor, createdById);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IfMatchVersion, RequiresIfMatch, VersionedResponse } from '../common/if-match';
-import { ArticleResponse } from '../articles/article.response';
+import { ArticleWithActionsResponse, withAllowedActions } from '../articles/article.response';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { ArticleEventResponse } from './article-event.response';
@@ -29,15 +29,15 @@ export class PublishingController {
       'A 409 names the actions allowed from the current state.',
   })
   @RequiresIfMatch()
-  @VersionedResponse(200, ArticleResponse)
+  @VersionedResponse(200, ArticleWithActionsResponse)
   @ApiErrors(400, 403, 404, 409, 412, 428)
-  transition(
+  async transition(
     @CurrentUser() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @IfMatchVersion() version: number,
     @Body() dto: TransitionDto,
-  ): Promise<ArticleResponse> {
-    return this.publishing.transition(actor, id, version, dto);
+  ): Promise<ArticleWithActionsResponse> {
+    return withAllowedActions(actor, await this.publishing.transition(actor, id, version, dto));
   }
 
   @Get('history')
