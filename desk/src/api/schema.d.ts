@@ -911,6 +911,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/media/{id}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rendition of a picture that a visible story shows (<name>-<hash>.<ext>); 404 for anything else */
+        get: operations["ContentMediaController_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The library, newest first
+         * @description Keyset pagination: pass meta.nextCursor back as cursor.
+         */
+        get: operations["MediaController_list"];
+        put?: never;
+        /**
+         * Upload a picture
+         * @description multipart/form-data with the file in `file` and optional text fields (caption, altText, credit, copyrightNotice, usageTerms, source, photographer, takenAt, focalX, focalY) that win over the file's own IPTC/XMP/EXIF. The same bytes again: 200 with the existing picture. Renditions are made in the background (renditionsStatus pending → ready).
+         */
+        post: operations["MediaController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One picture with its renditions */
+        get: operations["MediaController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a picture and its files. Writers: own pictures only. */
+        delete: operations["MediaController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a picture's description or focal point
+         * @description null clears a text field. A new focal point makes the renditions again. Writers: own pictures only.
+         */
+        patch: operations["MediaController_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -925,7 +988,7 @@ export interface components {
             /** @example tag.merge */
             action: string;
             /** @enum {string} */
-            entityType: "user" | "author" | "tag" | "article" | "api_key" | "webhook";
+            entityType: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media";
             entityId: string;
             ip: string | null;
             requestId: string | null;
@@ -947,7 +1010,7 @@ export interface components {
              * @example NOT_FOUND
              * @enum {string}
              */
-            code: "BAD_REQUEST" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "INVALID_TRANSITION" | "GONE" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "PRECONDITION_REQUIRED" | "TOO_MANY_REQUESTS" | "INTERNAL" | "SERVICE_UNAVAILABLE";
+            code: "BAD_REQUEST" | "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "INVALID_TRANSITION" | "GONE" | "PRECONDITION_FAILED" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "UNPROCESSABLE" | "PRECONDITION_REQUIRED" | "TOO_MANY_REQUESTS" | "INTERNAL" | "SERVICE_UNAVAILABLE";
             /** @example Tag not found */
             message: string;
             /** @description Field errors, the current version on 412, allowed actions on 409… */
@@ -1186,6 +1249,15 @@ export interface components {
              */
             agency?: string | null;
         };
+        FeaturedMediaInputDto: {
+            /**
+             * Format: uuid
+             * @description A picture of the media library
+             */
+            mediaId: string;
+            /** @description This story's caption for the picture; the library caption when left out or null */
+            caption?: string | null;
+        };
         ArticleAuthorInputDto: {
             /** Format: uuid */
             id: string;
@@ -1215,8 +1287,10 @@ export interface components {
             genre: "news" | "press_release" | "interview" | "statement" | "feature";
             /** @description Rendered "ASTANA. KAZINFORM –" */
             dateline?: components["schemas"]["DatelineDto"] | null;
-            /** @description HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img) */
+            /** @description HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img). A library picture is `<figure data-media-id="<uuid>"><figcaption>…</figcaption></figure>`: the server renders its img. */
             body?: string;
+            /** @description The featured picture; null removes it */
+            featuredMedia?: components["schemas"]["FeaturedMediaInputDto"] | null;
             /** @example press service of the Kazakh Ministry of Foreign Affairs */
             source?: string | null;
             /** @description In byline order */
@@ -1248,6 +1322,12 @@ export interface components {
              * @example ASTANA. KAZINFORM –
              */
             text: string | null;
+        };
+        FeaturedMediaResponse: {
+            /** Format: uuid */
+            mediaId: string;
+            /** @description This story's caption; null: the library's */
+            caption: string | null;
         };
         ArticleAuthorResponse: {
             /** Format: uuid */
@@ -1317,6 +1397,7 @@ export interface components {
             bodyText: string;
             wordCount: number;
             source: string | null;
+            featuredMedia: components["schemas"]["FeaturedMediaResponse"] | null;
             authors: components["schemas"]["ArticleAuthorResponse"][];
             /** @description bylineOverride, else derived from the authors ("A", "A and B", "A, B and C") */
             byline: string | null;
@@ -1362,6 +1443,7 @@ export interface components {
             dateline: components["schemas"]["DatelineResponse"];
             wordCount: number;
             source: string | null;
+            featuredMedia: components["schemas"]["FeaturedMediaResponse"] | null;
             authors: components["schemas"]["ArticleAuthorResponse"][];
             /** @description bylineOverride, else derived from the authors ("A", "A and B", "A, B and C") */
             byline: string | null;
@@ -1413,8 +1495,10 @@ export interface components {
             genre: "news" | "press_release" | "interview" | "statement" | "feature";
             /** @description Rendered "ASTANA. KAZINFORM –" */
             dateline?: components["schemas"]["DatelineDto"] | null;
-            /** @description HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img) */
+            /** @description HTML; sanitized on the server to an allow-list (p, h2–h6, lists, links, blockquote, strong/em, figure/img). A library picture is `<figure data-media-id="<uuid>"><figcaption>…</figcaption></figure>`: the server renders its img. */
             body?: string;
+            /** @description The featured picture; null removes it */
+            featuredMedia?: components["schemas"]["FeaturedMediaInputDto"] | null;
             /** @example press service of the Kazakh Ministry of Foreign Affairs */
             source?: string | null;
             /** @description In byline order */
@@ -2031,6 +2115,102 @@ export interface components {
             data: components["schemas"]["ContentChangeResponse"][];
             meta: components["schemas"]["ChangesMeta"];
         };
+        UploadMediaForm: {
+            caption?: Record<string, never> | null;
+            /** @description Text alternative for screen readers */
+            altText?: Record<string, never> | null;
+            credit?: Record<string, never> | null;
+            copyrightNotice?: Record<string, never> | null;
+            usageTerms?: Record<string, never> | null;
+            source?: Record<string, never> | null;
+            photographer?: Record<string, never> | null;
+            /** Format: date-time */
+            takenAt?: Record<string, never> | null;
+            /** @description Focal point, 0 (left) to 1 (right) */
+            focalX?: number;
+            /** @description Focal point, 0 (top) to 1 (bottom) */
+            focalY?: number;
+            /**
+             * Format: binary
+             * @description JPEG, PNG, WebP, AVIF or GIF
+             */
+            file: string;
+        };
+        RenditionResponse: {
+            /** @example 16x9-w1024 */
+            name: string;
+            /** @enum {string} */
+            format: "avif" | "webp" | "jpeg";
+            width: number;
+            height: number;
+            bytes: number;
+            /** @description First 16 hex digits of the SHA-256 of the file */
+            hash: string;
+            /** @description Public URL (immutable: a changed file gets a new one) */
+            url: string;
+        };
+        MediaResponse: {
+            /** Format: uuid */
+            id: string;
+            sha256: string;
+            /** @example image/jpeg */
+            mimeType: string;
+            originalName?: Record<string, never> | null;
+            byteSize: number;
+            /** @description After EXIF orientation */
+            width: number;
+            height: number;
+            caption?: Record<string, never> | null;
+            altText?: Record<string, never> | null;
+            credit?: Record<string, never> | null;
+            copyrightNotice?: Record<string, never> | null;
+            usageTerms?: Record<string, never> | null;
+            source?: Record<string, never> | null;
+            photographer?: Record<string, never> | null;
+            /** Format: date-time */
+            takenAt?: Record<string, never> | null;
+            focalX: number;
+            focalY: number;
+            /** @description ThumbHash, base64 */
+            placeholder?: Record<string, never> | null;
+            /** @enum {string} */
+            renditionsStatus: "pending" | "ready" | "failed";
+            renditionsError?: Record<string, never> | null;
+            renditions: components["schemas"]["RenditionResponse"][];
+            /** @description Send back as If-Match */
+            version: number;
+            /** Format: uuid */
+            createdBy?: Record<string, never> | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        MediaPageResponse: {
+            data: components["schemas"]["MediaResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        UpdateMediaDto: {
+            caption?: Record<string, never> | null;
+            /** @description Text alternative for screen readers */
+            altText?: Record<string, never> | null;
+            credit?: Record<string, never> | null;
+            copyrightNotice?: Record<string, never> | null;
+            usageTerms?: Record<string, never> | null;
+            source?: Record<string, never> | null;
+            photographer?: Record<string, never> | null;
+            /** Format: date-time */
+            takenAt?: Record<string, never> | null;
+            /** @description Focal point, 0 (left) to 1 (right) */
+            focalX?: number;
+            /** @description Focal point, 0 (top) to 1 (bottom) */
+            focalY?: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -2046,7 +2226,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from meta.nextCursor of the previous page */
                 cursor?: string;
-                entityType?: "user" | "author" | "tag" | "article" | "api_key" | "webhook";
+                entityType?: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media";
                 entityId?: string;
                 actorId?: string;
                 action?: string;
@@ -4253,7 +4433,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Error */
+            /** @description The content type is not accepted */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6393,6 +6573,452 @@ export interface operations {
             };
             /** @description Too many requests (see Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ContentMediaController_file: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description content:embargoed shows embargoed stories */
+                "X-Api-Key"?: string;
+            };
+            path: {
+                id: string;
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file; Cache-Control immutable, ETag the hash */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description If-None-Match matched */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorBodyDto"];
+                    "image/webp": components["schemas"]["ErrorBodyDto"];
+                    "image/avif": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorBodyDto"];
+                    "image/webp": components["schemas"]["ErrorBodyDto"];
+                    "image/avif": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorBodyDto"];
+                    "image/webp": components["schemas"]["ErrorBodyDto"];
+                    "image/avif": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": components["schemas"]["ErrorBodyDto"];
+                    "image/webp": components["schemas"]["ErrorBodyDto"];
+                    "image/avif": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                /** @description Words searched in caption, credit and photographer */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadMediaForm"];
+            };
+        };
+        responses: {
+            /** @description Already in the library (same SHA-256) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            201: {
+                headers: {
+                    /** @description The picture version, e.g. "2": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The content type is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Well-formed but cannot be processed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Picture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The picture version, e.g. "2": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_remove: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited ("3"). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Picture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MediaController_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited ("3"). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Picture id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMediaDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The picture version, e.g. "2": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,14 +1,24 @@
+import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { queryKeys } from '../api/keys';
+import { getArticle, messageOf } from '../editor/api';
+import { StoryForm } from './StoryEditorForm';
 
-/** The story editor (TipTap) is built on its own branch; this lazy chunk is where it goes. */
+/** /stories/new and /stories/:id: loads the story (if any) and hands it to the form. */
 export function StoryEditor() {
   const { t } = useTranslation();
   const { id } = useParams();
-  return (
-    <section>
-      <h1>{id ? id : t('stories.new')}</h1>
-      <p>{t('placeholder.soon')}</p>
-    </section>
-  );
+  const story = useQuery({
+    queryKey: queryKeys.story(id ?? 'new'),
+    queryFn: () => getArticle(id ?? ''),
+    enabled: id !== undefined,
+    // The form owns the text once loaded: no refetch behind the user's back.
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+  if (!id) return <StoryForm key="new" initial={null} />;
+  if (story.isError) return <p role="alert">{messageOf(story.error)}</p>;
+  if (!story.data) return <p>{t('editor.loadingStory')}</p>;
+  return <StoryForm key={id} initial={story.data} />;
 }
