@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { ADMIN, asAdmin, staff, uniq } from './helpers';
 import {
   type Desk,
@@ -16,6 +17,31 @@ import {
 jest.setTimeout(180_000);
 
 const PASSWORD = 'staff-password-123';
+
+/** A small real JPEG for the upload. */
+const picture = () =>
+  sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 30, g: 90, b: 140 } } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+
+/** The datetime-local value of the next whole minute at least 20 s away, as wall time in `timeZone`. */
+function nextMinuteIn(timeZone: string): string {
+  const at = new Date(Math.ceil((Date.now() + 20_000) / 60_000) * 60_000);
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
 
 describe('the desk in a browser (e2e)', () => {
   let desk: Desk;
@@ -89,6 +115,163 @@ describe('the desk in a browser (e2e)', () => {
     expect(replay.statusCode).toBe(401);
   });
 
+  it('should take a story from a writer through return, resubmission and schedule to the public Content API', async () => {
+    const admin = await asAdmin(desk.app);
+    const writer = await staff(desk.app, 'writer');
+    const editor = await staff(desk.app, 'editor');
+    const tag = uniq('Harbours');
+    expect((await admin.post('/api/v1/tags', { name: tag, kind: 'topic' })).statusCode).toBe(201);
+    const headline = `Grain ships leave the harbour ${uniq()}`;
+
+    // The writer drafts it: fields, body, a tag, an uploaded picture; Save, then Submit.
+    const wp = await browserFor();
+    await signIn(wp, writer.user.email, PASSWORD);
+    await wp.getByRole('button', { name: 'New story' }).click();
+    await wp.getByLabel('Headline', { exact: true }).fill(headline);
+    await wp.getByLabel('Dateline place').fill('Odesa');
+    await wp.getByLabel('Summary').fill('The first convoy in a month.');
+    await wp.getByRole('textbox', { name: 'Body', exact: true }).click();
+    await wp.keyboard.type('Three ships carrying grain left the harbour on Monday.');
+    await wp.getByRole('textbox', { name: 'Tags', exact: true }).fill(tag);
+    await wp.getByRole('button', { name: `Add ${tag}` }).click();
+    await wp.getByRole('list', { name: 'Tags of this story' }).getByText(tag).waitFor();
+    await wp.getByRole('button', { name: 'Choose picture' }).click();
+    const picker = wp.getByRole('dialog', { name: 'Choose picture' });
+    await picker.getByLabel('Upload picture').setInputFiles({
+      name: 'harbour.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await picture(),
+    });
+    await wp.getByLabel('Caption in this story').fill('Ships at the grain terminal.');
+    const created = wp.waitForResponse(
+      (r) => r.url().endsWith('/api/v1/articles') && r.request().method() === 'POST',
+    );
+    await wp.getByRole('button', { name: 'Save', exact: true }).click();
+    const createdRes = await created;
+    expect(createdRes.status()).toBe(201);
+    const id = (await createdRes.json()).id as string;
+    await wp.waitForURL(`**/desk/stories/${id}`);
+    await wp.getByRole('button', { name: 'Submit', exact: true }).click();
+    await wp.getByText(/^In review · version/).waitFor();
+    const submitted = (await admin.get(`/api/v1/articles/${id}`)).json();
+    expect(submitted).toMatchObject({
+      headline,
+      status: 'in_review',
+      summary: 'The first convoy in a month.',
+    });
+    expect(submitted.tags.map((t: { name: string }) => t.name)).toEqual([tag]);
+    expect(submitted.bodyText ?? submitted.body).toContain('Three ships carrying grain');
+    expect(submitted.featuredMedia).toMatchObject({ caption: 'Ships at the grain terminal.' });
+
+    // The editor finds it in the list and returns it with a comment.
+    const ep = await browserFor();
+    await signIn(ep, editor.user.email, PASSWORD);
+    await ep.getByRole('link', { name: headline }).click();
+    await ep.getByRole('button', { name: 'Return', exact: true }).click();
+    const returning = ep.getByRole('dialog', { name: 'Return to the writer' });
+    await returning.getByLabel('Comment for the author').fill('Say how many tonnes they carry.');
+    await returning.getByRole('button', { name: 'Return story' }).click();
+    await ep.getByText(/^Draft · version/).waitFor();
+
+    // The writer sees the comment, fixes the story and resubmits.
+    await wp.reload();
+    await wp.getByText('Say how many tonnes they carry.').waitFor();
+    const fixed = `${headline}, 90,000 tonnes`;
+    await wp.getByLabel('Headline', { exact: true }).fill(fixed);
+    await wp.getByRole('button', { name: 'Save', exact: true }).click();
+    await wp.getByRole('heading', { level: 1, name: fixed }).waitFor();
+    await wp.getByRole('button', { name: 'Submit', exact: true }).click();
+    await wp.getByText(/^In review · version/).waitFor();
+
+    // The editor schedules it for the next whole minute in the newsroom's zone; the scheduler publishes it.
+    await ep.reload();
+    await ep.getByRole('heading', { level: 1, name: fixed }).waitFor();
+    await ep.getByRole('button', { name: 'Schedule', exact: true }).click();
+    const scheduling = ep.getByRole('dialog', { name: 'Schedule publication' });
+    const timezone = (await admin.get(`/api/v1/articles/${id}`)).json<{ timezone: string }>().timezone;
+    await scheduling.getByLabel(/^Publish at/).fill(nextMinuteIn(timezone));
+    await scheduling.getByRole('button', { name: 'Schedule story' }).click();
+    await ep.getByText(/^Scheduled · version/).waitFor();
+    await ep.getByText(/^Published · version/).waitFor({ timeout: 150_000 });
+
+    const slug = (await admin.get(`/api/v1/articles/${id}`)).json<{ slug: string }>().slug;
+    const live = await desk.app.inject({ method: 'GET', url: `/api/v1/content/articles/${slug}` });
+    expect(live.statusCode).toBe(200);
+    expect(live.body).toContain(fixed);
+  }, 300_000);
+
+  it('should show the second of two editors a conflict dialog naming the field the first one changed', async () => {
+    const writer = await staff(desk.app, 'writer');
+    const story = (
+      await writer.post('/api/v1/articles', {
+        headline: `Bridge repairs ${uniq()}`,
+        body: '<p>Work starts.</p>',
+      })
+    ).json<{ id: string }>();
+    const [first, second] = [await browserFor(), await browserFor()];
+    for (const page of [first, second]) {
+      await signIn(page, writer.user.email, PASSWORD);
+      await page.goto(`/desk/stories/${story.id}`);
+      await page.getByLabel('Summary').waitFor();
+    }
+    await first.getByLabel('Summary').fill('Repairs take two weeks.');
+    await first.getByRole('button', { name: 'Save', exact: true }).click();
+    await first.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+
+    await second.getByLabel('Headline', { exact: true }).fill('Bridge repairs start on Monday');
+    const refused = second.waitForResponse((r) => r.request().method() === 'PATCH');
+    await second.getByRole('button', { name: 'Save', exact: true }).click();
+    expect((await refused).status()).toBe(412);
+    const dialog = second.getByRole('dialog', { name: 'This story changed' });
+    await dialog.waitFor();
+    expect(
+      await dialog
+        .getByRole('list', { name: 'Fields they changed:' })
+        .getByRole('listitem')
+        .allTextContents(),
+    ).toEqual(['Summary']);
+    // Nothing of the second editor's text was saved.
+    const stored = (await writer.get(`/api/v1/articles/${story.id}`)).json<{
+      headline: string;
+      summary: string;
+    }>();
+    expect(stored.summary).toBe('Repairs take two weeks.');
+    expect(stored.headline).not.toBe('Bridge repairs start on Monday');
+  });
+
+  it('should kill a published story only after a reason and confirmation, and take it off the Content API', async () => {
+    const editor = await staff(desk.app, 'editor');
+    const story = (
+      await editor.post('/api/v1/articles', { headline: `Minister resigns ${uniq()}`, body: '<p>Text.</p>' })
+    ).json<{ id: string; version: number }>();
+    const published = await editor.post(
+      `/api/v1/articles/${story.id}/transitions`,
+      { action: 'publish' },
+      { 'if-match': `"${story.version}"` },
+    );
+    expect(published.statusCode).toBe(200);
+    const slug = published.json<{ slug: string }>().slug;
+    expect(
+      (await desk.app.inject({ method: 'GET', url: `/api/v1/content/articles/${slug}` })).statusCode,
+    ).toBe(200);
+
+    const page = await browserFor();
+    await signIn(page, editor.user.email, PASSWORD);
+    await page.goto(`/desk/stories/${story.id}`);
+    await page.getByRole('button', { name: 'Kill', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Kill this story?' });
+    const confirm = dialog.getByRole('button', { name: 'Kill story' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Reason').fill('The resignation was not confirmed.');
+    await confirm.click();
+    await page.getByText(/^Killed · version/).waitFor();
+    expect((await editor.get(`/api/v1/articles/${story.id}`)).json<{ status: string }>().status).toBe(
+      'killed',
+    );
+    const gone = await desk.app.inject({ method: 'GET', url: `/api/v1/content/articles/${slug}` });
+    expect(gone.statusCode).not.toBe(200);
+  });
+
   it('should pass axe (WCAG 2 A/AA, best practice) with no serious or critical finding on every screen', async () => {
     const admin = await asAdmin(desk.app);
     for (const headline of ['Storm closes the coast road', 'Council approves the budget']) {
@@ -125,6 +308,13 @@ describe('the desk in a browser (e2e)', () => {
       await check(link);
       await screenshot(page, file);
     }
+
+    await openScreen(page, 'Stories');
+    await page.getByRole('link', { name: 'Council approves the budget' }).first().click();
+    await page.getByRole('textbox', { name: 'Body', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Workflow' }).waitFor();
+    await check('story editor');
+    await screenshot(page, 'editor');
 
     expect(findings).toEqual({});
   });
