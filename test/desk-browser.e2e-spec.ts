@@ -175,6 +175,7 @@ describe('the desk in a browser (e2e)', () => {
 
     // The writer sees the comment, fixes the story and resubmits.
     await wp.reload();
+    await wp.locator('summary', { hasText: 'History' }).click();
     await wp.getByText('Say how many tonnes they carry.').waitFor();
     const fixed = `${headline}, 90,000 tonnes`;
     await wp.getByLabel('Headline', { exact: true }).fill(fixed);
