@@ -106,6 +106,16 @@ describe('sign-in', () => {
     expect(Object.keys(localStorage).filter((k) => k !== 'dateline.desk.language')).toEqual([]);
   });
 
+  it('should sign out in the desk even when the server refuses the DELETE', async () => {
+    signedOutApi(WRITER, {
+      'DELETE /api/v1/auth/session': () => errorBody(403, 'FORBIDDEN', 'CSRF token missing or wrong'),
+    });
+    renderDesk('/stories');
+    const user = await signIn(WRITER.email, 'right-password');
+    await user.click(await screen.findByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
+  });
+
   it('should resume an existing session without asking for the password', async () => {
     const api = fakeApi({
       'GET /api/v1/auth/session': () => json({ user: WRITER, csrfToken: 'csrf-9' }),

@@ -14,8 +14,8 @@ import {
 interface SessionState {
   loading: boolean;
   user: SessionUser | null;
-  signIn(email: string, password: string): Promise<void>;
-  signOut(): Promise<void>;
+  signIn: (email: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -56,7 +56,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       user: data?.user ?? null,
       signIn: async (email, password) => apply(await createSession(email, password)),
       signOut: async () => {
-        await deleteSession();
+        // Signed out here whatever the server answers; a failed DELETE leaves a cookie that expires.
+        await deleteSession().catch(() => undefined);
         apply(null);
       },
     }),

@@ -14,9 +14,9 @@ export function LookupFilter(props: {
   label: string;
   value: string | undefined;
   queryKey: readonly unknown[];
-  search(q: string): Promise<LookupItem[]>;
-  resolve(id: string): Promise<LookupItem | null>;
-  onChange(id: string | undefined): void;
+  search: (q: string) => Promise<LookupItem[]>;
+  resolve: (id: string) => Promise<LookupItem | null>;
+  onChange: (id: string | undefined) => void;
 }) {
   const { label, value, queryKey, search, resolve, onChange } = props;
   const id = useId();

@@ -101,7 +101,7 @@ describe('stories list', () => {
     expect(query.get('status')).toBe('published');
     expect(query.get('tag')).toBe(id(77));
     expect(query.get('author')).toBe(id(78));
-    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('published');
+    expect(screen.getByLabelText<HTMLSelectElement>('Status').value).toBe('published');
   });
 
   it('should filter by a tag picked by name from the suggestions', async () => {
