@@ -1,11 +1,20 @@
-import { Suspense, lazy } from 'react';
+import { type ReactNode, Suspense, lazy } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useSession } from './api/session';
 import { Layout } from './Layout';
-import { NotFound, Placeholder, RequireRole } from './Placeholder';
+import { NotFound, RequireRole } from './Placeholder';
 import { SignIn } from './SignIn';
 import { StoriesList } from './stories/StoriesList';
+import { ApiKeys } from './admin/ApiKeys';
+import { AuditLog } from './admin/AuditLog';
+import { Authors } from './admin/Authors';
+import { Tags } from './admin/Tags';
+import { Users } from './admin/Users';
+import { Webhooks } from './admin/Webhooks';
+import { ImportScreen } from './import/ImportScreen';
+import { PictureEditor } from './pictures/PictureEditor';
+import { PicturesLibrary } from './pictures/PicturesLibrary';
 
 // The editor (and its TipTap bundle) loads only when a story is opened.
 const StoryEditor = lazy(() => import('./stories/StoryEditor').then((m) => ({ default: m.StoryEditor })));
@@ -22,11 +31,7 @@ export function App() {
       <StoryEditor />
     </Suspense>
   );
-  const admin = (title: string) => (
-    <RequireRole min="admin">
-      <Placeholder title={title} />
-    </RequireRole>
-  );
+  const admin = (screen: ReactNode) => <RequireRole min="admin">{screen}</RequireRole>;
   return (
     <Routes>
       <Route element={<Layout />}>
@@ -34,14 +39,15 @@ export function App() {
         <Route path="stories" element={<StoriesList />} />
         <Route path="stories/new" element={editor} />
         <Route path="stories/:id" element={editor} />
-        <Route path="pictures" element={<Placeholder title="nav.pictures" />} />
-        <Route path="tags" element={<Placeholder title="nav.tags" />} />
-        <Route path="authors" element={<Placeholder title="nav.authors" />} />
-        <Route path="import" element={<Placeholder title="nav.import" />} />
-        <Route path="users" element={admin('nav.users')} />
-        <Route path="api-keys" element={admin('nav.apiKeys')} />
-        <Route path="webhooks" element={admin('nav.webhooks')} />
-        <Route path="audit" element={admin('nav.audit')} />
+        <Route path="pictures" element={<PicturesLibrary />} />
+        <Route path="pictures/:id" element={<PictureEditor />} />
+        <Route path="tags" element={<Tags />} />
+        <Route path="authors" element={<Authors />} />
+        <Route path="import" element={<ImportScreen />} />
+        <Route path="users" element={admin(<Users />)} />
+        <Route path="api-keys" element={admin(<ApiKeys />)} />
+        <Route path="webhooks" element={admin(<Webhooks />)} />
+        <Route path="audit" element={admin(<AuditLog />)} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -8,6 +8,15 @@ export interface Call {
   body: unknown;
 }
 
+/** JSON bodies parsed; anything else (a multipart upload, a text/plain import) kept as its text. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 type Handler = (call: Call) => Response | Promise<Response>;
 
 export const json = (body: unknown, status = 200): Response =>
@@ -33,7 +42,7 @@ export function fakeApi(routes: Record<string, Handler>) {
         path: url.pathname,
         query: url.searchParams,
         headers: input.headers,
-        body: text ? (JSON.parse(text) as unknown) : undefined,
+        body: text ? parseBody(text) : undefined,
       };
       calls.push(call);
       const handler = routes[`${call.method} ${call.path}`];

@@ -6,4 +6,6 @@ export const queryKeys = {
   story: (id: string) => ['story', id] as const,
   tags: ['tags'] as const,
   authors: ['authors'] as const,
+  pictures: ['pictures'] as const,
+  picture: (id: string) => ['pictures', 'one', id] as const,
 };

@@ -1,0 +1,317 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../api/http';
+import type { components } from '../api/schema';
+import {
+  ConfirmDialog,
+  Dialog,
+  ErrorAlert,
+  LoadMore,
+  SecretDialog,
+  orNull,
+  useDateTime,
+  useKeysetList,
+} from './ui';
+
+type Webhook = components['schemas']['WebhookResponse'];
+type Delivery = components['schemas']['DeliveryResponse'];
+type DeliveryStatus = Delivery['status'];
+export const EVENTS = [
+  '*',
+  'article.published',
+  'article.updated',
+  'article.corrected',
+  'article.clarified',
+  'article.unpublished',
+  'article.killed',
+  'article.scheduled',
+  'article.unscheduled',
+  'article.embargo_lifted',
+] as const;
+const HOOKS = ['admin', 'webhooks'] as const;
+
+type Confirm = { kind: 'rotate' | 'disable' | 'delete'; hook: Webhook };
+
+export function Webhooks() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [creating, setCreating] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  const [open, setOpen] = useState<Webhook | null>(null);
+  const { query, items } = useKeysetList<Webhook>(HOOKS, (cursor, signal) =>
+    unwrap(api.GET('/api/v1/webhooks', { params: { query: { limit: 50, cursor } }, signal })),
+  );
+  const act = useMutation({
+    mutationFn: async ({ kind, hook }: Confirm): Promise<string | null> => {
+      const params = { path: { id: hook.id } };
+      if (kind === 'rotate')
+        return (await unwrap(api.POST('/api/v1/webhooks/{id}/rotate-secret', { params }))).secret;
+      if (kind === 'disable') await unwrap(api.POST('/api/v1/webhooks/{id}/disable', { params }));
+      else {
+        const { response } = await api.DELETE('/api/v1/webhooks/{id}', { params });
+        if (!response.ok)
+          await unwrap(Promise.resolve({ error: await response.json().catch(() => null), response }));
+        if (open?.id === hook.id) setOpen(null);
+      }
+      return null;
+    },
+    onSuccess: async (newSecret) => {
+      setConfirm(null);
+      if (newSecret) setSecret(newSecret);
+      await client.invalidateQueries({ queryKey: HOOKS });
+    },
+  });
+  const resume = useMutation({
+    mutationFn: (hook: Webhook) =>
+      unwrap(
+        api.PATCH('/api/v1/webhooks/{id}', { params: { path: { id: hook.id } }, body: { active: true } }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: HOOKS }),
+  });
+
+  return (
+    <section>
+      <h1>{t('nav.webhooks')}</h1>
+      <p>
+        <button type="button" onClick={() => setCreating(true)}>
+          {t('admin.webhooks.new')}
+        </button>
+      </p>
+      <ErrorAlert error={query.error ?? resume.error} />
+      {query.isSuccess && items.length === 0 && <p>{t('admin.empty')}</p>}
+      {items.length > 0 && (
+        <table className="admin">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.webhooks.url')}</th>
+              <th scope="col">{t('admin.webhooks.events')}</th>
+              <th scope="col">{t('admin.status')}</th>
+              <th scope="col">{t('admin.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((h) => (
+              <tr key={h.id}>
+                <td>{h.url}</td>
+                <td>{h.events.join(', ')}</td>
+                <td>{h.active ? t('admin.active') : t('admin.webhooks.disabled')}</td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    aria-label={t('admin.webhooks.deliveriesOf', { url: h.url })}
+                    onClick={() => setOpen(h)}
+                  >
+                    {t('admin.webhooks.deliveries')}
+                  </button>
+                  <button
+                    type="button"
+                    aria-label={t('admin.webhooks.rotateOf', { url: h.url })}
+                    onClick={() => setConfirm({ kind: 'rotate', hook: h })}
+                  >
+                    {t('admin.webhooks.rotate')}
+                  </button>
+                  {h.active ? (
+                    <button
+                      type="button"
+                      aria-label={t('admin.webhooks.disableOf', { url: h.url })}
+                      onClick={() => setConfirm({ kind: 'disable', hook: h })}
+                    >
+                      {t('admin.webhooks.disable')}
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      aria-label={t('admin.webhooks.resumeOf', { url: h.url })}
+                      onClick={() => resume.mutate(h)}
+                    >
+                      {t('admin.webhooks.resume')}
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    aria-label={t('admin.webhooks.deleteOf', { url: h.url })}
+                    onClick={() => setConfirm({ kind: 'delete', hook: h })}
+                  >
+                    {t('admin.delete')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LoadMore list={query} />
+      {open && <Deliveries hook={open} />}
+      {creating && (
+        <WebhookForm
+          onClose={() => setCreating(false)}
+          onCreated={(s) => {
+            setCreating(false);
+            setSecret(s);
+          }}
+        />
+      )}
+      {secret && (
+        <SecretDialog
+          title={t('admin.webhooks.secretTitle')}
+          secret={secret}
+          onClose={() => setSecret(null)}
+        />
+      )}
+      {confirm && (
+        <ConfirmDialog
+          title={t(`admin.webhooks.confirm.${confirm.kind}`, { url: confirm.hook.url })}
+          message={t(`admin.webhooks.confirmText.${confirm.kind}`)}
+          confirm={t(`admin.webhooks.${confirm.kind === 'delete' ? 'deleteIt' : confirm.kind}`)}
+          busy={act.isPending}
+          error={act.error}
+          onConfirm={() => act.mutate(confirm)}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+function Deliveries({ hook }: { hook: Webhook }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const when = useDateTime();
+  const [status, setStatus] = useState<DeliveryStatus | ''>('');
+  const key = [...HOOKS, hook.id, 'deliveries', status];
+  const { query, items } = useKeysetList<Delivery>(key, (cursor, signal) =>
+    unwrap(
+      api.GET('/api/v1/webhooks/{id}/deliveries', {
+        params: { path: { id: hook.id }, query: { limit: 50, cursor, status: status || undefined } },
+        signal,
+      }),
+    ),
+  );
+  const redeliver = useMutation({
+    mutationFn: (d: Delivery) =>
+      unwrap(
+        api.POST('/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', {
+          params: { path: { id: hook.id, deliveryId: d.id } },
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: [...HOOKS, hook.id, 'deliveries'] }),
+  });
+  return (
+    <section aria-label={t('admin.webhooks.deliveriesOf', { url: hook.url })}>
+      <h2>{t('admin.webhooks.deliveriesOf', { url: hook.url })}</h2>
+      <label>
+        {t('admin.status')}
+        <select value={status} onChange={(e) => setStatus(e.target.value as DeliveryStatus | '')}>
+          <option value="">{t('admin.any')}</option>
+          {(['pending', 'succeeded', 'failed'] as const).map((s) => (
+            <option key={s} value={s}>
+              {t(`admin.webhooks.statuses.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ErrorAlert error={query.error ?? redeliver.error} />
+      {query.isSuccess && items.length === 0 && <p>{t('admin.empty')}</p>}
+      {items.length > 0 && (
+        <table className="admin">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.webhooks.event')}</th>
+              <th scope="col">{t('admin.status')}</th>
+              <th scope="col">{t('admin.webhooks.attempts')}</th>
+              <th scope="col">{t('admin.webhooks.lastResult')}</th>
+              <th scope="col">{t('admin.webhooks.created')}</th>
+              <th scope="col">{t('admin.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <tr key={d.id}>
+                <td>{d.eventType}</td>
+                <td>{t(`admin.webhooks.statuses.${d.status}`)}</td>
+                <td>{d.attempts}</td>
+                <td>{d.lastStatusCode ?? d.lastError ?? '—'}</td>
+                <td>{when(d.createdAt)}</td>
+                <td>
+                  <button
+                    type="button"
+                    disabled={redeliver.isPending}
+                    aria-label={t('admin.webhooks.redeliverOf', { id: d.id })}
+                    onClick={() => redeliver.mutate(d)}
+                  >
+                    {t('admin.webhooks.redeliver')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LoadMore list={query} />
+    </section>
+  );
+}
+
+function WebhookForm({ onClose, onCreated }: { onClose(): void; onCreated(secret: string): void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [events, setEvents] = useState<string[]>(['article.published']);
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/webhooks', {
+          body: { url: url.trim(), events: events as Webhook['events'], description: orNull(description) },
+        }),
+      ),
+    onSuccess: async (created) => {
+      onCreated(created.secret);
+      await client.invalidateQueries({ queryKey: HOOKS });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  const toggle = (ev: string, on: boolean) =>
+    setEvents(on ? [...events, ev] : events.filter((x) => x !== ev));
+  return (
+    <Dialog title={t('admin.webhooks.new')} onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
+        <label>
+          {t('admin.webhooks.url')}
+          <input type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />
+        </label>
+        <label>
+          {t('admin.description')}
+          <input value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <fieldset>
+          <legend>{t('admin.webhooks.events')}</legend>
+          {EVENTS.map((ev) => (
+            <label key={ev} className="inline">
+              <input
+                type="checkbox"
+                checked={events.includes(ev)}
+                onChange={(e) => toggle(ev, e.target.checked)}
+              />
+              {ev === '*' ? t('admin.webhooks.allEvents') : ev}
+            </label>
+          ))}
+        </fieldset>
+        <ErrorAlert error={create.error} />
+        <p className="actions">
+          <button type="button" onClick={onClose}>
+            {t('admin.cancel')}
+          </button>
+          <button type="submit" disabled={create.isPending}>
+            {t('admin.webhooks.create')}
+          </button>
+        </p>
+      </form>
+    </Dialog>
+  );
+}
