@@ -273,6 +273,88 @@ describe('the desk in a browser (e2e)', () => {
     expect(gone.statusCode).not.toBe(200);
   });
 
+  it('should let an admin merge two tags after confirming, moving the stories to the kept tag', async () => {
+    const admin = await asAdmin(desk.app);
+    const mk = async (name: string) =>
+      (await admin.post('/api/v1/tags', { name, kind: 'place' })).json<{ id: string; slug: string }>();
+    const suffix = uniq();
+    const dup = await mk(`Almaty city ${suffix}`);
+    const keep = await mk(`Almaty ${suffix}`);
+    const story = (
+      await admin.post('/api/v1/articles', {
+        headline: `Snow in Almaty ${suffix}`,
+        body: '<p>Text.</p>',
+        tags: [dup.id],
+      })
+    ).json<{ id: string }>();
+
+    const page = await browserFor();
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await openScreen(page, 'Tags');
+    await page.getByRole('searchbox', { name: 'Search' }).fill(suffix);
+    await page.getByRole('button', { name: `Merge Almaty city ${suffix}` }).click();
+    const picking = page.getByRole('dialog', { name: `Merge Almaty city ${suffix} into another tag` });
+    await picking.getByRole('searchbox', { name: 'Find the tag to keep' }).fill(`Almaty ${suffix}`);
+    await picking.getByRole('radio', { name: new RegExp(`^Almaty ${suffix} \\(`) }).check();
+    await picking.getByRole('button', { name: 'Continue' }).click();
+    const confirming = page.getByRole('dialog', { name: 'Merge tags?' });
+    await confirming.getByText('This cannot be undone.', { exact: false }).waitFor();
+    // Nothing happens before the confirmation.
+    expect((await admin.get(`/api/v1/tags/${dup.id}`)).statusCode).toBe(200);
+    const merged = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tags/${dup.id}/merge`));
+    await confirming.getByRole('button', { name: 'Merge', exact: true }).click();
+    expect((await merged).status()).toBe(200);
+    await confirming.waitFor({ state: 'detached' });
+    await page
+      .getByRole('cell', { name: `Almaty city ${suffix}`, exact: true })
+      .waitFor({ state: 'detached' });
+
+    expect((await admin.get(`/api/v1/tags/${dup.id}`)).statusCode).toBe(404);
+    const tags = (await admin.get(`/api/v1/articles/${story.id}`)).json<{ tags: { id: string }[] }>().tags;
+    expect(tags.map((t) => t.id)).toEqual([keep.id]);
+  });
+
+  it('should preview pasted wire text without storing it, then create the draft and open it', async () => {
+    const writer = await staff(desk.app, 'writer');
+    const headline = `Wheat harvest reaches a record ${uniq()}`;
+    const text = [
+      headline,
+      '',
+      '12 April 2024, 10:15',
+      '',
+      'ALMATY. KAZINFORM – Farmers gathered a record wheat harvest this year.',
+      '',
+      'A second paragraph adds the detail.',
+      '',
+      'Author:',
+      '',
+      `Aigerim Test ${uniq()}`,
+      '',
+      'Agriculture',
+    ].join('\n');
+
+    const page = await browserFor();
+    await signIn(page, writer.user.email, PASSWORD);
+    await openScreen(page, 'Import');
+    await page.getByLabel('Item text').fill(text);
+    const previewed = page.waitForResponse((r) => r.url().includes('/api/v1/articles/import?dryRun=true'));
+    await page.getByRole('button', { name: 'Preview' }).click();
+    expect((await previewed).status()).toBe(200);
+    const parsed = page.getByRole('region', { name: 'What the importer reads' });
+    await parsed.getByText(headline).waitFor();
+    await parsed.getByText('Farmers gathered a record wheat harvest this year.').waitFor();
+    const none = await writer.get(`/api/v1/articles?q=${encodeURIComponent(headline)}`);
+    expect(none.json<{ data: unknown[] }>().data).toEqual([]);
+
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByRole('heading', { level: 1, name: headline }).waitFor();
+    await page.getByText(/^Draft · version/).waitFor();
+    const found = (await writer.get(`/api/v1/articles?q=${encodeURIComponent(headline)}`)).json<{
+      data: { headline: string; status: string }[];
+    }>().data;
+    expect(found).toMatchObject([{ headline, status: 'draft' }]);
+  });
+
   it('should pass axe (WCAG 2 A/AA, best practice) with no serious or critical finding on every screen', async () => {
     const admin = await asAdmin(desk.app);
     for (const headline of ['Storm closes the coast road', 'Council approves the budget']) {
