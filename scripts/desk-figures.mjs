@@ -219,9 +219,10 @@ async function main() {
   await page.goto(`/desk/stories/${long.id}`);
   const body = page.getByRole('textbox', { name: 'Body', exact: true });
   await body.waitFor();
-  const words = await body.evaluate((el) => el.textContent.split(/\s+/).filter(Boolean).length);
+  const words = await body.evaluate((el) => el.innerText.split(/\s+/).filter(Boolean).length);
   await body.click();
   await page.keyboard.press('Control+End');
+  await page.waitForFunction(() => window.__latency.length >= 1); // that keydown's own frame, then start afresh
   await page.evaluate(() => (window.__latency.length = 0));
   const text = ' the convoy reached the port';
   for (let i = 0; i < KEYS; i++) {

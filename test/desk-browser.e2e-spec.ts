@@ -123,9 +123,29 @@ describe('the desk in a browser (e2e)', () => {
     expect((await admin.post('/api/v1/tags', { name: tag, kind: 'topic' })).statusCode).toBe(201);
     const headline = `Grain ships leave the harbour ${uniq()}`;
 
-    // The writer drafts it: fields, body, a tag, an uploaded picture; Save, then Submit.
+    // The writer uploads a picture to the library and gives it alt text and a credit (needed to publish).
     const wp = await browserFor();
     await signIn(wp, writer.user.email, PASSWORD);
+    await openScreen(wp, 'Pictures');
+    await wp.getByLabel('Picture file').setInputFiles({
+      name: 'harbour.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await picture(),
+    });
+    await wp.getByRole('button', { name: 'Upload', exact: true }).click();
+    await wp.getByRole('link', { name: 'Edit its details' }).click();
+    const details = wp.getByRole('form', { name: 'Picture details' });
+    const caption = `Grain terminal ${uniq()}`;
+    await details.getByLabel('Caption', { exact: true }).fill(caption);
+    await details
+      .getByLabel('Alt text', { exact: true })
+      .fill('Three cargo ships moored at a grain terminal');
+    await details.getByLabel('Credit', { exact: true }).fill('Dateline / Staff');
+    await details.getByRole('button', { name: 'Save', exact: true }).click();
+    await wp.getByText('Saved.').waitFor();
+
+    // Then drafts the story: fields, body, a tag, that picture; Save, then Submit.
+    await openScreen(wp, 'Stories');
     await wp.getByRole('button', { name: 'New story' }).click();
     await wp.getByLabel('Headline', { exact: true }).fill(headline);
     await wp.getByLabel('Dateline place').fill('Odesa');
@@ -137,11 +157,8 @@ describe('the desk in a browser (e2e)', () => {
     await wp.getByRole('list', { name: 'Tags of this story' }).getByText(tag).waitFor();
     await wp.getByRole('button', { name: 'Choose picture' }).click();
     const picker = wp.getByRole('dialog', { name: 'Choose picture' });
-    await picker.getByLabel('Upload picture').setInputFiles({
-      name: 'harbour.jpg',
-      mimeType: 'image/jpeg',
-      buffer: await picture(),
-    });
+    await picker.getByLabel('Search the library').fill(caption);
+    await picker.getByRole('button', { name: caption }).click();
     await wp.getByLabel('Caption in this story').fill('Ships at the grain terminal.');
     const created = wp.waitForResponse(
       (r) => r.url().endsWith('/api/v1/articles') && r.request().method() === 'POST',
@@ -191,7 +208,12 @@ describe('the desk in a browser (e2e)', () => {
     const scheduling = ep.getByRole('dialog', { name: 'Schedule publication' });
     const timezone = (await admin.get(`/api/v1/articles/${id}`)).json<{ timezone: string }>().timezone;
     await scheduling.getByLabel(/^Publish at/).fill(nextMinuteIn(timezone));
+    const scheduled = ep.waitForResponse((r) => r.url().endsWith(`/api/v1/articles/${id}/transitions`));
     await scheduling.getByRole('button', { name: 'Schedule story' }).click();
+    const scheduledRes = await scheduled;
+    expect(`${scheduledRes.status()} ${scheduledRes.status() === 200 ? '' : await scheduledRes.text()}`).toBe(
+      '200 ',
+    );
     await ep.getByText(/^Scheduled · version/).waitFor();
     await ep.getByText(/^Published · version/).waitFor({ timeout: 150_000 });
 
@@ -225,6 +247,7 @@ describe('the desk in a browser (e2e)', () => {
     expect((await refused).status()).toBe(412);
     const dialog = second.getByRole('dialog', { name: 'This story changed' });
     await dialog.waitFor();
+    await screenshot(second, 'conflict');
     expect(
       await dialog
         .getByRole('list', { name: 'Fields they changed:' })
@@ -264,6 +287,7 @@ describe('the desk in a browser (e2e)', () => {
     const confirm = dialog.getByRole('button', { name: 'Kill story' });
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel('Reason').fill('The resignation was not confirmed.');
+    await screenshot(page, 'kill');
     await confirm.click();
     await page.getByText(/^Killed · version/).waitFor();
     expect((await editor.get(`/api/v1/articles/${story.id}`)).json<{ status: string }>().status).toBe(
@@ -291,7 +315,7 @@ describe('the desk in a browser (e2e)', () => {
     const page = await browserFor();
     await signIn(page, ADMIN.email, ADMIN.password);
     await openScreen(page, 'Tags');
-    await page.getByRole('searchbox', { name: 'Search' }).fill(suffix);
+    await page.getByRole('searchbox', { name: 'Search' }).fill(`Almaty city ${suffix}`);
     await page.getByRole('button', { name: `Merge Almaty city ${suffix}` }).click();
     const picking = page.getByRole('dialog', { name: `Merge Almaty city ${suffix} into another tag` });
     await picking.getByRole('searchbox', { name: 'Find the tag to keep' }).fill(`Almaty ${suffix}`);
@@ -299,6 +323,7 @@ describe('the desk in a browser (e2e)', () => {
     await picking.getByRole('button', { name: 'Continue' }).click();
     const confirming = page.getByRole('dialog', { name: 'Merge tags?' });
     await confirming.getByText('This cannot be undone.', { exact: false }).waitFor();
+    await screenshot(page, 'tag-merge');
     // Nothing happens before the confirmation.
     expect((await admin.get(`/api/v1/tags/${dup.id}`)).statusCode).toBe(200);
     const merged = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tags/${dup.id}/merge`));
@@ -343,6 +368,7 @@ describe('the desk in a browser (e2e)', () => {
     const parsed = page.getByRole('region', { name: 'What the importer reads' });
     await parsed.getByText(headline).waitFor();
     await parsed.getByText('Farmers gathered a record wheat harvest this year.').waitFor();
+    await screenshot(page, 'import-preview');
     const none = await writer.get(`/api/v1/articles?q=${encodeURIComponent(headline)}`);
     expect(none.json<{ data: unknown[] }>().data).toEqual([]);
 
