@@ -153,6 +153,8 @@ const EXPECTED: Record<string, Access> = {
   'PATCH /api/v1/media/:id': 'staff',
   'DELETE /api/v1/media/:id': 'staff',
 
+  'GET /api/v1/newsroom/changes': 'staff',
+
   'POST /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks/:id': 'admin',

@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { Roles } from '../common/auth.decorators';
+import { NewsroomChangesQueryDto } from './newsroom-changes.dto';
+import { NewsroomChangesResponse } from './newsroom-changes.response';
+import { NewsroomChangesService } from './newsroom-changes.service';
+
+@ApiTags('newsroom')
+@Roles('writer')
+@ApiErrors(401, 403)
+@Controller('api/v1/newsroom')
+export class NewsroomChangesController {
+  constructor(private readonly changes: NewsroomChangesService) {}
+
+  @Get('changes')
+  @ApiOperation({
+    summary: 'Every outbox event after a position, oldest first (drafts included), for the desk to poll',
+    description:
+      'Without after: no events, only the current position in meta.last. Pass meta.last back as after. ' +
+      'A position is held back while an earlier event may still be committing, so no event is skipped.',
+  })
+  @ApiResponse({ status: 200, type: NewsroomChangesResponse })
+  @ApiErrors(400)
+  list(@Query() query: NewsroomChangesQueryDto): Promise<NewsroomChangesResponse> {
+    return this.changes.changes(query.after, query.limit ?? 100);
+  }
+}
