@@ -170,14 +170,18 @@ describe('the desk in a browser (e2e)', () => {
     await wp.waitForURL(`**/desk/stories/${id}`);
     await wp.getByRole('button', { name: 'Submit', exact: true }).click();
     await wp.getByText(/^In review · version/).waitFor();
-    const submitted = (await admin.get(`/api/v1/articles/${id}`)).json();
+    const submitted = (await admin.get(`/api/v1/articles/${id}`)).json<{
+      tags: { name: string }[];
+      body: string;
+      featuredMedia: unknown;
+    }>();
     expect(submitted).toMatchObject({
       headline,
       status: 'in_review',
       summary: 'The first convoy in a month.',
     });
-    expect(submitted.tags.map((t: { name: string }) => t.name)).toEqual([tag]);
-    expect(submitted.bodyText ?? submitted.body).toContain('Three ships carrying grain');
+    expect(submitted.tags.map((t) => t.name)).toEqual([tag]);
+    expect(submitted.body).toContain('Three ships carrying grain');
     expect(submitted.featuredMedia).toMatchObject({ caption: 'Ships at the grain terminal.' });
 
     // The editor finds it in the list and returns it with a comment.
