@@ -144,6 +144,7 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/v1/articles/:id/export': 'staff',
   'POST /api/v1/articles/:id/transitions': 'staff',
   'GET /api/v1/articles/:id/history': 'staff',
+  'GET /api/v1/articles/:id/preview': 'staff',
 
   // Pictures: every staff member uploads and reads; whose picture a writer may change is the service's
   // rule (media.e2e-spec.ts), not the guard's.

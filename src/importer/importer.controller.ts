@@ -2,18 +2,20 @@ import { Controller, Get, Header, Param, ParseUUIDPipe, Post, Query, Res } from 
 import {
   ApiBody,
   ApiConsumes,
+  ApiExtraModels,
   ApiOperation,
   ApiParam,
   ApiProduces,
   ApiResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { withAllowedActions } from '../articles/article.response';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { ExportQueryDto, ImportQueryDto } from './importer.dto';
-import { ImportResultResponse } from './importer.response';
+import { ImportDryRunResponse, ImportResultResponse } from './importer.response';
 import { ImporterService } from './importer.service';
 import { PlainTextBody } from './plain-text.decorator';
 
@@ -51,10 +53,15 @@ export class ImporterController {
   @ApiConsumes('text/plain')
   @ApiBody({ schema: { type: 'string', example: SEED_EXAMPLE } })
   @ApiResponse({ status: 201, type: ImportResultResponse, description: 'A new draft' })
+  @ApiExtraModels(ImportResultResponse, ImportDryRunResponse)
   @ApiResponse({
     status: 200,
-    type: ImportResultResponse,
-    description: 'Imported before: the existing article',
+    description:
+      'Imported before: the existing article (ImportResultResponse); with dryRun=true: the parsed fields ' +
+      '(ImportDryRunResponse), nothing stored',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(ImportResultResponse) }, { $ref: getSchemaPath(ImportDryRunResponse) }],
+    },
   })
   @ApiErrors(400, 415)
   async import(
@@ -62,7 +69,11 @@ export class ImporterController {
     @PlainTextBody() text: string,
     @Query() query: ImportQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ImportResultResponse> {
+  ): Promise<ImportResultResponse | ImportDryRunResponse> {
+    if (query.dryRun) {
+      void reply.status(200);
+      return this.importer.dryRun(text, { language: query.language });
+    }
     const result = await this.importer.importText(actor, text, { language: query.language });
     void reply.status(result.created ? 201 : 200);
     return { ...result, article: withAllowedActions(actor, result.article) };

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, ValidateBy } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, ValidateBy } from 'class-validator';
+import { QueryBoolean } from '../common/transforms';
 import { isSupportedLanguage } from '../articles/article.constants';
 
 export const EXPORT_FORMATS = ['text'] as const;
@@ -21,6 +22,12 @@ export class ImportQueryDto {
     },
   })
   language?: string;
+
+  @ApiPropertyOptional({ description: 'true: parse and answer the fields (200), store nothing' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  dryRun?: boolean;
 }
 
 export class ExportQueryDto {

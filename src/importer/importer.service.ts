@@ -18,6 +18,7 @@ import { CreateTagDto } from '../tags/tag.dto';
 import { formatKazinformText, htmlToParagraphs } from './kazinform-exporter';
 import { importHash, paragraphsToHtml, parseKazinformText } from './kazinform-parser';
 import { matchTags } from './tag-matcher';
+import type { ImportDryRunResponse } from './importer.response';
 import { assertLineLengths } from './text-limits';
 
 export interface ImportOptions {
@@ -61,6 +62,46 @@ export class ImporterService {
       if (!existing) throw e;
       return { article: existing, warnings: [], created: false };
     }
+  }
+
+  /** What `importText` would make of the text, read-only: parsed fields, tag matches, warnings. */
+  async dryRun(text: string, options: ImportOptions = {}): Promise<ImportDryRunResponse> {
+    assertLineLengths(text);
+    const em = this.dataSource.manager;
+    const parsed = parseKazinformText(text, {
+      timezone: this.config.timezone,
+      defaultAgency: this.config.agencyName,
+    });
+    const warnings = [...parsed.warnings];
+    if (parsed.authorNames.length > MAX_AUTHORS) {
+      warnings.push(
+        `The "Author:" block names ${parsed.authorNames.length} authors; at most ${MAX_AUTHORS} are allowed`,
+      );
+    }
+    const tags: string[] = [];
+    if (parsed.tagLine) {
+      const { matched, unmatched } = matchTags(parsed.tagLine, await this.tags.names(em));
+      tags.push(...matched.map((t) => t.name));
+      if (unmatched) {
+        tags.push(unmatched);
+        warnings.push(
+          `No existing tag matched "${unmatched}" in the tag line; it would be created as a new topic tag`,
+        );
+      }
+    }
+    const before = await this.findImported(em, importHash(text));
+    return {
+      headline: parsed.headline,
+      dateline: parsed.dateline,
+      time: parsed.publishedAt?.toISOString() ?? null,
+      timeLocal: parsed.publishedAtLocal,
+      paragraphs: parsed.paragraphs,
+      authors: parsed.authorNames,
+      tags,
+      language: options.language ?? parsed.language,
+      warnings,
+      importedAs: before?.id ?? null,
+    };
   }
 
   /** The article in the plain-text layout it was imported in (also for articles written in the newsroom). */

@@ -100,6 +100,17 @@ export class PublicationProjector {
     );
   }
 
+  /** The document the working copy would be if it were published now (the desk's preview; writes nothing). */
+  previewNow(em: EntityManager, a: Article, snapshot: ArticleSnapshot, now: Date): Promise<PublicDocument> {
+    return this.renderLive(
+      em,
+      { ...a, firstPublishedAt: a.firstPublishedAt ?? a.originalPublishedAt ?? now, publishedAt: now },
+      snapshot,
+      0,
+      now,
+    );
+  }
+
   /** Writes the public read model (and its version history) for the article's new public state. */
   async project(
     em: EntityManager,

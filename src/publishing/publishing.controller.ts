@@ -6,6 +6,8 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { ArticleEventResponse } from './article-event.response';
 import { HistoryService } from './history.service';
+import { PreviewService } from './preview.service';
+import type { PublicDocument } from './publication.renderer';
 import { PublishingService } from './publishing.service';
 import { TransitionDto } from './transition.dto';
 
@@ -17,7 +19,20 @@ export class PublishingController {
   constructor(
     private readonly publishing: PublishingService,
     private readonly history: HistoryService,
+    private readonly previews: PreviewService,
   ) {}
+
+  @Get('preview')
+  @ApiOperation({
+    summary: 'The public document as it would be published now, rendered from the working copy',
+    description:
+      'The same renderer as publication (the shape GET /api/v1/content/articles/:slug serves); nothing is written.',
+  })
+  @ApiResponse({ status: 200, schema: { type: 'object', additionalProperties: true } })
+  @ApiErrors(400, 404)
+  preview(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<PublicDocument> {
+    return this.previews.preview(actor, id);
+  }
 
   @Post('transitions')
   @HttpCode(200)

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EditReviewService } from './edit-review.service';
 import { HistoryService } from './history.service';
+import { PreviewService } from './preview.service';
 import { PublicationProjector } from './publication.projector';
 import { PublishingController } from './publishing.controller';
 import { ArticleEvent, ArticleNotice, Publication, PublicationVersion } from './publishing.entities';
@@ -14,6 +15,7 @@ import { TransitionEffects } from './transition-effects';
   imports: [TypeOrmModule.forFeature([ArticleEvent, ArticleNotice, Publication, PublicationVersion])],
   controllers: [PublishingController],
   providers: [
+    PreviewService,
     PublishingService,
     TransitionEffects,
     ScheduledJobs,
