@@ -219,7 +219,11 @@ describe('the desk in a browser (e2e)', () => {
       '200 ',
     );
     await ep.getByText(/^Scheduled · version/).waitFor();
-    await ep.getByText(/^Published · version/).waitFor({ timeout: 150_000 });
+    // The stories list follows the newsroom changes feed: the row turns Published without a reload.
+    await openScreen(ep, 'Stories');
+    const row = ep.getByRole('row').filter({ has: ep.getByRole('link', { name: fixed }) });
+    await row.getByRole('cell', { name: 'Scheduled', exact: true }).waitFor();
+    await row.getByRole('cell', { name: 'Published', exact: true }).waitFor({ timeout: 150_000 });
 
     const slug = (await admin.get(`/api/v1/articles/${id}`)).json<{ slug: string }>().slug;
     const live = await desk.app.inject({ method: 'GET', url: `/api/v1/content/articles/${slug}` });
