@@ -146,8 +146,6 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/v1/articles/:id/history': 'staff',
   'GET /api/v1/articles/:id/preview': 'staff',
 
-  'GET /api/v1/newsroom/changes': 'staff',
-
   // Pictures: every staff member uploads and reads; whose picture a writer may change is the service's
   // rule (media.e2e-spec.ts), not the guard's.
   'POST /api/v1/media': 'staff',
@@ -155,6 +153,8 @@ const EXPECTED: Record<string, Access> = {
   'GET /api/v1/media/:id': 'staff',
   'PATCH /api/v1/media/:id': 'staff',
   'DELETE /api/v1/media/:id': 'staff',
+
+  'GET /api/v1/newsroom/changes': 'staff',
 
   'POST /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks': 'admin',

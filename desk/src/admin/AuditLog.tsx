@@ -40,7 +40,7 @@ export function AuditLog() {
     e.preventDefault();
     const clean = Object.fromEntries(
       Object.entries(draft)
-        .map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])
+        .map(([k, v]): [string, unknown] => [k, typeof v === 'string' ? v.trim() : v])
         .filter(([, v]) => v),
     ) as Filters;
     setFilters(clean);

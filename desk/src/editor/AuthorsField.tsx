@@ -45,7 +45,7 @@ export function AuthorsField({
           value={q}
           onChange={(e) => setQ(e.target.value)}
           placeholder={t('editor.authorsSearch')}
-          aria-controls={listId}
+          aria-controls={options.length > 0 ? listId : undefined}
           autoComplete="off"
         />
       </label>

@@ -170,7 +170,7 @@ function Preview({ article }: { article: Article }) {
   if (preview.isError) return <p role="alert">{messageOf(preview.error)}</p>;
   if (!preview.data) return <p>{t('app.loading')}</p>;
   const doc = preview.data;
-  const esc = (s: unknown) =>
+  const esc = (s: string | number | null | undefined) =>
     String(s ?? '').replace(
       /[&<>"]/g,
       (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c,
