@@ -113,7 +113,12 @@ describe('parseEnv', () => {
   });
 
   it('should default the picture limits to 40 MB and 100 MP on the file-system store', () => {
-    expect(parseEnv(base).media).toEqual({ maxBytes: 41_943_040, maxPixels: 100_000_000, s3: undefined });
+    expect(parseEnv(base).media).toEqual({
+      maxBytes: 41_943_040,
+      maxPixels: 100_000_000,
+      publicOriginals: false,
+      s3: undefined,
+    });
   });
 
   it('should choose S3 when a bucket is named and refuse half a credential or a bad endpoint', () => {
