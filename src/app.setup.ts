@@ -16,6 +16,7 @@ import { jsonTooDeep, jsonWellFormed } from './common/json-body';
 import { PinoNestLogger, createRootLogger } from './common/logger';
 import { requestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation';
+import { installDirectContentRoutes } from './content-api/content-direct-routes';
 import { DEFAULT_DESK_ROOT, registerDesk } from './desk/desk-static';
 import { loadEnv } from './config/env';
 import { JobEngine } from './jobs/job-engine.service';
@@ -73,6 +74,8 @@ export async function configureApp(
   const env = loadEnv();
   app.useGlobalPipes(createValidationPipe());
   const fastify = app.getHttpAdapter().getInstance();
+  // The hot public reads skip Nest's per-request pipeline (same checks, same parts; see the file).
+  installDirectContentRoutes(app);
   // Fastify's JSON parser (prototype-poisoning checks, body limit), after a depth check (a deeply
   // nested body would otherwise reach the recursive validator and transformer), then a Unicode check.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');

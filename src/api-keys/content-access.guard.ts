@@ -44,17 +44,21 @@ export class ContentAccessGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+    req.contentAccess = await this.decide(req);
+    return true;
+  }
+
+  /** check(), with a refusal marked uncacheable: it depends on who asked (key, address). */
+  async decide(req: FastifyRequest): Promise<ContentAccess> {
     try {
-      req.contentAccess = await this.check(req);
+      return await this.check(req);
     } catch (e) {
-      // A refusal depends on who asked (key, address): no shared cache may answer others with it.
       if (!(e instanceof DomainError)) throw e;
       throw new DomainError(e.code, e.message, e.details, {
         ...e.headers,
         'cache-control': 'private, no-store',
       });
     }
-    return true;
   }
 
   /** The access of one request, or a DomainError (401/403/429). */

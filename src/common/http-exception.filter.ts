@@ -24,8 +24,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const reply = ctx.getResponse<FastifyReply>();
-    const request = ctx.getRequest<FastifyRequest>();
+    this.send(ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>(), exception);
+  }
+
+  /** Sends the error body of an exception (also used by routes that bypass Nest's pipeline). */
+  send(request: FastifyRequest, reply: FastifyReply, exception: unknown): void {
     const { body, headers } = this.toBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, reqId: request.id }, body.message);
