@@ -8,62 +8,10 @@
 // and renditions per second; then streams a 40 MB upload while sampling the server's RSS, which must not
 // grow by the file's size. The database and the data folder are dropped at the end.
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
-const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 
-const ROOT = path.resolve(__dirname, '..');
-
-function registerTypeScript() {
-  const { transformSync } = require('@swc/core');
-  const SWC = require('../test/swc-typescript.cjs');
-  require.extensions['.ts'] = (module, filename) => {
-    if (!filename.startsWith(ROOT + path.sep) || filename.includes(`${path.sep}node_modules${path.sep}`)) {
-      throw new Error(`bench/media.cjs compiles this checkout's TypeScript only, not ${filename}`);
-    }
-    const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...SWC, filename });
-    module._compile(code, filename);
-  };
-  require('reflect-metadata');
-}
-
-/** Child mode: the app on the given database, listening on a free port, which it reports on stdout. */
-async function serve() {
-  registerTypeScript();
-  const { createApp } = require('../src/app.setup.ts');
-  const app = await createApp(process.env.DATABASE_URL);
-  await app.listen(0, '127.0.0.1');
-  process.stdout.write(`${JSON.stringify({ port: app.getHttpServer().address().port })}\n`);
-  process.on('SIGTERM', () => {
-    void app.close().then(() => process.exit(0));
-  });
-}
-
-const ADMIN = { email: 'bench-admin@dateline.test', password: 'bench-password-123' };
-
-function request(port, method, url, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: url, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode, json, text });
-      });
-    });
-    req.on('error', reject);
-    if (typeof body === 'function') body(req);
-    else req.end(body);
-  });
-}
+const { request, startApp, runBench } = require('./lib/app-child.cjs');
 
 const BOUNDARY = 'bench-media-boundary-91c';
 
@@ -113,48 +61,11 @@ async function photo12mp() {
 }
 
 async function main() {
-  const { Client } = require('pg');
-  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `dateline_bench_media_${process.pid}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const url = new URL(base);
-  url.pathname = `/${dbName}`;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-bench-media-'));
-
-  const child = spawn(process.execPath, [__filename, '--serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: url.toString(),
-      DATA_DIR: dataDir,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'development',
-      // The delivery figure measures the route, not the anonymous rate limit.
-      RATE_LIMIT_ANON_PER_MINUTE: '100000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  // The delivery figure measures the route, not the anonymous rate limit.
+  const { port, token, child, stop } = await startApp(__filename, 'dateline_bench_media', {
+    RATE_LIMIT_ANON_PER_MINUTE: '100000000',
   });
   try {
-    const port = await new Promise((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve(JSON.parse(line).port);
-      });
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    const login = await request(port, 'POST', '/api/v1/auth/login', {
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
-    const token = login.json.accessToken;
-
     console.log(
       `cpus ${os.cpus().length}, load average ${os
         .loadavg()
@@ -249,25 +160,8 @@ async function main() {
         `server RSS ${mb(before)} before, peak ${mb(peak)} during (+${mb(peak - before)})`,
     );
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
-if (process.argv.includes('--serve')) {
-  serve().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-} else {
-  main().then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runBench(main);

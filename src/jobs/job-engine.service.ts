@@ -48,6 +48,8 @@ export class JobEngine implements BeforeApplicationShutdown {
   private readonly workers = new Map<string, WorkerDefinition<unknown>>();
   private starting: Promise<PgBoss> | undefined;
   private workersStarted = false;
+  /** This instance's pg-boss worker ids per queue (for wake()). */
+  private readonly workerIds = new Map<string, string[]>();
   /** Handlers running now on this instance */
   private inFlight = 0;
   private shuttingDown = false;
@@ -162,8 +164,21 @@ export class JobEngine implements BeforeApplicationShutdown {
             boss.notifyWorker(workerId);
           },
         );
+        const ids = this.workerIds.get(def.queue.name) ?? [];
+        ids.push(workerId);
+        this.workerIds.set(def.queue.name, ids);
       }
     }
+  }
+
+  /**
+   * Makes this instance's idle workers of a queue look for jobs now instead of at their next poll: for a
+   * caller that has just committed jobs it wants run at once (webhook deliveries).
+   */
+  wake(queue: string): void {
+    const boss = this.boss;
+    if (!boss || this.shuttingDown) return;
+    for (const id of this.workerIds.get(queue) ?? []) boss.notifyWorker(id);
   }
 
   async send<T extends object>(queue: string, data: T, opts: SendOptions = {}): Promise<string | null> {

@@ -84,7 +84,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       this.wanted = false;
       // Until a pass finds nothing it may claim: an article's next event becomes claimable once the
       // previous one is dispatched, possibly by this very loop.
-      while (!this.stopped && (await this.dispatchPending()) > 0);
+      // Each committed batch wakes this instance's delivery workers, so a delivery starts right after the
+      // commit rather than at the workers' next poll.
+      while (!this.stopped && (await this.dispatchPending()) > 0) this.jobs.wake(DELIVER_QUEUE);
     }
   }
 
