@@ -17,6 +17,7 @@ import { PinoNestLogger, createRootLogger } from './common/logger';
 import { requestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation';
 import { DEFAULT_DESK_ROOT, registerDesk } from './desk/desk-static';
+import { registerNdjsonStreaming } from './importer/archive/ndjson-body.decorator';
 import { loadEnv } from './config/env';
 import { JobEngine } from './jobs/job-engine.service';
 import { UsersService } from './users/users.service';
@@ -96,6 +97,8 @@ export async function configureApp(
       });
     },
   );
+  // Archive uploads (POST /api/v1/imports/archive) reach their handler as the unread request stream.
+  registerNdjsonStreaming(fastify);
   // Everything the request does runs inside its context (request id and client IP, for the audit log).
   fastify.addHook('onRequest', (request, _reply, done) => {
     requestContext.run({ requestId: request.id, ip: request.ip }, done);
