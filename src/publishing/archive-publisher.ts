@@ -32,9 +32,9 @@ export interface ArchivePublishResult {
 /**
  * Publishes a batch of archive stories in the caller's transaction, with set-wide statements instead of a
  * transition per story: each story is created already published (version 1, revision 1, published at its
- * original time), with its history entry (`publish`, comment "Imported from archive"), its public document
- * (`publication`, version 1, and its `publication_version`) and, for the whole batch, one outbox event
- * `archive.imported`: webhooks and the public changes feed get no event per story.
+ * original time), with its history entry (`publish`, comment "Imported from archive") and its public
+ * document (`publication`, version 1, and its `publication_version`). For the whole batch `announce` writes
+ * one outbox event, `archive.imported`: webhooks and the public changes feed get no event per story.
  */
 @Injectable()
 export class ArchivePublisher {
@@ -122,6 +122,21 @@ export class ArchivePublisher {
          FROM publication WHERE article_id = ANY($1::uuid[])`,
       [ids],
     );
+    return result;
+  }
+
+  /**
+   * The batch's one outbox event, `archive.imported`, naming its stories (webhooks receive this, not an event
+   * per story). Separate from `publish` so an importer writing batches side by side can append it in batch
+   * order, once the batch before has committed.
+   */
+  async announce(
+    em: EntityManager,
+    actor: Actor,
+    ref: ArchiveBatchRef,
+    created: ArchivePublishResult['created'],
+  ): Promise<void> {
+    if (created.length === 0) return;
     await this.outbox.append(em, {
       type: 'archive.imported',
       articleId: null,
@@ -131,11 +146,10 @@ export class ArchivePublisher {
         importJobId: ref.importJobId,
         fromRecord: ref.fromRecord,
         toRecord: ref.toRecord,
-        count: result.created.length,
-        articles: result.created.map(({ id, slug, language }) => ({ id, slug, language })),
+        count: created.length,
+        articles: created.map(({ id, slug, language }) => ({ id, slug, language })),
       },
     });
-    return result;
   }
 
   /**

@@ -8,7 +8,11 @@ import type { Actor } from '../../common/auth.decorators';
 import { DomainError } from '../../common/errors';
 import { nameKey } from '../../common/name-key';
 import { newsroomConfig, type NewsroomConfig } from '../../config/configuration';
-import { type ArchiveStory, ArchivePublisher } from '../../publishing/archive-publisher';
+import {
+  type ArchivePublishResult,
+  type ArchiveStory,
+  ArchivePublisher,
+} from '../../publishing/archive-publisher';
 import type { TagKind } from '../../tags/tag.constants';
 import { TagsService } from '../../tags/tags.service';
 import { TagMatcher } from '../tag-matcher';
@@ -62,6 +66,11 @@ export interface CommitOptions {
   /** Split the batch on a record's data error (only when nothing else is in flight), else RetryCarefully. */
   split: boolean;
 }
+
+/** The longest tag name (as CreateTagDto allows). */
+const TAG_NAME_MAX = 200;
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // A backstop: an import transaction never waits for a lock longer than this (the run fails and can resume).
 const LOCK_TIMEOUT = '60s';
@@ -151,7 +160,7 @@ export class ArchiveBatchWriter {
         const [entry] = batch.entries;
         const reason =
           e instanceof QueryFailedError ? (e.driverError as Error).message : (e as Error).message;
-        const message = `${entry.location.charAt(0).toUpperCase()}${entry.location.slice(1)}: could not be stored (${reason})`;
+        const message = `${capitalize(entry.location)}: could not be stored (${reason})`;
         return this.commitNow(
           actor,
           jobId,
@@ -197,21 +206,28 @@ export class ArchiveBatchWriter {
     let created = 0;
     let present = 0;
     let warnings = 0;
+    const refused: BatchEntry[] = [];
+    const ref = { importJobId: jobId, fromRecord: batch.start.records + 1, toRecord: batch.end.records };
+    let announced: ArchivePublishResult['created'] = [];
     if (items.length > 0) {
-      const stories = await this.stories(em, actor, items);
+      const { stories, problems } = await this.stories(em, actor, items);
+      refused.push(...problems);
       const result = await this.publisher.publish(
         em,
         actor,
         stories.map((s) => s.story),
-        { importJobId: jobId, fromRecord: batch.start.records + 1, toRecord: batch.end.records },
+        ref,
         markWritten,
       );
+      announced = result.created;
       created = result.created.length;
       present = result.present.length;
       warnings = stories.reduce((n, s) => n + s.warnings, 0);
     }
     markWritten();
-    const problems = batch.entries.flatMap((e) => (e.kind === 'problem' ? [e] : []));
+    const problems = [...batch.entries.filter((e) => e.kind === 'problem'), ...refused].flatMap((e) =>
+      e.kind === 'problem' ? [e] : [],
+    );
     if (problems.length > 0) {
       await em.query(
         `INSERT INTO import_job_problem (job_id, record, location, message)
@@ -229,6 +245,8 @@ export class ArchiveBatchWriter {
         throw new PredecessorFailed();
       });
     }
+    // After the batch before committed: events go out in the order of the records.
+    await this.publisher.announce(em, actor, ref, announced);
     const [job] = await em.query<{ position_records: string; batches: number; status: string }[]>(
       'SELECT position_records, batches, status FROM import_job WHERE id = $1 FOR UPDATE',
       [jobId],
@@ -292,35 +310,51 @@ export class ArchiveBatchWriter {
     em: EntityManager,
     actor: Actor,
     items: Extract<BatchEntry, { kind: 'item' }>[],
-  ): Promise<{ story: ArchiveStory; warnings: number }[]> {
-    const authorIds = await this.authors.idsForNames(
-      actor,
-      items.flatMap((e) => e.item.authors.map((a) => a.name)),
-      em,
-    );
+  ): Promise<{
+    stories: { story: ArchiveStory; warnings: number }[];
+    problems: Extract<BatchEntry, { kind: 'problem' }>[];
+  }> {
     // Kazinform tag lines are matched against every tag, as the single import does; the rest of a line
     // becomes a topic tag.
     const matcher = items.some((e) => e.item.tagLine) ? new TagMatcher(await this.tags.names(em)) : null;
-    const perItem = items.map((e) => {
+    const problems: Extract<BatchEntry, { kind: 'problem' }>[] = [];
+    const perItem = items.flatMap((e) => {
       const wanted: { name: string; kind: TagKind; uri: string | null }[] = [...e.item.tags];
       let matched: string[] = [];
       let warnings = e.item.warnings;
       if (e.item.tagLine && matcher) {
         const m = matcher.match(e.item.tagLine);
         matched = m.matched.map((t) => t.id);
+        if (m.unmatched && m.unmatched.length > TAG_NAME_MAX) {
+          // The single import refuses such an item too (the new tag's name is over the limit).
+          problems.push({
+            kind: 'problem',
+            record: e.record,
+            location: e.location,
+            end: e.end,
+            message: `${capitalize(e.location)}: the rest of the tag line, ${m.unmatched.length} characters, is too long for a new tag's name (at most ${TAG_NAME_MAX})`,
+          });
+          return [];
+        }
         if (m.unmatched) {
           wanted.push({ name: m.unmatched, kind: 'topic', uri: null });
           warnings += 1;
         }
       }
-      return { e, wanted, matched, warnings };
+      return [{ e, wanted, matched, warnings }];
     });
+    // Authors before tags, in every batch: two batches in flight take the slug locks in the same order.
+    const authorIds = await this.authors.idsForNames(
+      actor,
+      perItem.flatMap((p) => p.e.item.authors.map((a) => a.name)),
+      em,
+    );
     const tagIds = await this.tags.idsForNames(
       actor,
       perItem.flatMap((p) => p.wanted),
       em,
     );
-    return perItem.map(({ e, wanted, matched, warnings }) => {
+    const stories = perItem.map(({ e, wanted, matched, warnings }) => {
       const i = e.item;
       const tags = [...new Set([...matched, ...wanted.map((w) => tagIds.get(nameKey(w.name))!.id)])];
       const authors = new Map<string, (typeof i.authors)[number]['role']>();
@@ -350,5 +384,6 @@ export class ArchiveBatchWriter {
         },
       };
     });
+    return { stories, problems };
   }
 }

@@ -19,7 +19,9 @@ export class ImportJobCountsResponse {
   @ApiProperty({ description: 'Stories created and published' }) created: number;
   @ApiProperty({ description: 'Items skipped: a story with the same key exists' }) present: number;
   @ApiProperty({ description: 'Records refused (see problems)' }) failed: number;
-  @ApiProperty({ description: 'Guesses the readers made (Kazinform texts), and new tags for unmatched tag-line words' })
+  @ApiProperty({
+    description: 'Guesses the readers made (Kazinform texts), and new tags for unmatched tag-line words',
+  })
   warnings: number;
 }
 
