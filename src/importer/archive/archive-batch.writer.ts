@@ -72,8 +72,11 @@ const TAG_NAME_MAX = 200;
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-// A backstop: an import transaction never waits for a lock longer than this (the run fails and can resume).
+// Backstops: an import transaction never waits for a lock longer than LOCK_TIMEOUT (the run fails and can
+// resume). A batch's statements are not request paths: they get STATEMENT_TIMEOUT instead of the pool's
+// DATABASE_STATEMENT_TIMEOUT_MS, which a thousand stories on a busy machine can pass.
 const LOCK_TIMEOUT = '60s';
+const STATEMENT_TIMEOUT = '10min';
 
 interface TotalsRow {
   position_bytes: string;
@@ -199,8 +202,10 @@ export class ArchiveBatchWriter {
   ): Promise<JobTotals> {
     // lz4 where the server has it: TOAST compression is a large part of writing stories, and lz4 costs a
     // fraction of pglz (read back the same way).
-    if (await this.lz4()) await em.query("SET LOCAL default_toast_compression = 'lz4'");
-    await em.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+    const lz4 = (await this.lz4()) ? "SET LOCAL default_toast_compression = 'lz4'; " : '';
+    await em.query(
+      `${lz4}SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'; SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'`,
+    );
     if (previous) await previous.articlesWritten;
     const items = batch.entries.flatMap((e) => (e.kind === 'item' ? [e] : []));
     let created = 0;
