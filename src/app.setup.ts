@@ -18,6 +18,7 @@ import { requestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation';
 import { installDirectContentRoutes } from './content-api/content-direct-routes';
 import { DEFAULT_DESK_ROOT, registerDesk } from './desk/desk-static';
+import { registerNdjsonStreaming } from './importer/archive/ndjson-body.decorator';
 import { loadEnv } from './config/env';
 import { JobEngine } from './jobs/job-engine.service';
 import { UsersService } from './users/users.service';
@@ -99,6 +100,8 @@ export async function configureApp(
       });
     },
   );
+  // Archive uploads (POST /api/v1/imports/archive) reach their handler as the unread request stream.
+  registerNdjsonStreaming(fastify);
   // Everything the request does runs inside its context (request id and client IP, for the audit log).
   fastify.addHook('onRequest', (request, _reply, done) => {
     requestContext.run({ requestId: request.id, ip: request.ip }, done);

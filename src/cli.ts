@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { importArchiveCommand, IMPORT_ARCHIVE_USAGE } from './cli/import-archive.command';
 import { importCommand, IMPORT_USAGE } from './cli/import.command';
 import { userCreateCommand, USER_CREATE_USAGE } from './cli/user-create.command';
 import { DomainError } from './common/errors';
@@ -10,6 +11,7 @@ type Command = { usage: string; run: (argv: string[]) => Promise<number> };
 const COMMANDS: Record<string, Command> = {
   'user:create': { usage: USER_CREATE_USAGE, run: userCreateCommand },
   import: { usage: IMPORT_USAGE, run: importCommand },
+  'import-archive': { usage: IMPORT_ARCHIVE_USAGE, run: importArchiveCommand },
 };
 
 async function main(): Promise<number> {

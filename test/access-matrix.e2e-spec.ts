@@ -156,6 +156,11 @@ const EXPECTED: Record<string, Access> = {
 
   'GET /api/v1/newsroom/changes': 'staff',
 
+  // Archive imports publish thousands of stories at once: admins only.
+  'POST /api/v1/imports/archive': 'admin',
+  'GET /api/v1/imports/archive/:id': 'admin',
+  'GET /api/v1/imports/archive/:id/problems': 'admin',
+
   'POST /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks': 'admin',
   'GET /api/v1/webhooks/:id': 'admin',

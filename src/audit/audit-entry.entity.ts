@@ -8,6 +8,7 @@ export const AUDIT_ENTITY_TYPES = [
   'api_key',
   'webhook',
   'media',
+  'import_job',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

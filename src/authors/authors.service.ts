@@ -73,6 +73,36 @@ export class AuthorsService {
     return (await this.createLocked(em, actor, dto)).id;
   }
 
+  /**
+   * Ids for many author names at once (archive imports), in the caller's transaction, keyed by `nameKey`:
+   * the oldest active author of each name, else a new one. Creating takes the author slug lock, as
+   * findOrCreateByName does (and re-reads under it); a call whose names are all known takes no lock.
+   */
+  async idsForNames(actor: Actor, names: readonly string[], em: EntityManager): Promise<Map<string, string>> {
+    const wanted = new Map<string, string>();
+    for (const name of names) if (!wanted.has(nameKey(name))) wanted.set(nameKey(name), name);
+    let known = await this.activeIdsByKey(em);
+    if ([...wanted.keys()].some((k) => !known.has(k))) {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.authorSlug]);
+      known = await this.activeIdsByKey(em);
+      for (const [key, name] of wanted) {
+        if (!known.has(key)) known.set(key, (await this.createLocked(em, actor, { name })).id);
+      }
+    }
+    return new Map([...wanted.keys()].map((k) => [k, known.get(k)!]));
+  }
+
+  /** Every active author's id by name key, the oldest for a name shared by several. */
+  private async activeIdsByKey(em: EntityManager): Promise<Map<string, string>> {
+    const authors = await em.getRepository(Author).find({
+      where: { active: true },
+      select: { id: true, name: true },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+    // Newest first, so the oldest of a name is set last and wins.
+    return new Map(authors.map((a) => [nameKey(a.name), a.id]));
+  }
+
   /** The caller holds the author slug lock. */
   private async createLocked(em: EntityManager, actor: Actor, dto: CreateAuthorDto): Promise<Author> {
     const slug =

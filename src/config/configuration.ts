@@ -38,12 +38,17 @@ export const contentConfig = registerAs('content', () => {
   };
 });
 
+export const importConfig = registerAs('import', () => ({
+  archiveUploadMaxBytes: loadEnv().archiveUploadMaxBytes,
+}));
+
 export type HttpConfig = ConfigType<typeof httpConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type NewsroomConfig = ConfigType<typeof newsroomConfig>;
 export type WebhooksConfig = ConfigType<typeof webhooksConfig>;
 export type ContentAccessConfig = ConfigType<typeof contentAccessConfig>;
 export type ContentConfig = ConfigType<typeof contentConfig>;
+export type ImportConfig = ConfigType<typeof importConfig>;
 export const configNamespaces = [
   httpConfig,
   authConfig,
@@ -51,4 +56,5 @@ export const configNamespaces = [
   webhooksConfig,
   contentAccessConfig,
   contentConfig,
+  importConfig,
 ];

@@ -68,6 +68,8 @@ export interface Env {
     /** Whether public delivery serves a used picture's original file too (else renditions only). */
     publicOriginals: boolean;
   };
+  /** Largest archive a `POST /api/v1/imports/archive` upload may send (413 beyond). */
+  archiveUploadMaxBytes: number;
 }
 
 export interface MediaS3Env {
@@ -282,6 +284,12 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
               forcePathStyle: s3ForcePathStyle,
             },
     },
+    archiveUploadMaxBytes: int(
+      'ARCHIVE_UPLOAD_MAX_BYTES',
+      2 * 1024 * 1_048_576,
+      1024,
+      1024 * 1024 * 1_048_576,
+    ),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   env.jwtSecret = jwtSecret ?? devJwtSecret(dataDir);

@@ -5,6 +5,7 @@ import { UserSession } from '../auth/user-session.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { Author } from '../authors/author.entity';
 import { OutboxEvent } from '../events/event.entity';
+import { ImportJob, ImportJobProblem } from '../importer/archive/import-job.entity';
 import { Media } from '../media/media.entity';
 import {
   ArticleEvent,
@@ -39,4 +40,6 @@ export const entities = [
   ApiKey,
   AuditEntry,
   Media,
+  ImportJob,
+  ImportJobProblem,
 ];

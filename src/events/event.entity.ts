@@ -10,6 +10,8 @@ export const EVENT_TYPES = [
   'article.scheduled',
   'article.unscheduled',
   'article.embargo_lifted',
+  // One per committed batch of an archive import (no article; the payload lists the stories).
+  'archive.imported',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { finishesWithin, mebibyteOf } from '../../test/hang-guard';
-import { matchTags, type TagRef } from './tag-matcher';
+import { TagMatcher, matchTags, type TagRef } from './tag-matcher';
+import { isSpace, trimChars } from './text-limits';
 
 const tag = (id: string, name: string): TagRef => ({ id, name });
 const SEED_LINE = 'Kazakhstan and Canada Ministry of Foreign Affairs';
@@ -121,4 +123,96 @@ describe('matchTags', () => {
     },
     30_000,
   );
+});
+
+// The matcher as it was before it indexed the tags by first word: every name tried against every line.
+function matchEveryName(tagLine: string, existing: TagRef[]) {
+  const GAP = '\u0000';
+  const SEPARATORS = new Set([',', ';', '|', '/', '·', '•', '–', '—', '-', '.', '#']);
+  const CONNECTORS = new Set(['and', '&', 'и', 'және', 'мен']);
+  let remaining = tagLine.replaceAll(GAP, '').replace(/\s+/gu, ' ');
+  const found: { tag: TagRef; at: number }[] = [];
+  const seen = new Set<string>();
+  const byLength = existing
+    .filter((t) => t.name.trim() !== '')
+    .sort((a, b) => b.name.trim().length - a.name.trim().length || a.name.localeCompare(b.name));
+  for (const t of byLength) {
+    const key = t.name.trim().toLowerCase();
+    if (seen.has(key)) continue;
+    const words = t.name
+      .trim()
+      .split(/\s+/u)
+      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&'))
+      .join('\\s+');
+    let first = -1;
+    remaining = remaining.replace(
+      new RegExp(`(?<![\\p{L}\\p{N}])${words}(?![\\p{L}\\p{N}])`, 'giu'),
+      (match: string, offset: number) => {
+        if (first < 0) first = offset;
+        return GAP.repeat(match.length);
+      },
+    );
+    if (first >= 0) {
+      seen.add(key);
+      found.push({ tag: t, at: first });
+    }
+  }
+  const leftover = remaining
+    .split(GAP)
+    .map((piece) => trimChars(piece, (ch) => SEPARATORS.has(ch) || isSpace(ch)))
+    .filter((piece) => piece !== '' && !CONNECTORS.has(piece.toLowerCase()))
+    .join(' ');
+  return {
+    matched: found.sort((a, b) => a.at - b.at).map(({ tag: t }) => ({ id: t.id, name: t.name })),
+    unmatched: leftover === '' ? null : leftover,
+  };
+}
+
+describe('TagMatcher', () => {
+  const WORDS = [
+    'Kazakhstan',
+    'Canada',
+    'and',
+    'Ministry',
+    'of',
+    'Foreign',
+    'Affairs',
+    'Қазақстан',
+    'Астана',
+    'ЕАЭС',
+    'G7',
+    'U.S.',
+    'Energy:',
+    '-',
+    ',',
+    '2024',
+  ];
+  const phrase = fc
+    .array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 4 })
+    .chain((words) => fc.constantFrom(words.join(' '), words.join(' ').toUpperCase(), words.join('  ')));
+
+  it('should match as trying every name on every line does, for any tags and line', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(phrase, { maxLength: 12 }),
+        fc.array(phrase, { maxLength: 6 }),
+        (names, parts) => {
+          const existing = names.map((name, i) => tag(String(i), name));
+          const matcher = new TagMatcher(existing);
+          const line = parts.join(' ');
+          expect(matcher.match(line)).toEqual(matchEveryName(line, existing));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('should match many lines against the same tags with one matcher', () => {
+    const matcher = new TagMatcher([tag('1', 'Kazakhstan and Canada'), tag('2', 'Astana')]);
+    expect(matcher.match('Kazakhstan and Canada Astana')).toEqual({
+      matched: [tag('1', 'Kazakhstan and Canada'), tag('2', 'Astana')],
+      unmatched: null,
+    });
+    expect(matcher.match('ASTANA Energy')).toEqual({ matched: [tag('2', 'Astana')], unmatched: 'Energy' });
+  });
 });

@@ -42,8 +42,8 @@ export interface StoredFile {
 export interface MediaStore {
   /** Writes the whole object or nothing; an existing object under the key is replaced. */
   put(key: string, source: MediaSource, contentType: string): Promise<void>;
-  /** The object's bytes, or null when there is none. */
-  get(key: string): Promise<StoredFile | null>;
+  /** The object's bytes (from byte `start` on, when given: `size` is then what is left), or null when there is none. */
+  get(key: string, options?: { start?: number }): Promise<StoredFile | null>;
   head(key: string): Promise<(StoredObject & { contentType: string }) | null>;
   /** Removes the object; a missing one is not an error. */
   delete(key: string): Promise<void>;
@@ -115,12 +115,17 @@ export class FileSystemMediaStore implements MediaStore {
     }
   }
 
-  async get(key: string): Promise<StoredFile | null> {
+  async get(key: string, options: { start?: number } = {}): Promise<StoredFile | null> {
     const file = this.file(key);
+    const start = options.start ?? 0;
     try {
       const handle = await fs.open(file, 'r');
       const { size } = await handle.stat();
-      return { body: handle.createReadStream(), size, contentType: contentTypeOfKey(key) };
+      return {
+        body: handle.createReadStream({ start }),
+        size: Math.max(0, size - start),
+        contentType: contentTypeOfKey(key),
+      };
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -228,10 +233,17 @@ export class S3MediaStore implements MediaStore {
     );
   }
 
-  async get(key: string): Promise<StoredFile | null> {
+  async get(key: string, options: { start?: number } = {}): Promise<StoredFile | null> {
     assertKey(key);
+    const start = options.start ?? 0;
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(start > 0 ? { Range: `bytes=${start}-` } : {}),
+        }),
+      );
       return {
         body: out.Body as Readable,
         size: out.ContentLength ?? 0,

@@ -16,7 +16,7 @@ import {
   PUBLIC_DOCUMENT_SCHEMA,
   readStoredDocument,
   renderPublicDocument,
-  textSearchConfig,
+  searchTexts,
 } from './publication.renderer';
 import {
   ArticleNotice,
@@ -165,7 +165,7 @@ export class PublicationProjector {
     articleVersion: number | null,
   ): Promise<void> {
     const live = document.status !== 'killed' ? document : undefined;
-    const cfg = textSearchConfig(a.language);
+    const search = searchTexts(a.language, live);
     await em.query(
       `INSERT INTO publication AS p (article_id, translation_group_id, language, slug, genre, status, version, document,
          tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search, document_schema,
@@ -195,10 +195,10 @@ export class PublicationProjector {
         a.publishedAt ?? now,
         now,
         a.embargoUntil,
-        cfg,
-        live ? `${live.headline} ${live.subheadline ?? ''}` : '',
-        live ? `${live.summary ?? ''} ${live.tags.map((t) => t.name).join(' ')}` : '',
-        live ? live.bodyText : '',
+        search.config,
+        search.a,
+        search.b,
+        search.c,
         PUBLIC_DOCUMENT_SCHEMA,
         // The pictures the document shows (a killed one shows none).
         live ? [...new Set((live.pictures ?? []).map((x) => x.id))] : [],

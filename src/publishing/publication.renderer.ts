@@ -233,3 +233,19 @@ const TS_CONFIGS: Record<string, string> = {
 export function textSearchConfig(language: string): string {
   return TS_CONFIGS[language.split('-')[0].toLowerCase()] ?? 'simple';
 }
+
+/**
+ * What `publication.search` is made of, weighted A (headline, subheadline), B (summary, tag names) and
+ * C (body text), in the language's configuration. A killed document has nothing to find.
+ */
+export function searchTexts(
+  language: string,
+  live: PublicDocument | undefined,
+): { config: string; a: string; b: string; c: string } {
+  return {
+    config: textSearchConfig(language),
+    a: live ? `${live.headline} ${live.subheadline ?? ''}` : '',
+    b: live ? `${live.summary ?? ''} ${live.tags.map((t) => t.name).join(' ')}` : '',
+    c: live ? live.bodyText : '',
+  };
+}

@@ -24,6 +24,8 @@ export interface ArticleEventData {
   /** edit: why the article went back to review, and the publication time that was cancelled */
   reason?: string;
   cancelledScheduledAt?: string;
+  /** publish by an archive import: the import it came with */
+  importJobId?: string;
 }
 
 /** One row per workflow action on an article: who, when, from, to, why. */

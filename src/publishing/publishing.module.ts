@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ArchivePublisher } from './archive-publisher';
 import { EditReviewService } from './edit-review.service';
 import { HistoryService } from './history.service';
 import { PreviewService } from './preview.service';
@@ -24,7 +25,8 @@ import { TransitionEffects } from './transition-effects';
     PublishingJobs,
     HistoryService,
     EditReviewService,
+    ArchivePublisher,
   ],
-  exports: [PublishingService, EditReviewService],
+  exports: [PublishingService, EditReviewService, ArchivePublisher],
 })
 export class PublishingModule {}

@@ -13,7 +13,7 @@ import { RERENDER_QUEUE, type RerenderJob } from '../publishing/queues';
 import { keysetPage, type Page } from '../common/pagination';
 import { slugify, uniqueSlug } from '../common/slug';
 import type { CreateTagDto, ListTagsQueryDto, UpdateTagDto } from './tag.dto';
-import { Tag, TagAlias } from './tag.entity';
+import { Tag, TagAlias, type TagKind } from './tag.entity';
 import type { TagWithAliases } from './tag.response';
 import { escapeLike } from '../common/sql-like';
 
@@ -88,6 +88,46 @@ export class TagsService {
     if (existing) return { id: existing.id, name: existing.name, created: false };
     const { tag } = await this.createLocked(em, actor, dto);
     return { id: tag.id, name: tag.name, created: true };
+  }
+
+  /**
+   * Tags for many names at once (archive imports), in the caller's transaction, keyed by `nameKey`: the
+   * oldest tag of each name (of any kind), else a new one of the given kind and URI. Creating takes the tag
+   * slug lock, as findOrCreateByName does (and re-reads under it); known names take no lock.
+   */
+  async idsForNames(
+    actor: Actor,
+    wanted: readonly { name: string; kind: TagKind; uri: string | null }[],
+    em: EntityManager,
+  ): Promise<Map<string, { id: string; name: string; created: boolean }>> {
+    const byKey = new Map<string, (typeof wanted)[number]>();
+    for (const w of wanted) if (!byKey.has(nameKey(w.name))) byKey.set(nameKey(w.name), w);
+    const result = new Map<string, { id: string; name: string; created: boolean }>();
+    let known = this.byNameKey(await this.names(em));
+    if ([...byKey.keys()].some((k) => !known.has(k))) {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.tagSlug]);
+      known = this.byNameKey(await this.names(em));
+    }
+    for (const [key, w] of byKey) {
+      const found = known.get(key);
+      if (found) result.set(key, { ...found, created: false });
+      else {
+        const { tag } = await this.createLocked(em, actor, {
+          name: w.name,
+          kind: w.kind,
+          externalUri: w.uri,
+        });
+        result.set(key, { id: tag.id, name: tag.name, created: true });
+      }
+    }
+    return result;
+  }
+
+  /** Tags by name key, the oldest for a name shared by several (`tags` oldest first). */
+  private byNameKey(tags: { id: string; name: string }[]): Map<string, { id: string; name: string }> {
+    const map = new Map<string, { id: string; name: string }>();
+    for (const t of tags) if (!map.has(nameKey(t.name))) map.set(nameKey(t.name), t);
+    return map;
   }
 
   /** The caller holds the tag slug lock. */

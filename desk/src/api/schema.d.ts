@@ -487,6 +487,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an archive (NDJSON) to import as published stories
+         * @description The body is streamed to the media store (at most ARCHIVE_UPLOAD_MAX_BYTES) and imported by the job engine in batches; follow it at the Location. Items whose key was imported before are skipped; bad lines are listed under problems and do not stop the rest (docs/importing.md).
+         */
+        post: operations["ArchiveImportController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/archive/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import job: status, checkpoint, counts and speed */
+        get: operations["ArchiveImportController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/archive/{id}/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The records an import refused, in source order, with where they are and why */
+        get: operations["ArchiveImportController_problems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/articles/{id}/preview": {
         parameters: {
             query?: never;
@@ -1047,7 +1101,7 @@ export interface components {
             /** @example tag.merge */
             action: string;
             /** @enum {string} */
-            entityType: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media";
+            entityType: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media" | "import_job";
             entityId: string;
             ip: string | null;
             requestId: string | null;
@@ -1083,7 +1137,7 @@ export interface components {
              */
             seq: string;
             /** @enum {string} */
-            type: "article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted";
+            type: "article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported";
             /** Format: uuid */
             articleId: string | null;
             /** @description The article version the event is about */
@@ -1796,6 +1850,77 @@ export interface components {
              */
             importedAs: string | null;
         };
+        ImportJobPositionResponse: {
+            /** @description Bytes of the source read up to the checkpoint */
+            bytes: number;
+            /** @description Records (items, lines with content, files) read up to the checkpoint */
+            records: number;
+            /** @description Lines read up to the checkpoint */
+            lines: number;
+        };
+        ImportJobCountsResponse: {
+            /** @description Stories created and published */
+            created: number;
+            /** @description Items skipped: a story with the same key exists */
+            present: number;
+            /** @description Records refused (see problems) */
+            failed: number;
+            /** @description Guesses the readers made (Kazinform texts), and new tags for unmatched tag-line words */
+            warnings: number;
+        };
+        ImportJobOperatorResponse: {
+            /** Format: uuid */
+            id: string | null;
+            email: string | null;
+        };
+        ImportJobResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            format: "ndjson" | "ninjs" | "kazinform";
+            /** @enum {string} */
+            origin: "cli" | "api";
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed";
+            /** @description The file or folder (command line) or the upload in the media store */
+            source: string;
+            sourceBytes: number | null;
+            /** @description Share of the source read (0–1), when its size is known */
+            progress: number | null;
+            position: components["schemas"]["ImportJobPositionResponse"];
+            counts: components["schemas"]["ImportJobCountsResponse"];
+            /** @description Batches committed */
+            batches: number;
+            /** @description Records per second since the job started */
+            itemsPerSecond: number | null;
+            /** @description Why the last run stopped, when it failed */
+            error: string | null;
+            operator: components["schemas"]["ImportJobOperatorResponse"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        ImportJobProblemResponse: {
+            /** @description The record number in the source (from 1) */
+            record: number;
+            /** @example line 17 */
+            location: string;
+            /** @example Line 17: headline must be shorter than or equal to 300 characters */
+            message: string;
+        };
+        ImportProblemsMeta: {
+            /** @description Pass as after= for the next page; null: no more */
+            next: number | null;
+        };
+        ImportProblemsResponse: {
+            data: components["schemas"]["ImportJobProblemResponse"][];
+            meta: components["schemas"]["ImportProblemsMeta"];
+        };
         TransitionDto: {
             /** @enum {string} */
             action: "submit" | "return" | "approve" | "schedule" | "unschedule" | "publish" | "unpublish" | "kill" | "spike" | "unspike" | "lift_embargo";
@@ -1856,7 +1981,7 @@ export interface components {
              *       "article.corrected"
              *     ]
              */
-            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "*")[];
+            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "*")[];
             /** @example Partner site cache */
             description?: string | null;
         };
@@ -1864,7 +1989,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "*")[];
+            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "*")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -1883,7 +2008,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "*")[];
+            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "*")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -1915,7 +2040,7 @@ export interface components {
              *       "article.corrected"
              *     ]
              */
-            events?: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "*")[];
+            events?: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "*")[];
             /** @example Partner site cache */
             description?: string | null;
             /** @description false stops deliveries; true resumes them, pending ones included */
@@ -2413,7 +2538,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from meta.nextCursor of the previous page */
                 cursor?: string;
-                entityType?: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media";
+                entityType?: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media" | "import_job";
                 entityId?: string;
                 actorId?: string;
                 action?: string;
@@ -4844,6 +4969,197 @@ export interface operations {
                 };
                 content: {
                     "text/plain": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArchiveImportController_upload: {
+        parameters: {
+            query?: {
+                /** @description ndjson: one Dateline item per line; ninjs: one IPTC ninjs item per line */
+                format?: "ndjson" | "ninjs";
+                batchSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description The queued import job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The content type is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArchiveImportController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArchiveImportController_problems: {
+        parameters: {
+            query?: {
+                /** @description meta.next of the previous page: records after this one */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportProblemsResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
         };
