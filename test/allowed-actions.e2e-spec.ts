@@ -128,6 +128,37 @@ describe('allowedActions on article responses (e2e)', () => {
     ]);
   });
 
+  it('should list lift_embargo only while the embargo is in the future, and refuse it without one like any unlisted action', async () => {
+    // Published without an embargo: not listed, and the transition refuses it as the table's decision.
+    const published = await act(editor, await articleIn('draft'), { action: 'publish' });
+    expect(published.statusCode).toBe(200);
+    const open = published.json<ArticleBody>();
+    expect(open.allowedActions).toEqual(['publish', 'unpublish', 'kill']);
+    expect((await seenBy(editor, open.id)).allowedActions).not.toContain('lift_embargo');
+    const refused = await act(editor, open, bodyFor('lift_embargo', 'published'));
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      message: 'Cannot lift_embargo: the article has no embargo in the future',
+      details: { allowedActions: ['publish', 'unpublish', 'kill'] },
+    });
+    expect((await seenBy(editor, open.id)).version).toBe(open.version);
+
+    // Under a future embargo: listed for the editor (not for writers), lifted, then no longer listed.
+    const embargoed = await articleIn('published');
+    expect((await seenBy(editor, embargoed.id)).allowedActions).toEqual([
+      'publish',
+      'unpublish',
+      'kill',
+      'lift_embargo',
+    ]);
+    expect((await seenBy(owner, embargoed.id)).allowedActions).toEqual([]);
+    const lifted = await act(editor, embargoed, bodyFor('lift_embargo', 'published'));
+    expect(lifted.statusCode).toBe(200);
+    expect(lifted.json<ArticleBody>().allowedActions).toEqual(['publish', 'unpublish', 'kill']);
+    expect((await seenBy(editor, embargoed.id)).allowedActions).not.toContain('lift_embargo');
+  });
+
   it('should list exactly the actions the transitions endpoint then accepts, in every state, for every kind of actor', async () => {
     const actors = { owner: () => owner, otherWriter: () => otherWriter, editor: () => editor };
     const wrong: string[] = [];

@@ -231,6 +231,45 @@ describe('the desk in a browser (e2e)', () => {
     expect(live.body).toContain(fixed);
   }, 300_000);
 
+  it("should show another user's draft edit and submit in the stories list without a reload", async () => {
+    const writer = await staff(desk.app, 'writer');
+    const editor = await staff(desk.app, 'editor');
+    const before = `Tram line plans ${uniq()}`;
+    let story = (await writer.post('/api/v1/articles', { headline: before, body: '<p>Plans.</p>' })).json<{
+      id: string;
+      version: number;
+    }>();
+    const page = await browserFor();
+    await signIn(page, editor.user.email, PASSWORD);
+    const rowOf = (headline: string) =>
+      page.getByRole('row').filter({ has: page.getByRole('link', { name: headline, exact: true }) });
+    await rowOf(before).getByRole('cell', { name: 'Draft', exact: true }).waitFor();
+    // A mark in the page's memory: a reload would wipe it.
+    await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
+
+    // The writer edits the draft (no public event), then submits it; each shows up in the editor's list.
+    const after = `Tram line plans approved ${uniq()}`;
+    const edited = await writer.patch(
+      `/api/v1/articles/${story.id}`,
+      { headline: after },
+      { 'if-match': `"${story.version}"` },
+    );
+    expect(edited.statusCode).toBe(200);
+    story = edited.json();
+    await rowOf(after).getByRole('cell', { name: 'Draft', exact: true }).waitFor();
+    const submitted = await writer.post(
+      `/api/v1/articles/${story.id}/transitions`,
+      { action: 'submit' },
+      { 'if-match': `"${story.version}"` },
+    );
+    expect(submitted.statusCode).toBe(200);
+    await rowOf(after).getByRole('cell', { name: 'In review', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: before, exact: true }).count()).toBe(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage),
+    ).toBe(true);
+  });
+
   it('should show the second of two editors a conflict dialog naming the field the first one changed', async () => {
     const writer = await staff(desk.app, 'writer');
     const story = (

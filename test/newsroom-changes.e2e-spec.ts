@@ -1,12 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { type Client, bootApp, client, staff, uniq } from './helpers';
+import { type Client, asAdmin, bootApp, client, staff, uniq } from './helpers';
 import { requireConcurrentPostgres } from './race-guard';
 
 interface Change {
   seq: string;
-  type: string;
-  articleId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
   version: number | null;
   at: string;
 }
@@ -20,6 +21,7 @@ interface ArticleBody {
 }
 
 const ifMatch = (v: number) => ({ 'if-match': `"${v}"` });
+const ascending = (seqs: bigint[]) => seqs.every((s, i) => i === 0 || seqs[i - 1] < s);
 
 describe('newsroom changes feed (e2e)', () => {
   let app: NestFastifyApplication;
@@ -40,11 +42,17 @@ describe('newsroom changes feed (e2e)', () => {
     if (res.statusCode !== 201) throw new Error(`create: ${res.statusCode} ${res.body}`);
     return res.json<ArticleBody>();
   };
-  const act = async (a: ArticleBody, body: Record<string, unknown>): Promise<ArticleBody> => {
-    const res = await editor.post(`/api/v1/articles/${a.id}/transitions`, body, ifMatch(a.version));
+  const act = async (c: Client, a: ArticleBody, body: Record<string, unknown>): Promise<ArticleBody> => {
+    const res = await c.post(`/api/v1/articles/${a.id}/transitions`, body, ifMatch(a.version));
     if (res.statusCode !== 200) throw new Error(`${String(body.action)}: ${res.statusCode} ${res.body}`);
     return res.json<ArticleBody>();
   };
+  const edit = async (c: Client, a: ArticleBody, body: Record<string, unknown>): Promise<ArticleBody> => {
+    const res = await c.patch(`/api/v1/articles/${a.id}`, body, ifMatch(a.version));
+    if (res.statusCode !== 200) throw new Error(`edit: ${res.statusCode} ${res.body}`);
+    return res.json<ArticleBody>();
+  };
+  const about = (page: Feed, ...ids: string[]) => page.data.filter((c) => ids.includes(c.entityId));
 
   beforeAll(async () => {
     app = await bootApp();
@@ -56,59 +64,130 @@ describe('newsroom changes feed (e2e)', () => {
     await app?.close();
   });
 
-  it('should answer only the current position without after, then every event after it oldest first, drafts included', async () => {
+  it("should list a draft's edit, submit, approve and return in order, each to the other user, with the version it left", async () => {
     const start = await feed(writer);
     expect(start.data).toEqual([]);
     expect(start.meta.last).toMatch(/^\d+$/);
 
-    const scheduled = await act(await draft(), { action: 'schedule', at: new Date(Date.now() + 86_400_000) });
-    let published = await act(await draft(), { action: 'publish' });
-    published = await act(published, { action: 'unpublish' });
+    // None of these is public: the outbox has no event for any of them.
+    const created = await draft();
+    const edited = await edit(writer, created, { headline: `Edited ${uniq()}` });
+    const submitted = await act(writer, edited, { action: 'submit' });
+    const approved = await act(editor, submitted, { action: 'approve' });
+    const returned = await act(editor, approved, { action: 'return', comment: 'Add the other side' });
 
-    // Any staff role may read it; the scheduling of a never-published draft is there too.
-    const page = await feed(writer, `?after=${start.meta.last}`);
-    expect(page.data.map((c) => [c.type, c.articleId, c.version])).toEqual([
-      ['article.scheduled', scheduled.id, scheduled.version],
-      ['article.published', published.id, published.version - 1],
-      ['article.unpublished', published.id, published.version],
+    // The editor sees the writer's work, the writer the editor's decisions: one feed, any staff role.
+    const seenByEditor = await feed(editor, `?after=${start.meta.last}`);
+    const seenByWriter = await feed(writer, `?after=${start.meta.last}`);
+    expect(seenByWriter).toEqual(seenByEditor);
+    expect(about(seenByEditor, created.id).map((c) => [c.action, c.entityType, c.version])).toEqual([
+      ['article.create', 'article', created.version],
+      ['article.update', 'article', edited.version],
+      ['article.submit', 'article', submitted.version],
+      ['article.approve', 'article', approved.version],
+      ['article.return', 'article', returned.version],
     ]);
-    const seqs = page.data.map((c) => BigInt(c.seq));
-    expect(seqs).toEqual([...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const seqs = seenByEditor.data.map((c) => BigInt(c.seq));
+    expect(ascending(seqs)).toBe(true);
     expect(seqs[0]).toBeGreaterThan(BigInt(start.meta.last));
-    expect(page.meta.last).toBe(page.data[2].seq);
-    for (const c of page.data) expect(new Date(c.at).toISOString()).toBe(c.at);
-    // The Content API's feed does not show the draft's scheduling.
-    const content = await client(app).get(`/api/v1/content/changes?since=${start.meta.last}`);
-    expect(content.json<{ data: { id: string }[] }>().data.map((c) => c.id)).not.toContain(scheduled.id);
+    expect(seenByEditor.meta.last).toBe(seenByEditor.data.at(-1)!.seq);
+    for (const c of seenByEditor.data) expect(new Date(c.at).toISOString()).toBe(c.at);
+    const outbox = await ds.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM event WHERE article_id = $1',
+      [created.id],
+    );
+    expect(outbox[0].n).toBe(0);
 
     // Nothing new: the same position back, and the position without after has moved on to it.
-    expect(await feed(editor, `?after=${page.meta.last}`)).toEqual({
+    expect(await feed(editor, `?after=${seenByEditor.meta.last}`)).toEqual({
       data: [],
-      meta: { last: page.meta.last },
+      meta: { last: seenByEditor.meta.last },
     });
-    expect((await feed(editor)).meta.last).toBe(page.meta.last);
+    expect((await feed(editor)).meta.last).toBe(seenByEditor.meta.last);
+  });
+
+  it('should list publishing too, and tags, but pass over the admins’ changes to users and API keys', async () => {
+    const admin = await asAdmin(app);
+    const start = await feed(editor);
+    const user = await admin.post('/api/v1/users', {
+      email: `${uniq('hidden')}@dateline.test`,
+      name: 'Hidden change',
+      role: 'writer',
+      password: 'staff-password-123',
+    });
+    expect(user.statusCode).toBe(201);
+    const key = await admin.post('/api/v1/api-keys', { name: `Hidden ${uniq()}`, scopes: ['content:read'] });
+    expect(key.statusCode).toBe(201);
+    const tag = await editor.post('/api/v1/tags', { name: `Changes tag ${uniq()}`, kind: 'topic' });
+    expect(tag.statusCode).toBe(201);
+    const published = await act(editor, await draft(), { action: 'publish' });
+
+    const page = await feed(writer, `?after=${start.meta.last}`);
+    const ids = [user.json<{ id: string }>().id, key.json<{ id: string }>().id];
+    expect(page.data.filter((c) => ids.includes(c.entityId))).toEqual([]);
+    expect(page.data.map((c) => c.entityType)).not.toContain('user');
+    expect(page.data.map((c) => c.entityType)).not.toContain('api_key');
+    expect(about(page, tag.json<{ id: string }>().id, published.id).map((c) => c.action)).toEqual([
+      'tag.create',
+      'article.create',
+      'article.publish',
+    ]);
+    // The hidden rows came first, yet the first page starts with the tag: paging walks over them.
+    const first = await feed(writer, `?after=${start.meta.last}&limit=1`);
+    expect(first.data.map((c) => c.action)).toEqual(['tag.create']);
+    expect(BigInt(first.meta.last)).toBeGreaterThan(BigInt(start.meta.last) + 2n);
   });
 
   it('should page with limit: each page starts after the last one', async () => {
     const start = await feed(editor);
-    let a = await act(await draft(), { action: 'publish' });
-    a = await act(a, { action: 'publish', change: 'update' });
-    await act(a, { action: 'unpublish' });
+    let a = await act(editor, await draft(), { action: 'publish' });
+    a = await act(editor, a, { action: 'publish', change: 'update' });
+    await act(editor, a, { action: 'unpublish' });
     const seen: string[] = [];
     let after = start.meta.last;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       const page = await feed(writer, `?after=${after}&limit=1`);
       expect(page.data).toHaveLength(1);
       expect(page.meta.last).toBe(page.data[0].seq);
-      seen.push(page.data[0].type);
+      seen.push(page.data[0].action);
       after = page.meta.last;
     }
-    expect(seen).toEqual(['article.published', 'article.updated', 'article.unpublished']);
+    expect(seen).toEqual([
+      'article.create',
+      'article.publish',
+      'article.publish.update',
+      'article.unpublish',
+    ]);
     const all = await feed(writer, `?after=${start.meta.last}&limit=500`);
-    expect(all.data.map((c) => c.type)).toEqual(seen);
+    expect(all.data.map((c) => c.action)).toEqual(seen);
   });
 
-  it('should stop before an event whose transaction has not committed, and deliver it once it has', async () => {
+  it('should keep positions in numeric order where they gain a digit (…998, 999, 1000…)', async () => {
+    const start = await feed(editor);
+    // The next positions cross to one more digit; the numbers skipped form a gap, dated back below so that it
+    // counts as settled.
+    const next = 10n ** BigInt(start.meta.last.length + 1) - 1n;
+    await ds.query(`SELECT setval(pg_get_serial_sequence('audit_log', 'seq'), $1::bigint)`, [
+      (next - 1n).toString(),
+    ]);
+    let a = await draft();
+    a = await edit(writer, a, { summary: 'One' });
+    await edit(writer, a, { summary: 'Two' });
+    await ds.query(`UPDATE audit_log SET at = at - interval '1 minute' WHERE seq > $1::bigint`, [
+      start.meta.last,
+    ]);
+    const page = await feed(writer, `?after=${start.meta.last}`);
+    expect(page.data.map((c) => [c.seq, c.action])).toEqual([
+      [next.toString(), 'article.create'],
+      [(next + 1n).toString(), 'article.update'],
+      [(next + 2n).toString(), 'article.update'],
+    ]);
+    expect((await feed(writer, `?after=${next.toString()}&limit=1`)).data[0].seq).toBe(
+      (next + 1n).toString(),
+    );
+  });
+
+  it('should stop before a change whose transaction has not committed, and deliver it once it has', async () => {
     await requireConcurrentPostgres(app);
     const start = await feed(editor);
     const open = ds.createQueryRunner();
@@ -117,22 +196,23 @@ describe('newsroom changes feed (e2e)', () => {
       await open.startTransaction();
       // Takes the next seq and stays uncommitted; its time is in the future so it counts as fresh however
       // slowly this test runs.
-      const [{ seq }] = (await open.query(
-        `INSERT INTO event (type, article_id, version, payload, occurred_at)
-         VALUES ('article.updated', NULL, NULL, '{}', now() + interval '1 hour') RETURNING seq::text AS seq`,
-      )) as { seq: string }[];
-      const later = await act(await draft(), { action: 'publish' });
-      const held = await feed(writer, `?after=${start.meta.last}`);
-      expect(held.data).toEqual([]);
-      expect(held.meta.last).toBe(start.meta.last);
+      const [{ seq, entity_id: held }] = (await open.query(
+        `INSERT INTO audit_log (action, entity_type, entity_id, details, at)
+         VALUES ('tag.update', 'tag', gen_random_uuid()::text, '{}', now() + interval '1 hour')
+         RETURNING seq::text AS seq, entity_id`,
+      )) as { seq: string; entity_id: string }[];
+      const later = await draft();
+      const waiting = await feed(writer, `?after=${start.meta.last}`);
+      expect(waiting.data).toEqual([]);
+      expect(waiting.meta.last).toBe(start.meta.last);
       expect((await feed(writer)).meta.last).toBe(start.meta.last);
       await open.commitTransaction();
-      // Its time back to an ordinary one, for whoever reads the outbox after this file.
-      await ds.query('UPDATE event SET occurred_at = now() WHERE seq = $1::bigint', [seq]);
+      // Its time back to an ordinary one, for whoever reads the audit log after this file.
+      await ds.query('UPDATE audit_log SET at = now() WHERE seq = $1::bigint', [seq]);
       const page = await feed(writer, `?after=${start.meta.last}`);
-      expect(page.data.map((c) => [c.type, c.articleId])).toEqual([
-        ['article.updated', null],
-        ['article.published', later.id],
+      expect(page.data.map((c) => [c.action, c.entityId])).toEqual([
+        ['tag.update', held],
+        ['article.create', later.id],
       ]);
     } finally {
       if (open.isTransactionActive) await open.rollbackTransaction();

@@ -1,8 +1,61 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DbDigest, changedTables } from './hostile';
 import { type Client, bootApp, client, staff, uniq } from './helpers';
+import { createPicture } from './picture.helpers';
 
 type Doc = Record<string, unknown>;
+interface Schema {
+  $ref?: string;
+  type?: string;
+  nullable?: boolean;
+  enum?: unknown[];
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  allOf?: Schema[];
+}
+interface OpenApi {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>
+  >;
+  components: { schemas: Record<string, Schema> };
+}
+
+/** Where `value` departs from `schema` (every key described, every required one present, types and enums kept). */
+function departures(doc: OpenApi, schema: Schema, value: unknown, at: string): string[] {
+  if (schema.$ref) return departures(doc, doc.components.schemas[schema.$ref.split('/').pop()!], value, at);
+  if (schema.allOf?.length === 1) return departures(doc, schema.allOf[0], value, at);
+  if (value === null) return schema.nullable ? [] : [`${at}: null`];
+  if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} not in the enum`];
+  if (schema.type === 'array') {
+    if (!Array.isArray(value)) return [`${at}: not an array`];
+    return value.flatMap((v, i) => departures(doc, schema.items!, v, `${at}[${i}]`));
+  }
+  if (schema.properties) {
+    if (typeof value !== 'object' || Array.isArray(value)) return [`${at}: not an object`];
+    const props = schema.properties;
+    const obj = value as Record<string, unknown>;
+    return [
+      ...Object.keys(obj)
+        .filter((k) => !(k in props))
+        .map((k) => `${at}.${k}: not in the schema`),
+      ...(schema.required ?? []).filter((k) => !(k in obj)).map((k) => `${at}.${k}: missing`),
+      ...Object.entries(obj).flatMap(([k, v]) =>
+        k in props ? departures(doc, props[k], v, `${at}.${k}`) : [],
+      ),
+    ];
+  }
+  const types: Record<string, string> = {
+    string: 'string',
+    number: 'number',
+    integer: 'number',
+    boolean: 'boolean',
+  };
+  if (schema.type && types[schema.type] && typeof value !== types[schema.type])
+    return [`${at}: ${typeof value}, not ${schema.type}`];
+  return [];
+}
 const ifMatch = (v: number) => ({ 'if-match': `"${v}"` });
 // What depends on when and how often it was published, not on the copy (and the translation links the
 // Content API adds when it serves).
@@ -69,6 +122,36 @@ describe('article preview (e2e)', () => {
     expect((await client(app).get(`/api/v1/content/articles/${a.slug}`)).json<Doc>().headline).toBe(
       a.headline,
     );
+  });
+
+  it('should answer the shape its OpenAPI response class describes, pictures included', async () => {
+    const picture = await createPicture(app);
+    const created = await writer.post('/api/v1/articles', {
+      headline: `Preview shape ${uniq()}`,
+      summary: 'A summary',
+      body: '<p>The third round of consultations took place.</p>',
+      dateline: { place: 'ASTANA' },
+      featuredMedia: { mediaId: picture.id, caption: 'Story caption' },
+    });
+    expect(created.statusCode).toBe(201);
+    const preview = (
+      await writer.get(`/api/v1/articles/${created.json<{ id: string }>().id}/preview`)
+    ).json<Doc>();
+    expect((preview.pictures as Doc[])[0]).toMatchObject({ id: picture.id, caption: 'Story caption' });
+    expect(((preview.pictures as Doc[])[0].renditions as Doc[]).length).toBe(picture.renditions.length);
+
+    const doc = (await client(app).get('/docs/openapi.json')).json<OpenApi>();
+    const schema =
+      doc.paths['/api/v1/articles/{id}/preview'].get.responses['200'].content?.['application/json'].schema;
+    expect(schema).toEqual({ $ref: '#/components/schemas/PreviewResponse' });
+    expect(departures(doc, schema!, preview, 'preview')).toEqual([]);
+    // The check can fail: a key the schema does not name, a missing one, a wrong type.
+    const { headline: _h, ...withoutHeadline } = preview;
+    expect(departures(doc, schema!, { ...withoutHeadline, extra: 1, wordCount: 'x' }, 'preview')).toEqual([
+      'preview.extra: not in the schema',
+      'preview.headline: missing',
+      'preview.wordCount: string, not number',
+    ]);
   });
 
   it('should answer 404 for an unknown article and 400 for a malformed id', async () => {

@@ -388,8 +388,8 @@ describe('publishing services (int)', () => {
     const lifted = (await outbox(id)).at(-1)!;
     expect(lifted.type).toBe('article.embargo_lifted');
     expect(lifted.payload).toMatchObject({ early: true, embargoUntil: embargoUntil.toISOString() });
-    // No embargo left to lift.
-    await refused(act(id, { action: 'lift_embargo', reason: 'again' }), 'CONFLICT');
+    // No embargo left to lift: the table's condition refuses it.
+    await refused(act(id, { action: 'lift_embargo', reason: 'again' }), 'INVALID_TRANSITION');
   });
 
   it('lift_embargo by its job: only the event, the publication is left alone', async () => {

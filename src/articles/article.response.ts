@@ -270,11 +270,17 @@ export function toArticleResponse(
 }
 
 /** Adds the actions `actor` may take now, from the workflow table (`actionsFor`). */
-export function withAllowedActions<T extends Pick<ArticleResponse, 'status' | 'createdBy'>>(
+export function withAllowedActions<T extends Pick<ArticleResponse, 'status' | 'createdBy' | 'publication'>>(
   actor: Actor,
   article: T,
 ): T & { allowedActions: WorkflowAction[] } {
-  return { ...article, allowedActions: actionsFor(actor, article.status, article.createdBy.id) };
+  const { embargoUntil } = article.publication;
+  const state = {
+    status: article.status,
+    createdById: article.createdBy.id,
+    embargoUntil: embargoUntil === null ? null : new Date(embargoUntil),
+  };
+  return { ...article, allowedActions: actionsFor(actor, state, new Date()) };
 }
 
 export function toArticleSummary(full: ArticleResponse): ArticleSummaryResponse {

@@ -22,7 +22,11 @@ export interface WorkerDefinition<T> {
   /** Parallel workers on this instance; each handles one job at a time. */
   concurrency?: number;
   pollingIntervalSeconds?: number;
-  handler: (data: T, job: PgBoss.Job<T>) => Promise<void>;
+  /**
+   * Throwing fails the attempt: pg-boss runs the job again after the queue's retry delay until `retryLimit`
+   * retries are spent (`job.retryCount` counts them; the last attempt has `retryCount === retryLimit`).
+   */
+  handler: (data: T, job: PgBoss.JobWithMetadata<T>) => Promise<void>;
 }
 
 export interface SendOptions {
@@ -148,7 +152,11 @@ export class JobEngine implements BeforeApplicationShutdown {
         let workerId = '';
         workerId = await boss.work<unknown>(
           def.queue.name,
-          { batchSize: 1, pollingIntervalSeconds: def.pollingIntervalSeconds ?? 1 },
+          {
+            batchSize: 1,
+            pollingIntervalSeconds: def.pollingIntervalSeconds ?? 1,
+            includeMetadata: true,
+          },
           async ([job]) => {
             // A job fetched while shutting down is handed back (failed, so pg-boss retries it later) at once:
             // starting it now would outlive the shutdown.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { JobWithMetadata } from 'pg-boss';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { loadEnv } from '../config/env';
@@ -32,6 +33,9 @@ export interface RenderedFile {
 }
 
 const MAX_WIDTH = RENDITION_WIDTHS[RENDITION_WIDTHS.length - 1];
+
+/** The original cannot be rendered however often it is tried (missing, or not decodable): no retry. */
+export class UnusablePicture extends Error {}
 
 /** Full-frame widths for a base this wide: the listed ones that fit, or the base's own width when none does. */
 function frameWidths(baseWidth: number): number[] {
@@ -107,12 +111,19 @@ export async function renderPicture(
   focal: { x: number; y: number },
   maxPixels: number,
 ): Promise<{ files: RenderedFile[]; placeholder: string }> {
-  const decoded = await sharp(original, { limitInputPixels: maxPixels, failOn: 'truncated' })
-    .autoOrient()
-    .resize({ width: MAX_WIDTH, withoutEnlargement: true })
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    decoded = await sharp(original, { limitInputPixels: maxPixels, failOn: 'truncated' })
+      .autoOrient()
+      .resize({ width: MAX_WIDTH, withoutEnlargement: true })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw new UnusablePicture(
+      `The original cannot be decoded: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
   const base: Base = {
     data: decoded.data,
     width: decoded.info.width,
@@ -165,26 +176,39 @@ export class MediaRenditions {
     private readonly jobs: JobEngine,
   ) {}
 
-  async run(job: RenditionsJob): Promise<void> {
+  /**
+   * Runs one attempt. A picture that cannot be rendered (original missing or undecodable) is marked failed at
+   * once and the job ends; any other failure (the store, the encoder, the database) is thrown so the job engine
+   * tries again with backoff, and the last attempt marks the picture failed before giving up.
+   */
+  async run(job: RenditionsJob, attempt: Pick<JobWithMetadata, 'retryCount' | 'retryLimit'>): Promise<void> {
+    try {
+      await this.render(job);
+    } catch (e) {
+      if (e instanceof UnusablePicture) {
+        await this.recordFailure(job, e);
+        return;
+      }
+      this.logger.warn({ err: e, ...job, ...attempt }, 'renditions attempt failed');
+      if (attempt.retryCount >= attempt.retryLimit) await this.recordFailure(job, e);
+      throw e;
+    }
+  }
+
+  private async render(job: RenditionsJob): Promise<void> {
     const media = await this.dataSource.getRepository(Media).findOneBy({ id: job.mediaId });
     if (!media || media.renditionsVersion !== job.renditionsVersion) {
       this.logger.log(job, 'renditions job no longer current; nothing to do');
       return;
     }
-    let rendered: { files: RenderedFile[]; placeholder: string };
-    try {
-      const original = await this.store.get(media.storageKey);
-      if (!original) throw new Error(`The original ${media.storageKey} is missing from the store`);
-      rendered = await renderPicture(
-        await readAll(original),
-        media.id,
-        { x: media.focalX, y: media.focalY },
-        loadEnv().media.maxPixels,
-      );
-    } catch (e) {
-      await this.recordFailure(job, e);
-      return;
-    }
+    const original = await this.store.get(media.storageKey);
+    if (!original) throw new UnusablePicture(`The original ${media.storageKey} is missing from the store`);
+    const rendered = await renderPicture(
+      await readAll(original),
+      media.id,
+      { x: media.focalX, y: media.focalY },
+      loadEnv().media.maxPixels,
+    );
     // Files first (an unreferenced file is swept later), then the row, then the files it no longer names.
     for (const f of rendered.files) {
       await this.store.put(f.rendition.key, f.bytes, CONTENT_TYPE[f.rendition.format]);
@@ -222,7 +246,7 @@ export class MediaRenditions {
 
   private async recordFailure(job: RenditionsJob, e: unknown): Promise<void> {
     const message = (e instanceof Error ? e.message : String(e)).slice(0, 500);
-    this.logger.warn({ err: e, ...job }, 'renditions failed');
+    this.logger.warn({ err: e, ...job }, 'renditions failed; the picture is marked failed');
     await this.dataSource
       .createQueryBuilder()
       .update(Media)

@@ -27,6 +27,8 @@ export class MediaJobs implements OnModuleInit, OnApplicationBootstrap, OnApplic
   onModuleInit(): void {
     this.jobs.register<RenditionsJob>({
       // Several seconds of CPU for a large photo: a job left active by a crashed instance is retried after 5 min.
+      // A failed attempt (the store or the encoder) is tried again after 10-20 s, 20-40 s, 40-80 s; an original
+      // that cannot be decoded is not (MediaRenditions.run).
       queue: {
         name: RENDITIONS_QUEUE,
         retryLimit: 3,
@@ -35,7 +37,7 @@ export class MediaJobs implements OnModuleInit, OnApplicationBootstrap, OnApplic
         expireInSeconds: 300,
       },
       concurrency: 1,
-      handler: (data) => this.renditions.run(data),
+      handler: (data, job) => this.renditions.run(data, job),
     });
     this.jobs.register<Record<string, never>>({
       // stately: at most one sweep waiting and one running, however many instances ask.

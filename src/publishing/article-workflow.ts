@@ -18,6 +18,26 @@ export const WORKFLOW_ACTIONS = [
 ] as const;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
+/** What the workflow reads of an article. */
+export interface WorkflowArticle {
+  status: ArticleStatus;
+  createdById: string;
+  embargoUntil: Date | null;
+}
+
+/** A condition on the article beyond its state, and what to say when it does not hold. */
+export interface ArticleCondition {
+  holds(article: WorkflowArticle, now: Date, actor: WorkflowActor): boolean;
+  unmet: string;
+}
+
+// An editor lifts an embargo early, while it is still in the future; the scheduler's lift runs once it falls due
+// (its job is checked to be the article's current one under the row lock).
+const EMBARGO_PENDING: ArticleCondition = {
+  holds: (a, now, actor) => a.embargoUntil !== null && (actor === 'system' || a.embargoUntil > now),
+  unmet: 'the article has no embargo in the future',
+};
+
 export interface TransitionRule {
   from: readonly ArticleStatus[];
   /** The state after the action; `publish` from `published` stays `published` (an update, correction or clarification). */
@@ -26,6 +46,8 @@ export interface TransitionRule {
   role: Role;
   /** Writers may also act on articles they created. */
   ownWriter?: boolean;
+  /** Allowed only while this holds (checked after the state and the role). */
+  when?: ArticleCondition;
 }
 
 /** The workflow, as data: one table checked by one function. `system` (the scheduler) may do whatever an editor may. */
@@ -44,40 +66,54 @@ export const WORKFLOW: Record<WorkflowAction, TransitionRule> = {
   kill: { from: ['published', 'unpublished', 'scheduled'], to: 'killed', role: 'editor' },
   spike: { from: ['draft', 'in_review', 'approved'], to: 'spiked', role: 'editor', ownWriter: true },
   unspike: { from: ['spiked'], to: 'draft', role: 'editor', ownWriter: true },
-  lift_embargo: { from: ['published'], to: 'published', role: 'editor' },
+  lift_embargo: { from: ['published'], to: 'published', role: 'editor', when: EMBARGO_PENDING },
 };
 
 export type WorkflowActor = { role: Role; id: string } | 'system';
 
 export type TransitionCheck =
   | { ok: true; to: ArticleStatus }
-  | { ok: false; reason: 'invalid'; allowed: WorkflowAction[] }
+  | { ok: false; reason: 'invalid'; allowed: WorkflowAction[]; unmet?: string }
   | { ok: false; reason: 'forbidden'; needs: Role };
 
-/** The actions the table allows from a state, whoever acts. */
-export function allowedActions(from: ArticleStatus): WorkflowAction[] {
-  return WORKFLOW_ACTIONS.filter((a) => WORKFLOW[a].from.includes(from));
-}
-
-/** The one check of every transition: is the action allowed from this state, and may this actor do it? */
-export function checkTransition(
-  from: ArticleStatus,
-  action: WorkflowAction,
-  actor: WorkflowActor,
-  createdById: string,
-): TransitionCheck {
-  const rule = WORKFLOW[action];
-  if (!rule.from.includes(from)) return { ok: false, reason: 'invalid', allowed: allowedActions(from) };
-  if (mayAct(rule, actor, createdById)) return { ok: true, to: rule.to };
-  return { ok: false, reason: 'forbidden', needs: rule.role };
+/** The actions the table allows on this article now (its state and each action's condition), whatever the role. */
+export function allowedActions(article: WorkflowArticle, now: Date, actor: WorkflowActor): WorkflowAction[] {
+  return WORKFLOW_ACTIONS.filter((a) => {
+    const rule = WORKFLOW[a];
+    return rule.from.includes(article.status) && (!rule.when || rule.when.holds(article, now, actor));
+  });
 }
 
 /**
- * The actions this actor may take now on an article in `from` created by `createdById`: exactly those
- * `checkTransition` lets through (what the desk shows as buttons on every article response).
+ * The one check of every transition: is the action allowed from the article's state, may this actor do it,
+ * and does the action's condition hold now?
  */
-export function actionsFor(actor: WorkflowActor, from: ArticleStatus, createdById: string): WorkflowAction[] {
-  return WORKFLOW_ACTIONS.filter((a) => checkTransition(from, a, actor, createdById).ok);
+export function checkTransition(
+  article: WorkflowArticle,
+  action: WorkflowAction,
+  actor: WorkflowActor,
+  now: Date,
+): TransitionCheck {
+  const rule = WORKFLOW[action];
+  if (!rule.from.includes(article.status))
+    return { ok: false, reason: 'invalid', allowed: allowedActions(article, now, actor) };
+  if (!mayAct(rule, actor, article.createdById)) return { ok: false, reason: 'forbidden', needs: rule.role };
+  if (rule.when && !rule.when.holds(article, now, actor))
+    return {
+      ok: false,
+      reason: 'invalid',
+      allowed: allowedActions(article, now, actor),
+      unmet: rule.when.unmet,
+    };
+  return { ok: true, to: rule.to };
+}
+
+/**
+ * The actions this actor may take now on the article: exactly those `checkTransition` lets through (what the
+ * desk shows as buttons on every article response).
+ */
+export function actionsFor(actor: WorkflowActor, article: WorkflowArticle, now: Date): WorkflowAction[] {
+  return WORKFLOW_ACTIONS.filter((a) => checkTransition(article, a, actor, now).ok);
 }
 
 function mayAct(rule: TransitionRule, actor: WorkflowActor, createdById: string): boolean {

@@ -7,7 +7,7 @@ import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { ArticleEventResponse } from './article-event.response';
 import { HistoryService } from './history.service';
 import { PreviewService } from './preview.service';
-import type { PublicDocument } from './publication.renderer';
+import { PreviewResponse } from './preview.response';
 import { PublishingService } from './publishing.service';
 import { TransitionDto } from './transition.dto';
 
@@ -28,9 +28,9 @@ export class PublishingController {
     description:
       'The same renderer as publication (the shape GET /api/v1/content/articles/:slug serves); nothing is written.',
   })
-  @ApiResponse({ status: 200, schema: { type: 'object', additionalProperties: true } })
+  @ApiResponse({ status: 200, type: PreviewResponse })
   @ApiErrors(400, 404)
-  preview(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<PublicDocument> {
+  preview(@CurrentUser() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<PreviewResponse> {
     return this.previews.preview(actor, id);
   }
 

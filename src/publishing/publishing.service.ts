@@ -65,8 +65,8 @@ export class PublishingService {
     return this.dataSource.transaction(async (em) => {
       const article = await em.findOne(Article, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!article) throw notFound('Article');
-      const to = await this.check(em, actor, article, expectedVersion, dto, jobId);
       const now = new Date();
+      const to = await this.check(em, actor, article, expectedVersion, dto, now, jobId);
       const step: Step = {
         actor,
         actorId: actor === 'system' ? null : actor.id,
@@ -88,6 +88,7 @@ export class PublishingService {
     article: Article,
     expectedVersion: number | null,
     dto: TransitionDto,
+    now: Date,
     jobId?: string,
   ): Promise<ArticleStatus> {
     // A scheduler job acts only if it is still the one the article waits for, checked under the row lock.
@@ -105,11 +106,13 @@ export class PublishingService {
     if (expectedVersion !== null && article.version !== expectedVersion) {
       throw await staleVersionError(em, this.config, article, expectedVersion);
     }
-    const check = checkTransition(article.status, dto.action, actor, article.createdById);
+    const check = checkTransition(article, dto.action, actor, now);
     if (!check.ok && check.reason === 'invalid') {
       throw new DomainError(
         'INVALID_TRANSITION',
-        `Cannot ${dto.action} an article that is ${article.status}`,
+        check.unmet
+          ? `Cannot ${dto.action}: ${check.unmet}`
+          : `Cannot ${dto.action} an article that is ${article.status}`,
         {
           status: article.status,
           allowedActions: check.allowed,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Article } from '../articles/article.entity';
-import { badRequest, conflict } from '../common/errors';
+import { badRequest } from '../common/errors';
 import type { EventType } from '../events/event.entity';
 import type { WorkflowAction } from './article-workflow';
 import { type NoticeKind, Publication, type PublicationStatus } from './publishing.entities';
@@ -187,9 +187,9 @@ export class TransitionEffects {
       throw badRequest('Lifting an embargo early needs a reason', [
         { field: 'reason', messages: ['required for lift_embargo'] },
       ]);
-    if (!a.embargoUntil || a.embargoUntil <= now) throw conflict('The article has no embargo in the future');
+    // The workflow table's condition (checked before) holds: the embargo is in the future.
+    const was = a.embargoUntil as Date;
     await this.scheduled.cancel(em, a, SCHEDULED_ACTIONS.embargoLift);
-    const was = a.embargoUntil;
     a.embargoUntil = now;
     return {
       eventType: 'article.embargo_lifted',

@@ -29,8 +29,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every outbox event after a position, oldest first (drafts included), for the desk to poll
-         * @description Without after: no events, only the current position in meta.last. Pass meta.last back as after. A position is held back while an earlier event may still be committing, so no event is skipped.
+         * Every change to stories, tags, authors and pictures after a position, oldest first (edits and every workflow action included), for the desk to poll
+         * @description Read from the audit log. Without after: no changes, only the current position in meta.last. Pass meta.last back as after. A position is held back while an earlier change may still be committing, so no change is skipped.
          */
         get: operations["NewsroomChangesController_list"];
         put?: never;
@@ -1132,15 +1132,20 @@ export interface components {
         };
         NewsroomChangeResponse: {
             /**
-             * @description Position in the outbox (digits; pass the last one as after)
+             * @description Position in the audit log (digits; pass the last one as after)
              * @example 1043
              */
             seq: string;
+            /**
+             * @description What was done, as the audit log names it: article.create, article.update, article.<workflow action>, tag.merge, media.upload…
+             * @example article.submit
+             */
+            action: string;
             /** @enum {string} */
-            type: "article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported";
-            /** Format: uuid */
-            articleId: string | null;
-            /** @description The article version the event is about */
+            entityType: "article" | "tag" | "author" | "media";
+            /** @example 3f1c2a9e-8d4b-4c6a-9f0e-2b7d5a1c4e88 */
+            entityId: string;
+            /** @description The version the change left (articles and pictures), else null */
             version: number | null;
             /** Format: date-time */
             at: string;
@@ -1921,6 +1926,120 @@ export interface components {
             data: components["schemas"]["ImportJobProblemResponse"][];
             meta: components["schemas"]["ImportProblemsMeta"];
         };
+        PreviewDatelineResponse: {
+            /** @example ASTANA */
+            place: string;
+            /** @example KAZINFORM */
+            agency: string | null;
+            /** @example ASTANA. KAZINFORM – */
+            text: string;
+        };
+        PreviewAuthorResponse: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+            title: string | null;
+            /** @example writer */
+            role: string;
+            avatarUrl: string | null;
+        };
+        PreviewTagResponse: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+            /** @enum {string} */
+            kind: "topic" | "place" | "organisation" | "person" | "event";
+            uri: string | null;
+        };
+        PreviewFocalPointResponse: {
+            x: number;
+            y: number;
+        };
+        PreviewRenditionResponse: {
+            /** @example 16x9-w1024 */
+            name: string;
+            /** @enum {string} */
+            format: "avif" | "webp" | "jpeg";
+            width: number;
+            height: number;
+            bytes: number;
+            /** @description Public URL; the file name carries a hash of its bytes */
+            url: string;
+        };
+        PreviewPictureResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            usage: "featured" | "inline";
+            /** @description This story's caption, else the library's */
+            caption: string | null;
+            alt: string | null;
+            credit: string | null;
+            copyrightNotice: string | null;
+            usageTerms: string | null;
+            width: number;
+            height: number;
+            /** @description ThumbHash, base64 */
+            placeholder: string | null;
+            focalPoint: components["schemas"]["PreviewFocalPointResponse"];
+            renditions: components["schemas"]["PreviewRenditionResponse"][];
+        };
+        PreviewNoticeResponse: {
+            /** @enum {string} */
+            kind: "correction" | "clarification" | "update" | "kill" | "embargo_lift";
+            text: string;
+            /** Format: date-time */
+            at: string;
+        };
+        PreviewResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Always live: the document as it would be published
+             * @enum {string}
+             */
+            status: "live";
+            /** @description 0: a preview has no public version */
+            version: number;
+            slug: string;
+            /** @example en */
+            language: string;
+            /** Format: uuid */
+            translationGroupId: string;
+            /** @enum {string} */
+            genre: "news" | "press_release" | "interview" | "statement" | "feature";
+            headline: string;
+            subheadline: string | null;
+            summary: string | null;
+            dateline: components["schemas"]["PreviewDatelineResponse"] | null;
+            /** @description Sanitized HTML, the rendered dateline in front of the first paragraph */
+            bodyHtml: string;
+            bodyText: string;
+            wordCount: number;
+            source: string | null;
+            urgency: number;
+            byline: string | null;
+            authors: components["schemas"]["PreviewAuthorResponse"][];
+            tags: components["schemas"]["PreviewTagResponse"][];
+            /** @description The featured picture first, then the figures */
+            pictures: components["schemas"]["PreviewPictureResponse"][];
+            /** Format: date-time */
+            firstPublishedAt: string;
+            /**
+             * Format: date-time
+             * @description Now, for a preview
+             */
+            publishedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @example Asia/Almaty */
+            timezone: string;
+            /** Format: date-time */
+            embargoUntil: string | null;
+            notices: components["schemas"]["PreviewNoticeResponse"][];
+        };
         TransitionDto: {
             /** @enum {string} */
             action: "submit" | "return" | "approve" | "schedule" | "unschedule" | "publish" | "unpublish" | "kill" | "spike" | "unspike" | "lift_embargo";
@@ -2589,7 +2708,7 @@ export interface operations {
     NewsroomChangesController_list: {
         parameters: {
             query?: {
-                /** @description meta.last of the previous call; absent: no events, only the current position in meta.last */
+                /** @description meta.last of the previous call; absent: no changes, only the current position in meta.last */
                 after?: string;
                 limit?: number;
             };
@@ -5180,9 +5299,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PreviewResponse"];
                 };
             };
             /** @description Invalid input (the message and details name the fields) */

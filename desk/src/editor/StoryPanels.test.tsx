@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fakeApi, json } from '../../test/fake-api';
 import { renderDesk } from '../../test/render';
 import { STORY_ID, editorSession, story } from '../stories/StoryEditor.fixtures';
+import type { PreviewDocument } from './api';
 
 const path = `/api/v1/articles/${STORY_ID}`;
 const revision = (number: number, version: number) => ({
@@ -90,14 +91,39 @@ describe('story panels', () => {
   });
 
   it('should render the preview in a sandboxed frame', async () => {
+    // The whole document in the generated type, so a change of the server's shape fails the desk's typecheck.
+    const preview: PreviewDocument = {
+      id: STORY_ID,
+      status: 'live',
+      version: 0,
+      slug: 'floods-in-astana',
+      language: 'en',
+      translationGroupId: STORY_ID,
+      genre: 'news',
+      headline: 'Floods <b>in</b> Astana',
+      subheadline: null,
+      summary: null,
+      dateline: { place: 'ASTANA', agency: 'KAZINFORM', text: 'ASTANA. KAZINFORM –' },
+      bodyHtml: '<p><span class="dateline">ASTANA</span> Text</p>',
+      bodyText: 'Text',
+      wordCount: 1,
+      source: null,
+      urgency: 5,
+      byline: null,
+      authors: [],
+      tags: [],
+      pictures: [],
+      firstPublishedAt: '2026-12-01T10:00:00.000Z',
+      publishedAt: '2026-12-01T10:00:00.000Z',
+      updatedAt: '2026-12-01T10:00:00.000Z',
+      timezone: 'Asia/Almaty',
+      embargoUntil: null,
+      notices: [],
+    };
     fakeApi({
       'GET /api/v1/auth/session': editorSession,
       [`GET ${path}`]: () => json(story()),
-      [`GET ${path}/preview`]: () =>
-        json({
-          headline: 'Floods <b>in</b> Astana',
-          bodyHtml: '<p><span class="dateline">ASTANA</span> Text</p>',
-        }),
+      [`GET ${path}/preview`]: () => json(preview),
     });
     renderDesk(`/stories/${STORY_ID}`);
     const user = userEvent.setup();

@@ -176,6 +176,6 @@ function Preview({ article }: { article: Article }) {
       (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c,
     );
   // The server's sanitized HTML, shown in a sandbox without scripts or same-origin access.
-  const html = `<!doctype html><meta charset="utf-8"><h1>${esc(doc.headline)}</h1>${doc.bodyHtml ?? ''}`;
+  const html = `<!doctype html><meta charset="utf-8"><h1>${esc(doc.headline)}</h1>${doc.bodyHtml}`;
   return <iframe title={t('editor.preview.frame')} sandbox="" srcDoc={html} className="preview" />;
 }

@@ -8,6 +8,7 @@ export type Article = components['schemas']['ArticleResponse'] & { allowedAction
 export type RevisionSummary = components['schemas']['RevisionSummaryResponse'];
 export type RevisionDiff = components['schemas']['RevisionDiffResponse'];
 export type ArticleEvent = components['schemas']['ArticleEventResponse'];
+export type PreviewDocument = components['schemas']['PreviewResponse'];
 export type AuthorRole = components['schemas']['ArticleAuthorResponse']['role'];
 
 export interface AuthorOption {
@@ -101,11 +102,9 @@ export const getRevisionDiff = async (id: string, n: number) =>
 export const restoreRevision = async (id: string, n: number, version: number) =>
   json<Article>(await send('POST', `${articlePath(id)}/revisions/${n}/restore`, undefined, ifMatch(version)));
 
-/** The public document as it would be published now (desk-server's preview endpoint). */
+/** The public document as it would be published now. */
 export const getPreview = async (id: string) =>
-  json<{ bodyHtml?: string; headline?: string } & Record<string, unknown>>(
-    await request(`${articlePath(id)}/preview`),
-  );
+  json<PreviewDocument>(await request(`${articlePath(id)}/preview`));
 
 const query = (q: string) => (q ? `&q=${encodeURIComponent(q)}` : '');
 

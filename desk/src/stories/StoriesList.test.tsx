@@ -135,32 +135,34 @@ describe('stories list', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('language must be shorter');
   });
 
-  it('should refresh the list when the newsroom changes feed names a story', async () => {
-    let headline = 'Old headline';
-    let changesCalls = 0;
+  it('should refresh the list on each change the feed names: an edit, submit, approve and return by someone else', async () => {
+    let current = story(1, { headline: 'Old headline' });
+    const steps = [
+      { action: 'article.update', patch: { headline: 'Edited headline' }, shows: 'Edited headline' },
+      { action: 'article.submit', patch: { status: 'in_review' }, shows: 'In review' },
+      { action: 'article.approve', patch: { status: 'approved' }, shows: 'Approved' },
+      { action: 'article.return', patch: { status: 'draft' }, shows: 'Draft' },
+    ];
+    let released = 0;
+    const change = (i: number) => ({
+      seq: String(41 + i),
+      action: steps[i].action,
+      entityType: 'article',
+      entityId: id(1),
+      version: 2 + i,
+      at: '2026-12-01T10:01:00.000Z',
+    });
     const api = fakeApi({
       'GET /api/v1/auth/session': session,
-      'GET /api/v1/articles': () => json({ data: [story(1, { headline })], meta: { nextCursor: null } }),
+      'GET /api/v1/articles': () => json({ data: [current], meta: { nextCursor: null } }),
       'GET /api/v1/newsroom/changes': (c) => {
-        changesCalls += 1;
-        if (c.query.get('after') === null) return json({ data: [], meta: { last: '41' } });
-        if (c.query.get('after') === '41') {
-          headline = 'New headline';
-          return json({
-            data: [
-              { seq: '41', type: 'tag.merged', articleId: null, version: null, at: '2026-12-01T10:01:00Z' },
-              {
-                seq: '42',
-                type: 'article.updated',
-                articleId: id(1),
-                version: 2,
-                at: '2026-12-01T10:01:00Z',
-              },
-            ],
-            meta: { last: '42' },
-          });
-        }
-        return json({ data: [], meta: { last: '42' } });
+        const after = c.query.get('after');
+        if (after === null) return json({ data: [], meta: { last: '40' } });
+        // The changes committed so far after the position asked for.
+        const data = Array.from({ length: released }, (_, i) => change(i)).filter(
+          (ch) => Number(ch.seq) > Number(after),
+        );
+        return json({ data, meta: { last: data.at(-1)?.seq ?? after } });
       },
     });
     function Polled() {
@@ -168,11 +170,65 @@ describe('stories list', () => {
       return <StoriesList />;
     }
     renderDesk('/stories', <Polled />);
-    expect(await screen.findByRole('link', { name: 'New headline' })).toBeTruthy();
+    expect(await screen.findByRole('link', { name: 'Old headline' })).toBeTruthy();
+    await waitFor(() => expect(api.to('GET', '/api/v1/newsroom/changes').length).toBeGreaterThan(1));
+
+    for (const [i, step] of steps.entries()) {
+      // Someone else's change commits; nothing reloads the page.
+      current = { ...current, ...step.patch };
+      released = i + 1;
+      await waitFor(() => expect(within(rows()[0]).getByText(step.shows)).toBeTruthy());
+      expect(api.to('GET', '/api/v1/articles')).toHaveLength(2 + i);
+    }
+    // The poller moved on from each position it was given, and asks from the last one now.
     const afters = api.to('GET', '/api/v1/newsroom/changes').map((c) => c.query.get('after'));
-    expect(afters.slice(0, 2)).toEqual([null, '41']);
-    await waitFor(() => expect(changesCalls).toBeGreaterThan(2));
-    expect(api.to('GET', '/api/v1/newsroom/changes').at(-1)!.query.get('after')).toBe('42');
+    expect(afters[0]).toBeNull();
+    expect(new Set(afters.slice(1))).toEqual(new Set(['40', '41', '42', '43', '44']));
+    await waitFor(() =>
+      expect(api.to('GET', '/api/v1/newsroom/changes').at(-1)!.query.get('after')).toBe('44'),
+    );
+    expect(api.to('GET', '/api/v1/articles')).toHaveLength(1 + steps.length);
+  });
+
+  it('should refresh the list when a tag or author changes, and leave it alone for a picture', async () => {
+    let released: { seq: string; entityType: string }[] = [];
+    const api = fakeApi({
+      'GET /api/v1/auth/session': session,
+      'GET /api/v1/articles': () => json({ data: [story(1)], meta: { nextCursor: null } }),
+      'GET /api/v1/newsroom/changes': (c) => {
+        const after = c.query.get('after');
+        if (after === null) return json({ data: [], meta: { last: '10' } });
+        const data = released
+          .filter((ch) => Number(ch.seq) > Number(after))
+          .map((ch) => ({
+            ...ch,
+            action: `${ch.entityType}.update`,
+            entityId: id(9),
+            version: null,
+            at: '2026-12-01T10:01:00.000Z',
+          }));
+        return json({ data, meta: { last: data.at(-1)?.seq ?? after } });
+      },
+    });
+    function Polled() {
+      useNewsroomChanges(20);
+      return <StoriesList />;
+    }
+    renderDesk('/stories', <Polled />);
+    await screen.findByRole('link', { name: 'Story number 1' });
+    await waitFor(() => expect(api.to('GET', '/api/v1/newsroom/changes').length).toBeGreaterThan(1));
+    released = [{ seq: '11', entityType: 'media' }];
+    await waitFor(() =>
+      expect(api.to('GET', '/api/v1/newsroom/changes').at(-1)!.query.get('after')).toBe('11'),
+    );
+    expect(api.to('GET', '/api/v1/articles')).toHaveLength(1);
+    released = [...released, { seq: '12', entityType: 'tag' }, { seq: '13', entityType: 'author' }];
+    await waitFor(() => expect(api.to('GET', '/api/v1/articles')).toHaveLength(2));
+    // Both came in one page: one refresh.
+    await waitFor(() =>
+      expect(api.to('GET', '/api/v1/newsroom/changes').at(-1)!.query.get('after')).toBe('13'),
+    );
+    expect(api.to('GET', '/api/v1/articles')).toHaveLength(2);
   });
 
   it('should keep the list working and keep polling when the changes endpoint is missing', async () => {

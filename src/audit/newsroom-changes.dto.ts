@@ -6,7 +6,7 @@ export const NEWSROOM_CHANGES_MAX = 500;
 
 export class NewsroomChangesQueryDto {
   @ApiPropertyOptional({
-    description: 'meta.last of the previous call; absent: no events, only the current position in meta.last',
+    description: 'meta.last of the previous call; absent: no changes, only the current position in meta.last',
     example: '1042',
   })
   @IsOptional()

@@ -15,10 +15,13 @@ export class NewsroomChangesController {
 
   @Get('changes')
   @ApiOperation({
-    summary: 'Every outbox event after a position, oldest first (drafts included), for the desk to poll',
+    summary:
+      'Every change to stories, tags, authors and pictures after a position, oldest first (edits and every ' +
+      'workflow action included), for the desk to poll',
     description:
-      'Without after: no events, only the current position in meta.last. Pass meta.last back as after. ' +
-      'A position is held back while an earlier event may still be committing, so no event is skipped.',
+      'Read from the audit log. Without after: no changes, only the current position in meta.last. Pass ' +
+      'meta.last back as after. A position is held back while an earlier change may still be committing, so ' +
+      'no change is skipped.',
   })
   @ApiResponse({ status: 200, type: NewsroomChangesResponse })
   @ApiErrors(400)
