@@ -8,6 +8,8 @@ export const AUDIT_ENTITY_TYPES = [
   'api_key',
   'webhook',
   'media',
+  'partner',
+  'advisory',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

@@ -38,12 +38,15 @@ export const contentConfig = registerAs('content', () => {
   };
 });
 
+export const partnersConfig = registerAs('partners', () => ({ ...loadEnv().partners }));
+
 export type HttpConfig = ConfigType<typeof httpConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
 export type NewsroomConfig = ConfigType<typeof newsroomConfig>;
 export type WebhooksConfig = ConfigType<typeof webhooksConfig>;
 export type ContentAccessConfig = ConfigType<typeof contentAccessConfig>;
 export type ContentConfig = ConfigType<typeof contentConfig>;
+export type PartnersConfig = ConfigType<typeof partnersConfig>;
 export const configNamespaces = [
   httpConfig,
   authConfig,
@@ -51,4 +54,5 @@ export const configNamespaces = [
   webhooksConfig,
   contentAccessConfig,
   contentConfig,
+  partnersConfig,
 ];

@@ -7,6 +7,13 @@ import { Author } from '../authors/author.entity';
 import { OutboxEvent } from '../events/event.entity';
 import { Media } from '../media/media.entity';
 import {
+  Partner,
+  PartnerAdvisory,
+  PartnerApiKey,
+  PartnerDelivery,
+  PartnerWebhook,
+} from '../partners/partner.entity';
+import {
   ArticleEvent,
   ArticleNotice,
   Publication,
@@ -39,4 +46,9 @@ export const entities = [
   ApiKey,
   AuditEntry,
   Media,
+  Partner,
+  PartnerApiKey,
+  PartnerWebhook,
+  PartnerDelivery,
+  PartnerAdvisory,
 ];
