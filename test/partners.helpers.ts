@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from './helpers';
-import { uniq } from './helpers';
+import { uniq, waitFor } from './helpers';
 
 /** Helpers of the partner specs: keys, webhooks and partners through the admin API, and real receivers. */
 
@@ -99,4 +99,13 @@ export async function receiver(): Promise<Receiver> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return r;
+}
+
+/** Waits until the receiver got an event of this type about the article, and gives it. */
+export function arrived(r: Receiver, articleId: string, type: string): Promise<Delivery> {
+  return waitFor(
+    () => Promise.resolve(r.of(articleId).find((d) => d.body.type === type)),
+    30_000,
+    `${type} of ${articleId}`,
+  );
 }

@@ -9,6 +9,7 @@ import { currentTags, tagsByIds } from '../tags/tag-directory';
 import type { CreatePartnerDto, PartnerContactDto, UpdatePartnerDto } from './partner.dto';
 import { Partner, type PartnerContact } from './partner.entity';
 import type { PartnerView } from './partner.response';
+import { PartnerScopes } from './partner-scopes.service';
 
 type AuditValue = string | number | boolean | null | string[];
 
@@ -43,7 +44,10 @@ const LINK_FKS: Record<string, string> = {
 /** Admin management of partners: who they are, their subscription, their keys and webhooks. */
 @Injectable()
 export class PartnersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scopes: PartnerScopes,
+  ) {}
 
   async create(actor: Actor, dto: CreatePartnerDto): Promise<PartnerView> {
     return this.write(async (em) => {
@@ -169,12 +173,18 @@ export class PartnersService {
         details: { name: partner.name, openAdvisories: open },
       });
     });
+    this.scopes.clear();
   }
 
-  /** A write transaction, with a link to a missing key or webhook answered 400. */
+  /**
+   * A write transaction, with a link to a missing key or webhook answered 400. This instance forgets the
+   * cached subscriptions at once (the trigger's NOTIFY reaches every instance a moment later).
+   */
   private async write<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      const result = await this.dataSource.transaction(work);
+      this.scopes.clear();
+      return result;
     } catch (e) {
       if (e instanceof QueryFailedError) {
         const err = e.driverError as { code?: string; constraint?: string };

@@ -5,7 +5,7 @@ import type { ArticleStatus } from '../articles/article.constants';
 import { Article } from '../articles/article.entity';
 import { appendRevision, staleVersionError } from '../articles/article-revisions';
 import { type ArticleResponse, responseFromSnapshot } from '../articles/article.response';
-import { loadArticleSnapshot } from '../articles/article-snapshot';
+import { type ArticleSnapshot, loadArticleSnapshot } from '../articles/article-snapshot';
 import type { Actor } from '../common/auth.decorators';
 import { DomainError, notFound } from '../common/errors';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
@@ -207,11 +207,26 @@ export class PublishingService {
           slug: article.slug,
           language: article.language,
           ...applied.eventData,
-          document: document ?? (await this.projector.previewDocument(em, article, snapshot, now)),
+          document: document ?? (await this.eventDocument(em, article, snapshot, applied, now)),
         }),
       });
     }
     return responseFromSnapshot(snapshot);
+  }
+
+  /**
+   * The document of an event whose action rendered none: the public one for a scheduled embargo lift (a
+   * partner without early access receives the story with it), the would-be one of a scheduled article.
+   */
+  private async eventDocument(
+    em: EntityManager,
+    article: Article,
+    snapshot: ArticleSnapshot,
+    applied: Applied,
+    now: Date,
+  ): Promise<PublicDocument | undefined> {
+    if (applied.eventType === 'article.embargo_lifted') return this.projector.liveDocument(em, article.id);
+    return this.projector.previewDocument(em, article, snapshot, now);
   }
 }
 
