@@ -10,6 +10,7 @@ import type { Actor } from '../common/auth.decorators';
 import { DomainError, notFound } from '../common/errors';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
 import { OutboxService } from '../events/outbox.service';
+import { AdvisoriesService } from '../partners/advisories.service';
 import { APPROVED_STATES, checkTransition } from './article-workflow';
 import type { KillDocument, PublicDocument } from './publication.renderer';
 import { assertPicturesReady } from './picture-readiness';
@@ -37,7 +38,8 @@ interface Step {
 /**
  * The workflow transition: one transaction that checks the action against the workflow table
  * (article-workflow.ts), applies its effects (TransitionEffects), then records it: the article's new state,
- * its history (article_event, notice, revision), the public read model (PublicationProjector) and the outbox event.
+ * its history (article_event, notice, revision), the public read model (PublicationProjector), the outbox event
+ * and, for a kill, correction or unpublish, an advisory to each partner that received the story.
  */
 @Injectable()
 export class PublishingService {
@@ -48,6 +50,7 @@ export class PublishingService {
     private readonly effects: TransitionEffects,
     private readonly projector: PublicationProjector,
     private readonly outbox: OutboxService,
+    private readonly advisories: AdvisoriesService,
     @Inject(newsroomConfig.KEY) private readonly config: NewsroomConfig,
   ) {}
 
@@ -198,7 +201,7 @@ export class PublishingService {
       );
     }
     if (applied.eventType) {
-      await this.outbox.append(em, {
+      const event = await this.outbox.append(em, {
         type: applied.eventType,
         articleId: id,
         version: article.version,
@@ -210,6 +213,21 @@ export class PublishingService {
           document: document ?? (await this.eventDocument(em, article, snapshot, applied, now)),
         }),
       });
+      if (applied.advisory) {
+        // In this transaction: an advisory exists exactly when the change committed.
+        await this.advisories.openIn(em, actor, {
+          articleId: id,
+          eventId: event.id,
+          kind: applied.advisory,
+          version: document?.version ?? 0,
+          details: stripUndefined({
+            slug: article.slug,
+            language: article.language,
+            headline: snapshot.headline,
+            notice: applied.notice?.text,
+          }),
+        });
+      }
     }
     return responseFromSnapshot(snapshot);
   }
