@@ -9,6 +9,7 @@ export type RevisionSummary = components['schemas']['RevisionSummaryResponse'];
 export type RevisionDiff = components['schemas']['RevisionDiffResponse'];
 export type ArticleEvent = components['schemas']['ArticleEventResponse'];
 export type AuthorRole = components['schemas']['ArticleAuthorResponse']['role'];
+export type Recipients = components['schemas']['RecipientsResponse'];
 
 export interface AuthorOption {
   id: string;
@@ -100,6 +101,10 @@ export const getRevisionDiff = async (id: string, n: number) =>
 
 export const restoreRevision = async (id: string, n: number, version: number) =>
   json<Article>(await send('POST', `${articlePath(id)}/revisions/${n}/restore`, undefined, ifMatch(version)));
+
+/** Which partners have the story, in which version, and their open advisories (editors and admins). */
+export const getRecipients = async (id: string) =>
+  json<Recipients>(await request(`${articlePath(id)}/recipients`));
 
 /** The public document as it would be published now (desk-server's preview endpoint). */
 export const getPreview = async (id: string) =>
