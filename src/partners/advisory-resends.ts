@@ -53,7 +53,8 @@ export class AdvisoryResends implements OnModuleInit {
         retryBackoff: true,
         expireInSeconds: 120,
       },
-      concurrency: 2,
+      // Each step is one short transaction: one worker per instance keeps up with many partners.
+      concurrency: 1,
       handler: async (job) => {
         await this.resend(job);
       },
