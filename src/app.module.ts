@@ -22,6 +22,7 @@ import { HealthModule } from './health/health.module';
 import { ImporterModule } from './importer/importer.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MediaModule } from './media/media.module';
+import { PartnersModule } from './partners/partners.module';
 import { PublishingModule } from './publishing/publishing.module';
 import { TagsModule } from './tags/tags.module';
 import { UsersModule } from './users/users.module';
@@ -63,6 +64,7 @@ export class AppModule {
         ApiKeysModule,
         ContentApiModule,
         MediaModule,
+        PartnersModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

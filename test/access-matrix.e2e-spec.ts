@@ -31,7 +31,7 @@ type Identity = (typeof IDENTITIES)[number];
 type Outcome = 401 | 403 | 'ok' | 'anon';
 
 /** Who may call a route. */
-type Access = 'public' | 'public-key' | 'staff' | 'editor' | 'admin';
+type Access = 'public' | 'public-key' | 'partner-key' | 'staff' | 'editor' | 'admin';
 
 const ROW: Record<Access, Record<Identity, Outcome>> = {
   // Public: whoever the caller says they are, the answer is the anonymous one.
@@ -56,6 +56,19 @@ const ROW: Record<Access, Record<Identity, Outcome>> = {
     expired: 'anon',
     otherSecret: 'anon',
     algNone: 'anon',
+    revokedKey: 401,
+  },
+  // A partner's own Content API routes: only a partner's API key, never a staff token (none of these
+  // identities holds one; partners.e2e-spec.ts and partner-advisories.e2e-spec.ts call them with one).
+  'partner-key': {
+    anonymous: 401,
+    writer: 401,
+    editor: 401,
+    admin: 401,
+    deactivated: 401,
+    expired: 401,
+    otherSecret: 401,
+    algNone: 401,
     revokedKey: 401,
   },
   // Any signed-in staff member (writer and up).
@@ -177,6 +190,16 @@ const EXPECTED: Record<string, Access> = {
   'PATCH /api/v1/api-keys/:id': 'admin',
   'POST /api/v1/api-keys/:id/revoke': 'admin',
   'DELETE /api/v1/api-keys/:id': 'admin',
+
+  'POST /api/v1/partners': 'admin',
+  'GET /api/v1/partners': 'admin',
+  'GET /api/v1/partners/:id': 'admin',
+  'PATCH /api/v1/partners/:id': 'admin',
+  'DELETE /api/v1/partners/:id': 'admin',
+  'GET /api/v1/advisories': 'editor',
+  'GET /api/v1/articles/:id/recipients': 'editor',
+  'GET /api/v1/content/advisories': 'partner-key',
+  'POST /api/v1/content/advisories/:id/ack': 'partner-key',
 
   'GET /api/v1/content/articles': 'public-key',
   'GET /api/v1/content/articles/:slug': 'public-key',

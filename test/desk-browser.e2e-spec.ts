@@ -458,6 +458,7 @@ describe('the desk in a browser (e2e)', () => {
       ['Users', 'users'],
       ['API keys', 'api-keys'],
       ['Webhooks', 'webhooks'],
+      ['Partners', 'partners'],
       ['Audit log', 'audit-log'],
     ]) {
       await openScreen(page, link);

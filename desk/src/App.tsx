@@ -9,6 +9,7 @@ import { StoriesList } from './stories/StoriesList';
 import { ApiKeys } from './admin/ApiKeys';
 import { AuditLog } from './admin/AuditLog';
 import { Authors } from './admin/Authors';
+import { Partners } from './admin/Partners';
 import { Tags } from './admin/Tags';
 import { Users } from './admin/Users';
 import { Webhooks } from './admin/Webhooks';
@@ -47,6 +48,7 @@ export function App() {
         <Route path="users" element={admin(<Users />)} />
         <Route path="api-keys" element={admin(<ApiKeys />)} />
         <Route path="webhooks" element={admin(<Webhooks />)} />
+        <Route path="partners" element={admin(<Partners />)} />
         <Route path="audit" element={admin(<AuditLog />)} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -14,6 +14,7 @@ export const NAV: { to: string; label: string; min: Role }[] = [
   { to: '/users', label: 'nav.users', min: 'admin' },
   { to: '/api-keys', label: 'nav.apiKeys', min: 'admin' },
   { to: '/webhooks', label: 'nav.webhooks', min: 'admin' },
+  { to: '/partners', label: 'nav.partners', min: 'admin' },
   { to: '/audit', label: 'nav.audit', min: 'admin' },
 ];
 

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../common/errors';
 import { contentAccessConfig, type ContentAccessConfig } from '../config/configuration';
+import type { PartnerScope } from '../partners/partner-scope';
 import { ApiKeyAuthenticator } from './api-key-authenticator.service';
 import { ContentRateLimiter } from './content-rate-limiter.service';
 
@@ -10,6 +11,8 @@ import { ContentRateLimiter } from './content-rate-limiter.service';
 export interface ContentAccess {
   keyId: string | null;
   embargoed: boolean;
+  /** The subscription of the partner the key belongs to (set by PartnerScopeGuard): what it is narrowed to. */
+  partner?: PartnerScope;
 }
 
 declare module 'fastify' {

@@ -9,6 +9,8 @@ export const AUDIT_ENTITY_TYPES = [
   'webhook',
   'media',
   'import_job',
+  'partner',
+  'advisory',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

@@ -41,6 +41,7 @@ export const contentConfig = registerAs('content', () => {
 export const importConfig = registerAs('import', () => ({
   archiveUploadMaxBytes: loadEnv().archiveUploadMaxBytes,
 }));
+export const partnersConfig = registerAs('partners', () => ({ ...loadEnv().partners }));
 
 export type HttpConfig = ConfigType<typeof httpConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
@@ -49,6 +50,7 @@ export type WebhooksConfig = ConfigType<typeof webhooksConfig>;
 export type ContentAccessConfig = ConfigType<typeof contentAccessConfig>;
 export type ContentConfig = ConfigType<typeof contentConfig>;
 export type ImportConfig = ConfigType<typeof importConfig>;
+export type PartnersConfig = ConfigType<typeof partnersConfig>;
 export const configNamespaces = [
   httpConfig,
   authConfig,
@@ -57,4 +59,5 @@ export const configNamespaces = [
   contentAccessConfig,
   contentConfig,
   importConfig,
+  partnersConfig,
 ];

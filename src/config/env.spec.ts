@@ -145,4 +145,19 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...base, MEDIA_S3_ENDPOINT: 'ftp://x' })).toThrow(/MEDIA_S3_ENDPOINT/);
     expect(() => parseEnv({ ...base, MEDIA_MAX_BYTES: '10' })).toThrow(/MEDIA_MAX_BYTES/);
   });
+
+  it('should re-send advisories at 5, 15 and 60 minutes by default and read a schedule in s, m and h', () => {
+    expect(parseEnv(base).partners.resendScheduleSeconds).toEqual([300, 900, 3600]);
+    expect(
+      parseEnv({ ...base, ADVISORY_RESEND_SCHEDULE: ' 2s, 1m ,1h' }).partners.resendScheduleSeconds,
+    ).toEqual([2, 60, 3600]);
+  });
+
+  it('should refuse a schedule that is not increasing, has a bad entry or reaches past 7 days', () => {
+    for (const bad of ['5m,5m', '15m,5m', '5', '5d', '0s', '8h,200h', 'abc', '']) {
+      expect(() => parseEnv({ ...base, ADVISORY_RESEND_SCHEDULE: bad || ',' })).toThrow(
+        /ADVISORY_RESEND_SCHEDULE/,
+      );
+    }
+  });
 });

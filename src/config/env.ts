@@ -59,6 +59,8 @@ export interface Env {
     /** Keep finished anonymous article reads in memory (dropped on every change via LISTEN/NOTIFY). */
     readCache: boolean;
   };
+  /** Partners' advisories: seconds after opening at which an unacknowledged one is re-sent; overdue at the last. */
+  partners: { resendScheduleSeconds: number[] };
   /** The picture library: upload limits and where the files live (S3 when a bucket is named, else DATA_DIR/media). */
   media: {
     maxBytes: number;
@@ -268,6 +270,9 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
       articleUrl: contentArticleUrl,
       readCache: bool('CONTENT_READ_CACHE', true),
     },
+    partners: {
+      resendScheduleSeconds: parseSchedule(str('ADVISORY_RESEND_SCHEDULE') ?? '5m,15m,60m', problems),
+    },
     media: {
       maxBytes: int('MEDIA_MAX_BYTES', 40 * 1_048_576, 1024, 1024 * 1_048_576),
       maxPixels: int('MEDIA_MAX_PIXELS', 100_000_000, 1, 1_000_000_000),
@@ -294,6 +299,34 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
   if (problems.length > 0) throw new ConfigError(problems);
   env.jwtSecret = jwtSecret ?? devJwtSecret(dataDir);
   return env;
+}
+
+const SCHEDULE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+const SCHEDULE_MAX_SECONDS = 7 * 24 * 3600;
+
+/**
+ * ADVISORY_RESEND_SCHEDULE: comma-separated times after an advisory opens, each a whole number with s, m or h
+ * (e.g. 5m,15m,60m), strictly increasing, at most 20 of them and at most 7 days.
+ */
+export function parseSchedule(raw: string, problems: string[]): number[] {
+  const entries = raw.split(',').map((e) => e.trim());
+  const seconds: number[] = [];
+  for (const entry of entries) {
+    const m = /^(\d{1,7})([smh])$/.exec(entry);
+    const value = m ? Number(m[1]) * SCHEDULE_UNITS[m[2]] : NaN;
+    if (!m || value < 1 || value > SCHEDULE_MAX_SECONDS) {
+      problems.push(
+        `ADVISORY_RESEND_SCHEDULE entries are times such as 30s, 5m or 2h, from 1s to 7 days (got "${entry}")`,
+      );
+      return [300, 900, 3600];
+    }
+    seconds.push(value);
+  }
+  if (seconds.length > 20 || seconds.some((v, i) => i > 0 && v <= seconds[i - 1])) {
+    problems.push(`ADVISORY_RESEND_SCHEDULE must be at most 20 strictly increasing times (got "${raw}")`);
+    return [300, 900, 3600];
+  }
+  return seconds;
 }
 
 const PROXY_ADDR_NAMES = ['loopback', 'linklocal', 'uniquelocal'];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { MediaModule } from '../media/media.module';
+import { PartnersModule } from '../partners/partners.module';
 import { ContentArticlesController } from './content-articles.controller';
 import { ContentArticlesService } from './content-articles.service';
 import { ContentResponder } from './content-cache';
@@ -19,7 +20,7 @@ import { DEFAULT_SEARCH_BOUNDS, SEARCH_BOUNDS } from './search-bounds';
 
 /** The public read side: reads `publication`, `publication_version` and `event` only (tag/author slugs for filters). */
 @Module({
-  imports: [ApiKeysModule, MediaModule],
+  imports: [ApiKeysModule, MediaModule, PartnersModule],
   controllers: [
     ContentArticlesController,
     ContentTaxonomyController,

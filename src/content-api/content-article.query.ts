@@ -28,6 +28,8 @@ export interface ArticleRow {
   doc: string;
   fp: string;
   id: string;
+  /** The public version of the row (a partner's delivery record notes it) */
+  version: number;
   rank: number | null;
 }
 
@@ -94,7 +96,7 @@ export function decodeListCursor(cursor: string, ranked: boolean): ListCursor {
   return { rank: ranked ? (rank as number) : undefined, firstPublishedAt: fp, id };
 }
 
-export function encodeListCursor(row: ArticleRow, ranked: boolean): string {
+export function encodeListCursor(row: Pick<ArticleRow, 'fp' | 'id' | 'rank'>, ranked: boolean): string {
   return encodeCursor(cursorScope(ranked), ranked ? [row.rank, row.fp, row.id] : [row.fp, row.id]);
 }
 
@@ -129,7 +131,7 @@ function olderThan(ps: SqlParams, alias: string, at: ListPosition): string {
 /** The page's rows (article_id, first_published_at, rank) shaped into JSON text, in page order. */
 function shapedPage(access: ContentAccess, shape: ArticleShape, pageSql: string): string {
   return `SELECT ${embargoFlagTextSql('p', DOC[shape], access)} AS doc,
-      to_json(p.first_published_at) #>> '{}' AS fp, p.article_id AS id, page.rank
+      to_json(p.first_published_at) #>> '{}' AS fp, p.article_id AS id, p.version, page.rank
     FROM (${pageSql}) page
     JOIN ${visiblePublications(access)} ON p.article_id = page.article_id
     ORDER BY page.rank DESC NULLS LAST, page.first_published_at DESC, page.article_id DESC`;
@@ -270,21 +272,27 @@ export function searchPlanSql(lang: string | undefined): string {
  */
 export const indexDecides = (tsquery: string): boolean => !/<(\d+|-)>/.test(tsquery);
 
+/** The story versions of a page fetched with limit + 1 (what its body holds). */
+export const pageItems = (rows: ArticleRow[], limit: number): { id: string; version: number }[] =>
+  rows.slice(0, limit).map((r) => ({ id: r.id, version: r.version }));
+
 /**
  * `{"data":[…],"meta":{"nextCursor":…}}` from rows fetched with limit + 1, without parsing the documents.
  * `resume`: where a search stopped looking (its work bound) before it found limit + 1 rows; the page
  * may then be short, even empty, and its cursor continues from there.
  */
-export function pageJson(rows: ArticleRow[], limit: number, ranked: boolean, resume?: ListCursor): string {
+export function pageJson(
+  rows: Omit<ArticleRow, 'version'>[],
+  limit: number,
+  ranked: boolean,
+  resume?: ListCursor,
+): string {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const next = more
     ? encodeListCursor(page[page.length - 1], ranked)
     : resume
-      ? encodeListCursor(
-          { doc: '', fp: resume.firstPublishedAt, id: resume.id, rank: resume.rank ?? null },
-          ranked,
-        )
+      ? encodeListCursor({ fp: resume.firstPublishedAt, id: resume.id, rank: resume.rank ?? null }, ranked)
       : null;
   return `{"data":[${page.map((r) => r.doc).join(',')}],"meta":{"nextCursor":${JSON.stringify(next)}}}`;
 }

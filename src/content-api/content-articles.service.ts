@@ -11,6 +11,7 @@ import {
   articlePageSql,
   decodeListCursor,
   indexDecides,
+  pageItems,
   pageJson,
   searchPlanSql,
   searchMatchesSql,
@@ -35,6 +36,7 @@ import { SEARCH_BOUNDS, type SearchBounds } from './search-bounds';
 
 interface SingleRow {
   id: string;
+  version: number;
   state: 'live' | 'killed' | 'hidden';
   body: string | null;
   tag_ids: string;
@@ -135,7 +137,12 @@ export class ContentArticlesService {
     if (ranked) {
       const exact = await this.checkSearch(filters);
       const { rows, resume } = await this.searchRows(access, filters, limit + 1, cursor, exact);
-      return { body: pageJson(rows, limit, true, resume), contentType: JSON_TYPE, keys };
+      return {
+        body: pageJson(rows, limit, true, resume),
+        contentType: JSON_TYPE,
+        keys,
+        delivered: pageItems(rows, limit),
+      };
     }
     const { text, values } = articlePageSql(access, filters, 'item', limit, cursor);
     // Prepared (planned once per connection) unless a tag or author narrows it: how many articles a tag
@@ -143,7 +150,12 @@ export class ContentArticlesService {
     // with their values each time.
     const prepared = filters.tagIds === undefined && filters.authorId === undefined;
     const rows = await this.db.rows<ArticleRow>(text, values, prepared);
-    return { body: pageJson(rows, limit, false), contentType: JSON_TYPE, keys };
+    return {
+      body: pageJson(rows, limit, false),
+      contentType: JSON_TYPE,
+      keys,
+      delivered: pageItems(rows, limit),
+    };
   }
 
   /**
@@ -245,14 +257,18 @@ export class ContentArticlesService {
     return this.cached(access, JSON.stringify(['article', slug, query.lang ?? null, ninjs]), compute);
   }
 
-  /** Anonymous 200 responses through the read cache; embargoed-scope reads never touch it. */
+  /**
+   * 200 responses through the read cache; embargoed-scope reads never touch it, and a partner's answers are
+   * kept apart (its subscription, at its version, is part of the key).
+   */
   private async cached(
     access: ContentAccess,
     key: string,
     compute: () => Promise<ContentBody>,
   ): Promise<SentBody> {
     if (access.embargoed) return finish(await compute());
-    const found = this.cache.lookup(key);
+    const scope = access.partner;
+    const found = this.cache.lookup(scope ? `partner ${scope.partnerId} ${scope.version} ${key}` : key);
     if ('hit' in found) return { ...found.hit, cache: 'hit' };
     const sent = finish(await compute());
     if (found.ticket && (sent.status ?? 200) === 200) this.cache.store(found.ticket, sent);
@@ -293,13 +309,15 @@ export class ContentArticlesService {
       );
     }
     if (row.body === null) throw notFound('Article', { asOf: 'not public at that time' });
-    if (!ninjs) return { body: row.body, contentType: JSON_TYPE, keys, vary: ['Accept'] };
+    const delivered = [{ id: row.id, version: row.version }];
+    if (!ninjs) return { body: row.body, contentType: JSON_TYPE, keys, vary: ['Accept'], delivered };
     const doc = JSON.parse(row.body) as PublicDocument;
     return {
       body: JSON.stringify(toNinjs(doc, this.config.agencyName, new Date())),
       contentType: NINJS_TYPE,
       keys,
       vary: ['Accept'],
+      delivered,
     };
   }
 
@@ -324,6 +342,7 @@ export class ContentArticlesService {
         FROM ${visiblePublications(access, 't')}
         WHERE t.translation_group_id = p.translation_group_id AND t.article_id <> p.article_id)`;
     let body: string;
+    let version = 'p.version';
     let join = '';
     if (asOf === undefined) {
       body = `CASE WHEN p.visible
@@ -334,11 +353,12 @@ export class ContentArticlesService {
       const at = `least($${values.length}::timestamptz, now())`;
       // The version valid at that time (publication_version_pkey), shown only if it was released then.
       join = `LEFT JOIN ${versionAt(access, 'p', at, 'v')} ON true`;
+      version = 'v.version';
       body = `CASE WHEN p.visible AND v.document IS NOT NULL
           THEN (v.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('v', access, at)})::text
         ELSE p.gone END`;
     }
-    const text = `SELECT p.article_id AS id, p.state, ${body} AS body,
+    const text = `SELECT p.article_id AS id, ${version} AS version, p.state, ${body} AS body,
         array_to_string(p.tag_ids, ' ') AS tag_ids, array_to_string(p.author_ids, ' ') AS author_ids
       FROM ${addressedPublications(access, 'p')} ${join}
       WHERE ${where}

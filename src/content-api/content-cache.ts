@@ -18,6 +18,8 @@ export interface ContentBody {
   vary?: string[];
   /** For a 301 */
   location?: string;
+  /** The story versions the body holds (lists, feeds, single reads): a partner's delivery record notes them. */
+  delivered?: { id: string; version: number }[];
 }
 
 /** A body ready for the wire: its bytes and their ETag computed once (and kept by the read cache). */
@@ -54,12 +56,17 @@ export function varyHeader(existing: unknown, add: string[]): string {
   return names.join(', ');
 }
 
+/** Whether a shared cache (a CDN purging by Surrogate-Key) may keep this reader's answers. */
+const shareable = (access: ContentAccess): boolean => !access.embargoed && !access.partner;
+
 /** Sends Content API bodies with the caching headers: ETag + 304, Cache-Control, Surrogate-Key, Vary. */
 @Injectable()
 export class ContentResponder {
   private readonly readerCacheControl: string;
+  private readonly partnerCacheControl: string;
 
   constructor(@Inject(contentConfig.KEY) config: ContentConfig) {
+    this.partnerCacheControl = `private, max-age=${config.cacheMaxAge}`;
     // With CONTENT_API_PUBLIC=false every answer belongs to one API key, and CDNs ignore
     // Vary: X-Api-Key: only the reader's own cache may keep it.
     this.readerCacheControl = config.publicAccess
@@ -67,15 +74,19 @@ export class ContentResponder {
       : `private, max-age=${config.cacheMaxAge}`;
   }
 
-  /** Cache-Control for a reader: embargoed material never goes into a shared or browser cache. */
+  /**
+   * Cache-Control for a reader: embargoed material never goes into a shared or browser cache, and a partner's
+   * answers (narrowed to its subscription) only into its own.
+   */
   cacheControl(access: ContentAccess): string {
-    return access.embargoed ? 'private, no-store' : this.readerCacheControl;
+    if (access.embargoed) return 'private, no-store';
+    return access.partner ? this.partnerCacheControl : this.readerCacheControl;
   }
 
   /** The headers of a cacheable error (410 of a killed item). */
   errorHeaders(access: ContentAccess, keys: string[]): Record<string, string> {
     const headers: Record<string, string> = { 'cache-control': this.cacheControl(access) };
-    if (!access.embargoed) headers['surrogate-key'] = keys.join(' ');
+    if (shareable(access)) headers['surrogate-key'] = keys.join(' ');
     return headers;
   }
 
@@ -98,7 +109,7 @@ export class ContentResponder {
       'cache-control': this.cacheControl(access),
       vary: varyHeader(reply.getHeader('vary'), ['X-Api-Key', ...(content.vary ?? [])]),
     };
-    if (!access.embargoed) headers['surrogate-key'] = content.keys.join(' ');
+    if (shareable(access)) headers['surrogate-key'] = content.keys.join(' ');
     if (content.location) headers.location = content.location;
     if (content.cache) headers['x-content-cache'] = content.cache;
     void reply.headers(headers);

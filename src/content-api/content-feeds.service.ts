@@ -112,7 +112,12 @@ export class ContentFeedsService {
         : format === 'rss'
           ? this.rss(title, links, lang, updated, docs)
           : this.atom(title, links, updated, docs);
-    return { body, contentType: TYPE[format], keys };
+    return {
+      body,
+      contentType: TYPE[format],
+      keys,
+      delivered: rows.slice(0, FEED_ITEMS).map((r) => ({ id: r.id, version: r.version })),
+    };
   }
 
   /** RSS 2.0 with the content, Dublin Core and Atom modules: summary, HTML body, one `dc:creator` per author. */

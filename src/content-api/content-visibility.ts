@@ -1,4 +1,5 @@
 import type { ContentAccess } from '../api-keys/content-access.guard';
+import { partnerIdSql, receivedSql, scopeDocumentSql, scopeRowSql } from '../partners/partner-scope';
 
 /**
  * The one source of publications for the public read path: one place decides what front ends may see. This file is the
@@ -7,7 +8,8 @@ import type { ContentAccess } from '../api-keys/content-access.guard';
  * what the reader may see, so no query can forget the filter. The rule: a row is shown when it is
  * `live` and its embargo has passed, or when the reader's API key has the `content:embargoed` scope
  * (then it is marked `embargoed: true`). Drafts, scheduled, unpublished and killed items have no
- * `live` row, whatever the query asks.
+ * `live` row, whatever the query asks. A partner's key is narrowed further to its subscription, except
+ * for the stories it already received: their later versions and removals always reach it.
  */
 
 // Aliases and time expressions are composed by our own code only; this keeps a typo from becoming SQL.
@@ -28,9 +30,22 @@ function releasedAtSql(rowAlias: string, at: string, access: ContentAccess): str
   return `${live} AND (${r}.embargo_until IS NULL OR ${r}.embargo_until <= ${at})`;
 }
 
-/** Rows of `publication` (alias) that this reader may see now. */
+/** Rows of `publication` (alias) that this reader may see now (for a partner: inside its subscription). */
 function visibleSql(rowAlias: string, access: ContentAccess): string {
-  return `(${releasedAtSql(rowAlias, 'now()', access)})`;
+  const released = releasedAtSql(rowAlias, 'now()', access);
+  if (!access.partner) return `(${released})`;
+  return `(${released} AND ${scopeRowSql(access.partner, rowAlias)})`;
+}
+
+/**
+ * Rows a single read may show: visible, or for a partner also released and received before (a story that
+ * left its subscription since, by a new tag or a correction, still reaches the partner that has it).
+ */
+function addressableSql(rowAlias: string, access: ContentAccess): string {
+  if (!access.partner) return visibleSql(rowAlias, access);
+  const r = alias(rowAlias);
+  const received = receivedSql(partnerIdSql(access.partner), `${r}.article_id`);
+  return `(${releasedAtSql(r, 'now()', access)} AND (${scopeRowSql(access.partner, r)} OR ${received}))`;
 }
 
 /**
@@ -103,11 +118,24 @@ function eventVisibleSql(eventAlias: string, rowAlias: string, access: ContentAc
   const e = alias(eventAlias);
   const r = alias(rowAlias);
   const seen = everSeenSql(r, access);
-  if (access.embargoed) return `(${seen})`;
+  const mine = access.partner ? ` AND ${partnerEventSql(e, access)}` : '';
+  if (access.embargoed) return `(${seen}${mine})`;
   const embargo = eventEmbargoSql(e);
   const types = CONTENT_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
   return `((${e}.type NOT IN (${types}) OR ${embargo} IS NULL OR ${embargo} <= now()
-    OR ${r}.embargo_until <= now()) AND ${seen})`;
+    OR ${r}.embargo_until <= now()) AND ${seen}${mine})`;
+}
+
+/**
+ * A partner sees an event when the document it carried is inside its subscription (content and embargo
+ * lifts), or when the event is about a story it received (every later change, removals included).
+ */
+function partnerEventSql(eventAlias: string, access: ContentAccess): string {
+  const e = alias(eventAlias);
+  const scope = access.partner!;
+  const types = [...CONTENT_EVENT_TYPES, 'article.embargo_lifted'].map((t) => `'${t}'`).join(', ');
+  return `((${e}.type IN (${types}) AND ${scopeDocumentSql(scope, `${e}.payload -> 'document'`)})
+    OR ${receivedSql(partnerIdSql(scope), `${e}.article_id`)})`;
 }
 
 /**
@@ -121,18 +149,18 @@ export function visiblePublications(access: ContentAccess, as = 'p'): string {
 
 /**
  * Every `publication` row as a single read by slug may see it, as a FROM item named `as`: the keys
- * (article_id, slug, language, translation_group_id, first_published_at, tag_ids, author_ids),
+ * (article_id, slug, language, translation_group_id, first_published_at, tag_ids, author_ids, version),
  * `visible`, `killed` (for the order among rows of one slug), `state` ('live', 'killed' once seen by
  * this reader, else 'hidden'), `document` only when visible, and `gone` (the kill notice as JSON text)
  * only when killed after this reader could see it.
  */
 export function addressedPublications(access: ContentAccess, as = 'p'): string {
-  const visible = visibleSql('a', access);
+  const visible = addressableSql('a', access);
   const killedSeen = `a.status = 'killed' AND ${everSeenSql('a', access)}`;
   const gone = `jsonb_build_object('id', a.article_id, 'slug', a.slug, 'language', a.language,
       'version', a.version, 'killedAt', a.document -> 'killedAt', 'notice', a.document -> 'notice')::text`;
   return `(SELECT a.article_id, a.slug, a.language, a.translation_group_id, a.first_published_at,
-      a.tag_ids, a.author_ids, a.embargo_until,
+      a.tag_ids, a.author_ids, a.embargo_until, a.version,
       ${visible} AS visible, a.status = 'killed' AS killed,
       CASE WHEN ${visible} THEN 'live' WHEN ${killedSeen} THEN 'killed' ELSE 'hidden' END AS state,
       CASE WHEN ${visible} THEN a.document END AS document,
@@ -142,10 +170,10 @@ export function addressedPublications(access: ContentAccess, as = 'p'): string {
 
 /**
  * The version of the article of `rowAlias` that was current at `at`, as a LATERAL FROM item named `as`
- * (article_id, embargo_until, document): null document when it was not released to this reader then.
+ * (article_id, embargo_until, version, document): null document when it was not released to this reader then.
  */
 export function versionAt(access: ContentAccess, rowAlias: string, at: string, as = 'v'): string {
-  return `LATERAL (SELECT pv.article_id, pv.embargo_until,
+  return `LATERAL (SELECT pv.article_id, pv.embargo_until, pv.version,
       CASE WHEN ${releasedAtSql('pv', at, access)} THEN pv.document END AS document
     FROM publication_version pv
     WHERE pv.article_id = ${alias(rowAlias)}.article_id AND pv.valid_from <= ${at}

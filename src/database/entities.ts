@@ -8,6 +8,13 @@ import { OutboxEvent } from '../events/event.entity';
 import { ImportJob, ImportJobProblem } from '../importer/archive/import-job.entity';
 import { Media } from '../media/media.entity';
 import {
+  Partner,
+  PartnerAdvisory,
+  PartnerApiKey,
+  PartnerDelivery,
+  PartnerWebhook,
+} from '../partners/partner.entity';
+import {
   ArticleEvent,
   ArticleNotice,
   Publication,
@@ -42,4 +49,9 @@ export const entities = [
   Media,
   ImportJob,
   ImportJobProblem,
+  Partner,
+  PartnerApiKey,
+  PartnerWebhook,
+  PartnerDelivery,
+  PartnerAdvisory,
 ];

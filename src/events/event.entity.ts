@@ -12,6 +12,10 @@ export const EVENT_TYPES = [
   'article.embargo_lifted',
   // One per committed batch of an archive import (no article; the payload lists the stories).
   'archive.imported',
+  // A partner's unacknowledged advisory, sent again to the partner's webhooks (theirs only).
+  'advisory.reminder',
+  // An advisory still unacknowledged when its re-send schedule ran out (for the agency's own webhooks).
+  'advisory.overdue',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

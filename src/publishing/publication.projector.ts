@@ -100,6 +100,12 @@ export class PublicationProjector {
     );
   }
 
+  /** The live public document of an article, as stored (null when it has none). */
+  async liveDocument(em: EntityManager, articleId: string): Promise<PublicDocument | undefined> {
+    const row = await em.findOne(Publication, { where: { articleId, status: 'live' } });
+    return row ? (stored(row) as PublicDocument) : undefined;
+  }
+
   /** The document the working copy would be if it were published now (the desk's preview; writes nothing). */
   previewNow(em: EntityManager, a: Article, snapshot: ArticleSnapshot, now: Date): Promise<PublicDocument> {
     return this.renderLive(

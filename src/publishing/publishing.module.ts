@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArchivePublisher } from './archive-publisher';
+import { PartnersModule } from '../partners/partners.module';
 import { EditReviewService } from './edit-review.service';
 import { HistoryService } from './history.service';
 import { PreviewService } from './preview.service';
@@ -13,7 +14,11 @@ import { ScheduledJobs } from './scheduled-actions';
 import { TransitionEffects } from './transition-effects';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ArticleEvent, ArticleNotice, Publication, PublicationVersion])],
+  imports: [
+    TypeOrmModule.forFeature([ArticleEvent, ArticleNotice, Publication, PublicationVersion]),
+    // A kill, correction or unpublish opens the partners' advisories in its own transaction.
+    PartnersModule,
+  ],
   controllers: [PublishingController],
   providers: [
     PreviewService,

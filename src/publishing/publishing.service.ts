@@ -5,11 +5,12 @@ import type { ArticleStatus } from '../articles/article.constants';
 import { Article } from '../articles/article.entity';
 import { appendRevision, staleVersionError } from '../articles/article-revisions';
 import { type ArticleResponse, responseFromSnapshot } from '../articles/article.response';
-import { loadArticleSnapshot } from '../articles/article-snapshot';
+import { type ArticleSnapshot, loadArticleSnapshot } from '../articles/article-snapshot';
 import type { Actor } from '../common/auth.decorators';
 import { DomainError, notFound } from '../common/errors';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
 import { OutboxService } from '../events/outbox.service';
+import { AdvisoriesService } from '../partners/advisories.service';
 import { APPROVED_STATES, checkTransition } from './article-workflow';
 import type { KillDocument, PublicDocument } from './publication.renderer';
 import { assertPicturesReady } from './picture-readiness';
@@ -37,7 +38,8 @@ interface Step {
 /**
  * The workflow transition: one transaction that checks the action against the workflow table
  * (article-workflow.ts), applies its effects (TransitionEffects), then records it: the article's new state,
- * its history (article_event, notice, revision), the public read model (PublicationProjector) and the outbox event.
+ * its history (article_event, notice, revision), the public read model (PublicationProjector), the outbox event
+ * and, for a kill, correction or unpublish, an advisory to each partner that received the story.
  */
 @Injectable()
 export class PublishingService {
@@ -48,6 +50,7 @@ export class PublishingService {
     private readonly effects: TransitionEffects,
     private readonly projector: PublicationProjector,
     private readonly outbox: OutboxService,
+    private readonly advisories: AdvisoriesService,
     @Inject(newsroomConfig.KEY) private readonly config: NewsroomConfig,
   ) {}
 
@@ -201,7 +204,7 @@ export class PublishingService {
       );
     }
     if (applied.eventType) {
-      await this.outbox.append(em, {
+      const event = await this.outbox.append(em, {
         type: applied.eventType,
         articleId: id,
         version: article.version,
@@ -210,11 +213,41 @@ export class PublishingService {
           slug: article.slug,
           language: article.language,
           ...applied.eventData,
-          document: document ?? (await this.projector.previewDocument(em, article, snapshot, now)),
+          document: document ?? (await this.eventDocument(em, article, snapshot, applied, now)),
         }),
       });
+      if (applied.advisory) {
+        // In this transaction: an advisory exists exactly when the change committed.
+        await this.advisories.openIn(em, actor, {
+          articleId: id,
+          eventId: event.id,
+          kind: applied.advisory,
+          version: document?.version ?? 0,
+          details: stripUndefined({
+            slug: article.slug,
+            language: article.language,
+            headline: snapshot.headline,
+            notice: applied.notice?.text,
+          }),
+        });
+      }
     }
     return responseFromSnapshot(snapshot);
+  }
+
+  /**
+   * The document of an event whose action rendered none: the public one for a scheduled embargo lift (a
+   * partner without early access receives the story with it), the would-be one of a scheduled article.
+   */
+  private async eventDocument(
+    em: EntityManager,
+    article: Article,
+    snapshot: ArticleSnapshot,
+    applied: Applied,
+    now: Date,
+  ): Promise<PublicDocument | undefined> {
+    if (applied.eventType === 'article.embargo_lifted') return this.projector.liveDocument(em, article.id);
+    return this.projector.previewDocument(em, article, snapshot, now);
   }
 }
 

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Article } from '../articles/article.entity';
 import { badRequest } from '../common/errors';
 import type { EventType } from '../events/event.entity';
+import type { AdvisoryKind } from '../partners/partner.constants';
 import type { WorkflowAction } from './article-workflow';
 import { type NoticeKind, Publication, type PublicationStatus } from './publishing.entities';
 import { SCHEDULED_ACTIONS, SCHEDULED_ACTION_LIST, ScheduledJobs } from './scheduled-actions';
@@ -18,6 +19,8 @@ export interface Applied {
   notice?: { kind: NoticeKind; text: string; public: boolean };
   /** The change touches no content: a working copy that was public stays "published". */
   contentNeutral?: boolean;
+  /** Partners that received the story must acknowledge this change (an advisory each). */
+  advisory?: AdvisoryKind;
 }
 
 const MAX_FUTURE_MS = 5 * 365 * 24 * 3600 * 1000;
@@ -69,6 +72,7 @@ export class TransitionEffects {
           eventType: 'article.unpublished',
           publication: { status: 'unpublished', change: 'unpublish' },
           contentNeutral: true,
+          advisory: 'unpublish',
         };
       case 'kill':
         return this.kill(em, a, dto, now);
@@ -147,7 +151,12 @@ export class TransitionEffects {
     const notice = dto.notice
       ? { kind: (dto.change ?? 'update') as NoticeKind, text: dto.notice, public: true }
       : undefined;
-    return { eventType, publication: { status: 'live', change }, notice };
+    return {
+      eventType,
+      publication: { status: 'live', change },
+      notice,
+      advisory: dto.change === 'correction' ? 'correction' : undefined,
+    };
   }
 
   private async kill(em: EntityManager, a: Article, dto: TransitionDto, now: Date): Promise<Applied> {
@@ -164,6 +173,7 @@ export class TransitionEffects {
       publication: hasPublication ? { status: 'killed', change: 'kill' } : undefined,
       eventData: { notice: { kind: 'kill', text: dto.reason, at: now.toISOString() } },
       contentNeutral: true,
+      advisory: 'kill',
     };
   }
 

@@ -7,6 +7,9 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { webhooksConfig, type WebhooksConfig } from '../config/configuration';
 import { JobEngine } from '../jobs/job-engine.service';
+import { ACK_HEADER, ADVISORY_HEADER } from '../partners/partner.constants';
+import { PartnerPushes } from '../partners/partner-pushes.service';
+import { deliveryAdvisorySql, webhookPartnerSql } from '../partners/partner-webhook-sql';
 import { retryDelayMs } from './webhook-retry';
 import { signPayload } from './webhook-signing';
 import { assertDeliverableUrl, guardedLookup } from './webhook-url-guard';
@@ -31,12 +34,18 @@ interface Claimed {
   occurredAt: Date;
   version: number | null;
   payload: unknown;
+  /** The partner that owns the webhook (null: none). */
+  partnerId: string | null;
+  /** The advisory this delivery carries (Dateline-Advisory), if any. */
+  advisoryId: string | null;
 }
 
 interface Outcome {
   ok: boolean;
   statusCode: number | null;
   error: string | null;
+  /** The receiver's Dateline-Ack header on a 2xx. */
+  ack?: string;
 }
 
 // One job serves a webhook for at most this long, then hands the rest to a fresh job.
@@ -78,6 +87,7 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
     private readonly jobs: JobEngine,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly partnerPushes: PartnerPushes,
   ) {
     this.agent = new Agent({
       // Checks the addresses each connection really uses (a DNS answer can change after any check).
@@ -181,7 +191,8 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
       const [claimed] = await em.query<Claimed[]>(
         `SELECT d.id, d.webhook_id AS "webhookId", d.article_id AS "articleId", d.attempts,
                 d.lease_token AS "leaseToken", w.url, w.secret, e.id AS "eventId", e.type,
-                e.occurred_at AS "occurredAt", e.version, e.payload
+                e.occurred_at AS "occurredAt", e.version, e.payload,
+                ${webhookPartnerSql('w')} AS "partnerId", ${deliveryAdvisorySql('e', 'w')} AS "advisoryId"
            FROM webhook_delivery d
            JOIN webhook w ON w.id = d.webhook_id
            JOIN event e ON e.id = d.event_id
@@ -218,6 +229,7 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
           'dateline-event': d.type,
           'dateline-delivery': d.id,
           'dateline-signature': signPayload(d.secret, timestamp, body),
+          ...(d.advisoryId ? { [ADVISORY_HEADER]: d.advisoryId } : {}),
         },
         body,
         redirect: 'manual',
@@ -226,7 +238,10 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
       });
       // The response body is not used; dropping it frees the connection.
       await res.body?.cancel().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status, error: null };
+      if (res.status >= 200 && res.status < 300) {
+        const ack = d.partnerId ? (res.headers.get(ACK_HEADER) ?? undefined) : undefined;
+        return { ok: true, statusCode: res.status, error: null, ack };
+      }
       const redirect = res.status >= 300 && res.status < 400;
       return {
         ok: false,
@@ -242,14 +257,30 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
   private async record(d: Claimed, outcome: Outcome): Promise<void> {
     const attempts = d.attempts + 1;
     if (outcome.ok) {
-      await this.dataSource.query(
-        `UPDATE webhook_delivery
-            SET status = 'succeeded', attempts = $3, last_status_code = $4, last_error = NULL,
-                delivered_at = now(), next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
-                updated_at = now()
-          WHERE id = $1 AND lease_token = $2`,
-        [d.id, d.leaseToken, attempts, outcome.statusCode],
-      );
+      // With the success, in its transaction: what reached a partner, and a receiver's acknowledgement.
+      await this.dataSource.transaction(async (em) => {
+        const [rows] = await em.query<[unknown[], number]>(
+          `UPDATE webhook_delivery
+              SET status = 'succeeded', attempts = $3, last_status_code = $4, last_error = NULL,
+                  delivered_at = now(), next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+                  updated_at = now()
+            WHERE id = $1 AND lease_token = $2
+            RETURNING id`,
+          [d.id, d.leaseToken, attempts, outcome.statusCode],
+        );
+        if (rows.length === 0 || !d.partnerId) return;
+        await this.partnerPushes.deliveredIn(em, {
+          partnerId: d.partnerId,
+          webhookId: d.webhookId,
+          deliveryId: d.id,
+          eventId: d.eventId,
+          eventType: d.type,
+          articleId: d.articleId,
+          payload: d.payload,
+          secret: d.secret,
+          ackHeader: outcome.ack,
+        });
+      });
       return;
     }
     const final = attempts >= this.config.maxAttempts;

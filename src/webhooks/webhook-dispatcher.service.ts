@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotifyListener } from '../database/notify-listener';
 import { JobEngine } from '../jobs/job-engine.service';
+import { partnerWebhookAcceptsSql } from '../partners/partner-webhook-sql';
 import {
   DELIVER_QUEUE,
   DISPATCH_BATCH_SIZE,
@@ -13,13 +14,19 @@ import {
   WEBHOOK_DISPATCH_CHANNEL,
 } from './webhooks.constants';
 
+// An earlier delivery of the event's article to the webhook: a partner's webhook gets the later changes of
+// what it was sent.
+const SENT_BEFORE = `EXISTS (SELECT 1 FROM webhook_delivery s
+  WHERE s.webhook_id = w.id AND s.article_id = e.article_id AND s.event_seq < e.seq)`;
+
 // A safety net for notifications missed while the listener reconnects: queued events wait at most this long.
 const POLL_INTERVAL_MS = 5_000;
 
 /**
  * Turns queued outbox events into deliveries, a batch per transaction: one `webhook_delivery` for each of
  * the event's receivers (the webhooks active and subscribed to its type when it was written) that is still
- * active and subscribed, and delivery work for them. The queue holds only events some webhook could receive (the trigger on
+ * active and subscribed (a partner's webhook: and the partner's subscription covers it, or the partner received
+ * the story before), and delivery work for them. The queue holds only events some webhook could receive (the trigger on
  * `event` decides, in the event's own transaction). Every server dispatches, woken by NOTIFY on commit and
  * by a poll; SKIP LOCKED splits the work between them.
  */
@@ -117,10 +124,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
          SELECT w.id, e.id, e.seq, e.type, e.article_id, now()
            FROM webhook_dispatch_queue q
            JOIN event e ON e.id = q.event_id
-           -- Its receivers when it was written, if still active and subscribed (disabling acts at once).
+           -- Its receivers when it was written, if still active and subscribed (disabling acts at once);
+           -- an advisory reminder goes to its partner's webhooks whatever they subscribed to.
            JOIN webhook w ON w.id = ANY(q.receivers) AND w.active
-                         AND (w.events @> ARRAY[e.type] OR w.events @> ARRAY['*'])
+                         AND (w.events @> ARRAY[e.type] OR w.events @> ARRAY['*'] OR e.type = 'advisory.reminder')
           WHERE q.event_id = ANY($1::uuid[])
+            AND ${partnerWebhookAcceptsSql('e', 'w', SENT_BEFORE)}
           ORDER BY e.seq
          ON CONFLICT (webhook_id, event_id) DO NOTHING
          RETURNING webhook_id AS "webhookId", article_id AS "articleId"`,

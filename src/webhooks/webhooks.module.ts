@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PartnersModule } from '../partners/partners.module';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
@@ -7,9 +8,12 @@ import { Webhook } from './webhook.entity';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
-/** Subscriptions, and signed, retried, logged deliveries of the outbox events. */
+/**
+ * Subscriptions, and signed, retried, logged deliveries of the outbox events. A partner's webhook gets what
+ * its partner's subscription covers; its successful deliveries go to the partner's delivery record.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery])],
+  imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery]), PartnersModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookDispatcher, WebhookDeliveryWorker],
   exports: [WebhooksService],

@@ -7,7 +7,17 @@ import { ErrorAlert, LoadMore, useDateTime, useKeysetList } from './ui';
 
 type Entry = components['schemas']['AuditEntryResponse'];
 type EntityType = Entry['entityType'];
-const ENTITY_TYPES: EntityType[] = ['user', 'author', 'tag', 'article', 'api_key', 'webhook', 'media'];
+const ENTITY_TYPES: EntityType[] = [
+  'user',
+  'author',
+  'tag',
+  'article',
+  'api_key',
+  'webhook',
+  'media',
+  'partner',
+  'advisory',
+];
 
 interface Filters {
   entityType?: EntityType;

@@ -29,6 +29,7 @@ export const EVENTS = [
   'article.scheduled',
   'article.unscheduled',
   'article.embargo_lifted',
+  'advisory.overdue',
 ] as const;
 const HOOKS = ['admin', 'webhooks'] as const;
 

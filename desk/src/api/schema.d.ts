@@ -1087,6 +1087,129 @@ export interface paths {
         patch: operations["MediaController_update"];
         trace?: never;
     };
+    "/api/v1/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List partners, oldest first */
+        get: operations["PartnersController_list"];
+        put?: never;
+        /** Create a partner: contacts, subscription, its API keys and webhooks */
+        post: operations["PartnersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a partner */
+        get: operations["PartnersController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a partner, its delivery record and advisories
+         * @description Its keys and webhooks stay, no longer filtered. If-Match is optional (checked when sent).
+         */
+        delete: operations["PartnersController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a partner under If-Match
+         * @description Fields given replace the stored ones (apiKeyIds and webhookIds replace the linked lists); a subscription given changes only the fields it names. Effective on every instance at once.
+         */
+        patch: operations["PartnersController_update"];
+        trace?: never;
+    };
+    "/api/v1/advisories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Advisories to partners, newest first
+         * @description A kill, correction or unpublish of a story opens one per partner that received it; status=open lists those not acknowledged yet, with their age. Filter by articleId and partnerId.
+         */
+        get: operations["AdvisoriesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which partners have this story, in which version, how and when
+         * @description Every version that reached each partner: pushed (its webhook answered 2xx) or pulled (first fetched with its key), with the partner’s open advisories about the story.
+         */
+        get: operations["RecipientsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/advisories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling partner's advisories, newest first
+         * @description A kill, correction or unpublish of a story the partner received. Acknowledge each once applied; status=open lists those not acknowledged yet.
+         */
+        get: operations["PartnerContentController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/content/advisories/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge an advisory: the change is applied on your side
+         * @description Idempotent: acknowledging again answers the advisory as it is. 404 for another partner’s.
+         */
+        post: operations["PartnerContentController_ack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1101,7 +1224,7 @@ export interface components {
             /** @example tag.merge */
             action: string;
             /** @enum {string} */
-            entityType: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media" | "import_job";
+            entityType: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media" | "import_job" | "partner" | "advisory";
             entityId: string;
             ip: string | null;
             requestId: string | null;
@@ -2100,7 +2223,7 @@ export interface components {
              *       "article.corrected"
              *     ]
              */
-            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "*")[];
+            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "advisory.reminder" | "advisory.overdue" | "*")[];
             /** @example Partner site cache */
             description?: string | null;
         };
@@ -2108,7 +2231,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "*")[];
+            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "advisory.reminder" | "advisory.overdue" | "*")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -2127,7 +2250,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             url: string;
-            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "*")[];
+            events: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "advisory.reminder" | "advisory.overdue" | "*")[];
             description: string | null;
             active: boolean;
             /** Format: date-time */
@@ -2159,7 +2282,7 @@ export interface components {
              *       "article.corrected"
              *     ]
              */
-            events?: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "*")[];
+            events?: ("article.published" | "article.updated" | "article.corrected" | "article.clarified" | "article.unpublished" | "article.killed" | "article.scheduled" | "article.unscheduled" | "article.embargo_lifted" | "archive.imported" | "advisory.reminder" | "advisory.overdue" | "*")[];
             /** @example Partner site cache */
             description?: string | null;
             /** @description false stops deliveries; true resumes them, pending ones included */
@@ -2642,6 +2765,238 @@ export interface components {
             /** @description Focal point, 0 (top) to 1 (bottom) */
             focalY?: number;
         };
+        PartnerContactDto: {
+            /** @example Aigerim Sadykova */
+            name: string;
+            /** @example newsdesk@partner.example */
+            email?: string | null;
+            /** @example +7 7172 00 00 00 */
+            phone?: string | null;
+            /** @example night editor */
+            role?: string | null;
+        };
+        SubscriptionDto: {
+            /**
+             * @description BCP 47 tags; en also covers en-GB. Empty: every language.
+             * @example [
+             *       "en",
+             *       "ru"
+             *     ]
+             */
+            languages?: string[];
+            /** @description Empty: every genre. */
+            genres?: ("news" | "press_release" | "interview" | "statement" | "feature")[];
+            /** @description Tag ids. Empty: whatever the tags. */
+            tagIds?: string[];
+            /**
+             * @description any: a story with one of the tags; all: only stories with every one of them
+             * @default any
+             * @enum {string}
+             */
+            tagMatch: "any" | "all";
+            /**
+             * @description Embargoed stories before the embargo passes: pushed to its webhooks, and readable with its keys that have content:embargoed
+             * @default false
+             */
+            embargoedEarly: boolean;
+        };
+        CreatePartnerDto: {
+            /**
+             * @description Unique, whatever the case
+             * @example Daily Astana
+             */
+            name: string;
+            contacts?: components["schemas"]["PartnerContactDto"][];
+            /** @description API keys of this partner (replaces the list); a key belongs to one partner at most */
+            apiKeyIds?: string[];
+            /** @description Webhooks of this partner (replaces the list); a webhook belongs to one partner at most */
+            webhookIds?: string[];
+            subscription?: components["schemas"]["SubscriptionDto"];
+        };
+        PartnerContactResponse: {
+            name: string;
+            email: string | null;
+            phone: string | null;
+            role: string | null;
+        };
+        SubscriptionTagResponse: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+        };
+        SubscriptionResponse: {
+            /** @description Empty: every language */
+            languages: string[];
+            /** @description Empty: every genre */
+            genres: ("news" | "press_release" | "interview" | "statement" | "feature")[];
+            /** @description Empty: whatever the tags. A tag merged away since shows as the tag it was merged into. */
+            tags: components["schemas"]["SubscriptionTagResponse"][];
+            /** @enum {string} */
+            tagMatch: "any" | "all";
+            embargoedEarly: boolean;
+        };
+        PartnerResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            contacts: components["schemas"]["PartnerContactResponse"][];
+            subscription: components["schemas"]["SubscriptionResponse"];
+            apiKeyIds: string[];
+            webhookIds: string[];
+            /** @description Advisories it has not acknowledged yet */
+            openAdvisories: number;
+            /** @description Optimistic-lock version, also the ETag */
+            version: number;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PartnerPageResponse: {
+            data: components["schemas"]["PartnerResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        UpdatePartnerDto: {
+            /**
+             * @description Unique, whatever the case
+             * @example Daily Astana
+             */
+            name?: string;
+            contacts?: components["schemas"]["PartnerContactDto"][];
+            /** @description API keys of this partner (replaces the list); a key belongs to one partner at most */
+            apiKeyIds?: string[];
+            /** @description Webhooks of this partner (replaces the list); a webhook belongs to one partner at most */
+            webhookIds?: string[];
+            subscription?: components["schemas"]["SubscriptionDto"];
+        };
+        AdvisoryPartnerResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @description null once the partner is deleted */
+            name: string | null;
+        };
+        AdvisoryArticleResponse: {
+            /** Format: uuid */
+            id: string;
+            headline: string | null;
+            slug: string | null;
+            language: string | null;
+        };
+        AdvisoryResponse: {
+            /** Format: uuid */
+            id: string;
+            partner: components["schemas"]["AdvisoryPartnerResponse"];
+            article: components["schemas"]["AdvisoryArticleResponse"];
+            /** @enum {string} */
+            kind: "kill" | "correction" | "unpublish";
+            /** @description The public version the change made */
+            version: number;
+            /** @description The newest version the partner had then */
+            receivedVersion: number | null;
+            /** @description The public notice of the change */
+            notice: string | null;
+            /** @enum {string} */
+            status: "open" | "acknowledged";
+            /** @description The re-send schedule ran out before an acknowledgement */
+            overdue: boolean;
+            /** @description Seconds from opening to the acknowledgement, or to now while open */
+            ageSeconds: number;
+            resends: number;
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            lastResentAt: string | null;
+            /** Format: date-time */
+            nextResendAt: string | null;
+            /** Format: date-time */
+            overdueAt: string | null;
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+            /** @enum {string|null} */
+            ackMethod: "api" | "receiver" | null;
+        };
+        AdvisoryPageResponse: {
+            data: components["schemas"]["AdvisoryResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
+        RecipientDeliveryResponse: {
+            version: number;
+            /**
+             * @description push: its webhook took it (2xx); pull: its key fetched it
+             * @enum {string}
+             */
+            method: "push" | "pull";
+            /**
+             * Format: date-time
+             * @description The first push or the first fetch of this version
+             */
+            at: string;
+            /** Format: uuid */
+            webhookId: string | null;
+            /** Format: uuid */
+            apiKeyId: string | null;
+        };
+        RecipientResponse: {
+            /** Format: uuid */
+            partnerId: string;
+            partnerName: string;
+            /** @description The newest version that reached it */
+            latestVersion: number;
+            /** @description Newest version first */
+            deliveries: components["schemas"]["RecipientDeliveryResponse"][];
+            /** @description Its advisories about this story not acknowledged yet */
+            openAdvisories: components["schemas"]["AdvisoryResponse"][];
+        };
+        RecipientsResponse: {
+            /** Format: uuid */
+            articleId: string;
+            /** @description Partners by name */
+            data: components["schemas"]["RecipientResponse"][];
+        };
+        PartnerAdvisoryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "kill" | "correction" | "unpublish";
+            /** Format: uuid */
+            articleId: string;
+            slug: string | null;
+            language: string | null;
+            headline: string | null;
+            notice: string | null;
+            /** @description The public version the change made */
+            version: number;
+            receivedVersion: number | null;
+            /** @enum {string} */
+            status: "open" | "acknowledged";
+            resends: number;
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+        };
+        PartnerAdvisoryPageResponse: {
+            data: components["schemas"]["PartnerAdvisoryResponse"][];
+            /**
+             * @example {
+             *       "nextCursor": null
+             *     }
+             */
+            meta: Record<string, never>;
+        };
     };
     responses: never;
     parameters: never;
@@ -2657,7 +3012,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from meta.nextCursor of the previous page */
                 cursor?: string;
-                entityType?: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media" | "import_job";
+                entityType?: "user" | "author" | "tag" | "article" | "api_key" | "webhook" | "media" | "import_job" | "partner" | "advisory";
                 entityId?: string;
                 actorId?: string;
                 action?: string;
@@ -7845,6 +8200,584 @@ export interface operations {
             };
             /** @description If-Match is required */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PartnersController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PartnersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartnerDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PartnersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PartnersController_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional: the version you saw */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PartnersController_update: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePartnerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AdvisoriesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                /** @description open: not acknowledged yet */
+                status?: "open" | "acknowledged";
+                /** @description Only those the re-send schedule ran out on (true) or not (false) */
+                overdue?: boolean;
+                articleId?: string;
+                partnerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvisoryPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    RecipientsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecipientsResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PartnerContentController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from meta.nextCursor of the previous page */
+                cursor?: string;
+                /** @description open: not acknowledged yet */
+                status?: "open" | "acknowledged";
+                /** @description Only those the re-send schedule ran out on (true) or not (false) */
+                overdue?: boolean;
+            };
+            header: {
+                /** @description An API key of the partner */
+                "X-Api-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerAdvisoryPageResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PartnerContentController_ack: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description An API key of the partner */
+                "X-Api-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerAdvisoryResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { type Call, fakeApi, json } from '../../test/fake-api';
+import { type Call, WRITER, fakeApi, json } from '../../test/fake-api';
 import { renderDesk } from '../../test/render';
 import { STORY_ID, editorSession, story } from '../stories/StoryEditor.fixtures';
 
@@ -163,5 +163,89 @@ describe('workflow panel', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Saved');
     expect(screen.queryByText(/unsaved changes/)).toBeNull();
+  });
+
+  it('should show which partners have a published story, how, and their open advisories', async () => {
+    const api = fakeApi({
+      'GET /api/v1/auth/session': editorSession,
+      [`GET ${path}`]: () => json(story({ status: 'killed', allowedActions: [] })),
+      [`GET ${path}/recipients`]: () =>
+        json({
+          articleId: STORY_ID,
+          data: [
+            {
+              partnerId: 'p1',
+              partnerName: 'Daily Astana',
+              latestVersion: 2,
+              deliveries: [
+                {
+                  version: 2,
+                  method: 'push',
+                  at: '2026-12-01T10:00:00.000Z',
+                  webhookId: 'w1',
+                  apiKeyId: null,
+                },
+                {
+                  version: 1,
+                  method: 'pull',
+                  at: '2026-12-01T09:00:00.000Z',
+                  webhookId: null,
+                  apiKeyId: 'k1',
+                },
+              ],
+              openAdvisories: [
+                {
+                  id: 'a1',
+                  partner: { id: 'p1', name: 'Daily Astana' },
+                  article: { id: STORY_ID, headline: 'Floods in Astana', slug: 'floods', language: 'en' },
+                  kind: 'kill',
+                  version: 2,
+                  receivedVersion: 2,
+                  notice: 'Legal',
+                  status: 'open',
+                  overdue: false,
+                  ageSeconds: 600,
+                  resends: 2,
+                  openedAt: '2026-12-01T10:00:00.000Z',
+                  lastResentAt: null,
+                  nextResendAt: null,
+                  overdueAt: null,
+                  acknowledgedAt: null,
+                  ackMethod: null,
+                },
+              ],
+            },
+          ],
+        }),
+    });
+    renderDesk(`/stories/${STORY_ID}`);
+    const region = await screen.findByRole('region', { name: 'Partners' });
+    const row = await within(region).findByRole('row', { name: /Daily Astana/ });
+    expect(row.textContent).toContain('version 2');
+    expect(row.textContent).toContain('pushed to its webhook');
+    expect(within(region).getByText(/Daily Astana: Kill, open for 10 min, re-sent 2 times/)).toBeTruthy();
+    expect(api.to('GET', `${path}/recipients`)).toHaveLength(1);
+  });
+
+  it('should not ask for the recipients of a story that was never public', async () => {
+    const api = fakeApi({
+      'GET /api/v1/auth/session': editorSession,
+      [`GET ${path}`]: () => json(story({ status: 'draft' })),
+    });
+    renderDesk(`/stories/${STORY_ID}`);
+    await screen.findByRole('region', { name: 'Workflow' });
+    expect(screen.queryByRole('region', { name: 'Partners' })).toBeNull();
+    expect(api.to('GET', `${path}/recipients`)).toHaveLength(0);
+  });
+
+  it('should not ask writers for the recipients of a published story', async () => {
+    const api = fakeApi({
+      'GET /api/v1/auth/session': () => json({ user: WRITER, csrfToken: 'c' }),
+      [`GET ${path}`]: () => json(story({ status: 'published', allowedActions: [] })),
+    });
+    renderDesk(`/stories/${STORY_ID}`);
+    await screen.findByRole('region', { name: 'Workflow' });
+    expect(screen.queryByRole('region', { name: 'Partners' })).toBeNull();
+    expect(api.to('GET', `${path}/recipients`)).toHaveLength(0);
   });
 });

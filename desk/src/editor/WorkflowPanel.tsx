@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../api/keys';
 import { Dialog } from './Dialog';
+import { StoryRecipients } from './StoryRecipients';
 import { ZonedTimeInput } from './ZonedTimeInput';
 import { type Article, type TransitionInput, messageOf, transition } from './api';
 
@@ -105,6 +106,7 @@ export function WorkflowPanel({
         ))}
       </div>
       {run.isError && !open && <p role="alert">{messageOf(run.error)}</p>}
+      <StoryRecipients article={article} />
       {open && (
         <Dialog
           title={t(`editor.workflow.dialog.${open.key}`, { defaultValue: t(`editor.actions.${open.key}`) })}

@@ -10,6 +10,7 @@ export type RevisionDiff = components['schemas']['RevisionDiffResponse'];
 export type ArticleEvent = components['schemas']['ArticleEventResponse'];
 export type PreviewDocument = components['schemas']['PreviewResponse'];
 export type AuthorRole = components['schemas']['ArticleAuthorResponse']['role'];
+export type Recipients = components['schemas']['RecipientsResponse'];
 
 export interface AuthorOption {
   id: string;
@@ -101,6 +102,10 @@ export const getRevisionDiff = async (id: string, n: number) =>
 
 export const restoreRevision = async (id: string, n: number, version: number) =>
   json<Article>(await send('POST', `${articlePath(id)}/revisions/${n}/restore`, undefined, ifMatch(version)));
+
+/** Which partners have the story, in which version, and their open advisories (editors and admins). */
+export const getRecipients = async (id: string) =>
+  json<Recipients>(await request(`${articlePath(id)}/recipients`));
 
 /** The public document as it would be published now. */
 export const getPreview = async (id: string) =>

@@ -13,6 +13,7 @@ import { DocumentSchema1764300865000 } from './1764300865000-document-schema';
 import { ArticleMedia1764300870000 } from './1764300870000-article-media';
 import { UserSession1764300880000 } from './1764300880000-user-session';
 import { ArchiveImport1764300893000 } from './1764300893000-archive-import';
+import { Partners1764300960000 } from './1764300960000-partners';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   ArticleMedia1764300870000,
   UserSession1764300880000,
   ArchiveImport1764300893000,
+  Partners1764300960000,
 ];
