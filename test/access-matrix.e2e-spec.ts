@@ -350,5 +350,6 @@ describe('access matrix: every route × every identity (e2e)', () => {
     );
     expect(wrong).toEqual([]);
     expect(cells).toBe(Object.keys(EXPECTED).length * IDENTITIES.length);
-  });
+    // Every route times every identity, each refusal checked against a digest of the database.
+  }, 300_000);
 });

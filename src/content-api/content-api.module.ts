@@ -5,6 +5,7 @@ import { PartnersModule } from '../partners/partners.module';
 import { ContentArticlesController } from './content-articles.controller';
 import { ContentArticlesService } from './content-articles.service';
 import { ContentResponder } from './content-cache';
+import { ContentResponseInterceptor } from './content-response.interceptor';
 import { ContentChangesController } from './content-changes.controller';
 import { ContentChangesService } from './content-changes.service';
 import { ContentDb } from './content-db';
@@ -33,6 +34,8 @@ import { DEFAULT_SEARCH_BOUNDS, SEARCH_BOUNDS } from './search-bounds';
     ContentLookup,
     ContentReadCache,
     ContentResponder,
+    // Also resolved by the direct routes (content-direct-routes.ts).
+    ContentResponseInterceptor,
     ContentArticlesService,
     ContentTaxonomyService,
     ContentChangesService,

@@ -5,7 +5,9 @@ import { type ContentAccess, ContentAccessGuard } from '../api-keys/content-acce
 import { AllExceptionsFilter } from '../common/http-exception.filter';
 import { createValidationPipe } from '../common/validation';
 import { ContentArticlesController } from './content-articles.controller';
-import { ContentResponder, type ContentBody } from './content-cache';
+import type { ContentBody } from './content-cache';
+import { ContentResponseInterceptor } from './content-response.interceptor';
+import { PartnerScopeGuard } from '../partners/partner-scope.guard';
 import { ContentArticleQueryDto, ContentArticlesQueryDto } from './content.dto';
 
 /** What a direct route's handler gets: the request, the reader's access, its validated query, its path params. */
@@ -48,9 +50,10 @@ export const DIRECT_CONTENT_ROUTES: readonly DirectRoute[] = [
 /**
  * Runs the hot public read routes as plain Fastify handlers instead of through Nest's per-request
  * pipeline (guards, pipes, interceptors, filters, observables). They do the same steps in the same order
- * with the same parts: ContentAccessGuard's decision (API key, CONTENT_API_PUBLIC, rate limits), the
- * global ValidationPipe on the query, the controller method, ContentResponder's caching headers, and
- * AllExceptionsFilter's error body. The staff AuthGuard is not run: these routes are @Public().
+ * with the same parts: ContentAccessGuard's decision (API key, CONTENT_API_PUBLIC, rate limits),
+ * PartnerScopeGuard's narrowing to a partner's subscription, the global ValidationPipe on the query, the
+ * controller method, ContentResponseInterceptor's send (the partner's pull record, ContentResponder's
+ * caching headers), and AllExceptionsFilter's error body. The staff AuthGuard is not run: these routes are @Public().
  *
  * Must be called before app.init(): Nest registers its routes then, and this swaps the handler of the
  * matching GET routes as Fastify registers them (the `onRoute` hook), so the route table, the OpenAPI
@@ -87,7 +90,7 @@ function directHandler(get: Resolve, direct: DirectRoute): RouteHandlerMethod {
   const errors = new AllExceptionsFilter();
   return async function (this: unknown, req: FastifyRequest, reply: FastifyReply) {
     try {
-      const access = await get(ContentAccessGuard).decide(req);
+      const access = await get(PartnerScopeGuard).narrow(await get(ContentAccessGuard).decide(req));
       req.contentAccess = access;
       const query: unknown = await pipe.transform(req.query ?? {}, { type: 'query', metatype: direct.query });
       const body = await direct.run(get, {
@@ -96,7 +99,7 @@ function directHandler(get: Resolve, direct: DirectRoute): RouteHandlerMethod {
         query,
         params: req.params as Record<string, string>,
       });
-      return reply.send(get(ContentResponder).prepare(req, reply, access, body));
+      return reply.send(get(ContentResponseInterceptor).send(req, reply, access, body));
     } catch (e) {
       errors.send(req, reply, e);
       return reply;

@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Observable, map } from 'rxjs';
-import { PUBLIC_ACCESS } from '../api-keys/content-access.guard';
+import { type ContentAccess, PUBLIC_ACCESS } from '../api-keys/content-access.guard';
 import { PullRecorder } from '../partners/pull-recorder.service';
 import { type ContentBody, ContentResponder, type SentBody } from './content-cache';
 
@@ -26,13 +26,19 @@ export class ContentResponseInterceptor implements NestInterceptor<
     const req = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const access = req.contentAccess ?? PUBLIC_ACCESS;
-    return next.handle().pipe(
-      map((body) => {
-        if (access.partner && body.delivered && (body.status ?? 200) === 200) {
-          this.pulls.note(access.partner.partnerId, access.keyId, body.delivered);
-        }
-        return this.responder.prepare(req, reply, access, body);
-      }),
-    );
+    return next.handle().pipe(map((body) => this.send(req, reply, access, body)));
+  }
+
+  /** What goes on the wire for a handler's body (also used by the direct routes, content-direct-routes.ts). */
+  send(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    access: ContentAccess,
+    body: ContentBody | SentBody,
+  ): Buffer | Response {
+    if (access.partner && body.delivered && (body.status ?? 200) === 200) {
+      this.pulls.note(access.partner.partnerId, access.keyId, body.delivered);
+    }
+    return this.responder.prepare(req, reply, access, body);
   }
 }

@@ -1,6 +1,7 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { ContentAccess } from '../api-keys/content-access.guard';
 import { DomainError } from '../common/errors';
 import { PartnerScopes } from './partner-scopes.service';
 
@@ -15,13 +16,17 @@ export class PartnerScopeGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const access = req.contentAccess;
-    if (!access?.keyId) return true;
-    const scope = await this.scopes.forKey(access.keyId);
-    if (scope) {
-      req.contentAccess = { ...access, partner: scope, embargoed: access.embargoed && scope.embargoedEarly };
-    }
+    if (req.contentAccess) req.contentAccess = await this.narrow(req.contentAccess);
     return true;
+  }
+
+  /** The access of a partner's key narrowed to its subscription; any other access as it is. */
+  async narrow(access: ContentAccess): Promise<ContentAccess> {
+    if (!access.keyId) return access;
+    const scope = await this.scopes.forKey(access.keyId);
+    return scope
+      ? { ...access, partner: scope, embargoed: access.embargoed && scope.embargoedEarly }
+      : access;
   }
 }
 
