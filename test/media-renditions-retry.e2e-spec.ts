@@ -102,10 +102,16 @@ describe('picture renditions: retries on the job engine (e2e)', () => {
     const done = await settled(m.id, 'ready');
     expect(done.renditionsError).toBeNull();
     expect(done.renditions.length).toBeGreaterThan(0);
-    // One job, retried once, then completed.
-    expect(await jobsOf(m.id, version)).toEqual([
-      { id: waiting.id, state: 'completed', retry_count: 1, retry_limit: 3 },
-    ]);
+    // One job, retried once, then completed (pg-boss records that just after the handler returns).
+    const jobs = await waitFor(
+      async () => {
+        const j = await jobsOf(m.id, version);
+        return j[0]?.state === 'completed' ? j : null;
+      },
+      30_000,
+      'the job to complete',
+    );
+    expect(jobs).toEqual([{ id: waiting.id, state: 'completed', retry_count: 1, retry_limit: 3 }]);
   });
 
   it('should mark the picture failed at once, without a retry, when its original cannot be decoded', async () => {

@@ -1,9 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/http';
 import type { components } from '../api/schema';
-import { ConfirmDialog, Dialog, ErrorAlert, LoadMore, SecretDialog, useDateTime, useKeysetList } from './ui';
+import {
+  AdminTable,
+  type Column,
+  ConfirmDialog,
+  ErrorAlert,
+  FormDialog,
+  SecretDialog,
+  useDateTime,
+  useKeysetList,
+} from './ui';
 
 type ApiKey = components['schemas']['ApiKeyResponse'];
 type Scope = ApiKey['scopes'][number];
@@ -17,7 +26,7 @@ export function ApiKeys() {
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const { query, items } = useKeysetList<ApiKey>(KEYS, (cursor, signal) =>
+  const list = useKeysetList<ApiKey>(KEYS, (cursor, signal) =>
     unwrap(api.GET('/api/v1/api-keys', { params: { query: { limit: 50, cursor } }, signal })),
   );
   const revoke = useMutation({
@@ -29,6 +38,34 @@ export function ApiKeys() {
     },
   });
 
+  const columns: Column<ApiKey>[] = [
+    { header: t('admin.name'), cell: (k) => k.name },
+    { header: t('admin.apiKeys.prefix'), cell: (k) => <code>{k.prefix}</code> },
+    { header: t('admin.apiKeys.scopes'), cell: (k) => k.scopes.join(', ') },
+    {
+      header: t('admin.status'),
+      cell: (k) => t(`admin.apiKeys.statuses.${k.status}`, { defaultValue: k.status }),
+    },
+    {
+      header: t('admin.apiKeys.expires'),
+      cell: (k) => (k.expiresAt ? when(k.expiresAt) : t('admin.apiKeys.never')),
+    },
+    { header: t('admin.apiKeys.lastUsed'), cell: (k) => when(k.lastUsedAt) },
+    {
+      header: t('admin.actions'),
+      cell: (k) =>
+        k.status !== 'revoked' && (
+          <button
+            type="button"
+            aria-label={t('admin.apiKeys.revokeNamed', { name: k.name })}
+            onClick={() => setRevoking(k)}
+          >
+            {t('admin.apiKeys.revoke')}
+          </button>
+        ),
+    },
+  ];
+
   return (
     <section>
       <h1>{t('nav.apiKeys')}</h1>
@@ -37,49 +74,8 @@ export function ApiKeys() {
           {t('admin.apiKeys.new')}
         </button>
       </p>
-      <ErrorAlert error={query.error} />
-      {query.isSuccess && items.length === 0 && <p>{t('admin.empty')}</p>}
-      {items.length > 0 && (
-        <table className="admin">
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.name')}</th>
-              <th scope="col">{t('admin.apiKeys.prefix')}</th>
-              <th scope="col">{t('admin.apiKeys.scopes')}</th>
-              <th scope="col">{t('admin.status')}</th>
-              <th scope="col">{t('admin.apiKeys.expires')}</th>
-              <th scope="col">{t('admin.apiKeys.lastUsed')}</th>
-              <th scope="col">{t('admin.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((k) => (
-              <tr key={k.id}>
-                <td>{k.name}</td>
-                <td>
-                  <code>{k.prefix}</code>
-                </td>
-                <td>{k.scopes.join(', ')}</td>
-                <td>{t(`admin.apiKeys.statuses.${k.status}`, { defaultValue: k.status })}</td>
-                <td>{k.expiresAt ? when(k.expiresAt) : t('admin.apiKeys.never')}</td>
-                <td>{when(k.lastUsedAt)}</td>
-                <td>
-                  {k.status !== 'revoked' && (
-                    <button
-                      type="button"
-                      aria-label={t('admin.apiKeys.revokeNamed', { name: k.name })}
-                      onClick={() => setRevoking(k)}
-                    >
-                      {t('admin.apiKeys.revoke')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore list={query} />
+      <ErrorAlert error={list.query.error} />
+      <AdminTable list={list} columns={columns} />
       {creating && (
         <ApiKeyForm
           onClose={() => setCreating(false)}
@@ -130,45 +126,37 @@ function ApiKeyForm({ onClose, onCreated }: { onClose(): void; onCreated(key: st
       await client.invalidateQueries({ queryKey: KEYS });
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
   const toggle = (s: Scope, on: boolean) => setScopes(on ? [...scopes, s] : scopes.filter((x) => x !== s));
   return (
-    <Dialog title={t('admin.apiKeys.new')} onClose={onClose}>
-      <form className="stack" onSubmit={submit}>
-        <label>
-          {t('admin.name')}
-          <input required value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <fieldset>
-          <legend>{t('admin.apiKeys.scopes')}</legend>
-          {SCOPES.map((s) => (
-            <label key={s} className="inline">
-              <input
-                type="checkbox"
-                checked={scopes.includes(s)}
-                onChange={(e) => toggle(s, e.target.checked)}
-              />
-              {s}
-            </label>
-          ))}
-        </fieldset>
-        <label>
-          {t('admin.apiKeys.expiresAt')}
-          <input type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} />
-        </label>
-        <ErrorAlert error={create.error} />
-        <p className="actions">
-          <button type="button" onClick={onClose}>
-            {t('admin.cancel')}
-          </button>
-          <button type="submit" disabled={create.isPending}>
-            {t('admin.apiKeys.create')}
-          </button>
-        </p>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={t('admin.apiKeys.new')}
+      submit={t('admin.apiKeys.create')}
+      busy={create.isPending}
+      error={create.error}
+      onSubmit={() => create.mutate()}
+      onClose={onClose}
+    >
+      <label>
+        {t('admin.name')}
+        <input required value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <fieldset>
+        <legend>{t('admin.apiKeys.scopes')}</legend>
+        {SCOPES.map((s) => (
+          <label key={s} className="inline">
+            <input
+              type="checkbox"
+              checked={scopes.includes(s)}
+              onChange={(e) => toggle(s, e.target.checked)}
+            />
+            {s}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t('admin.apiKeys.expiresAt')}
+        <input type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} />
+      </label>
+    </FormDialog>
   );
 }

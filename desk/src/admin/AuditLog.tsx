@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/http';
 import type { components } from '../api/schema';
-import { ErrorAlert, LoadMore, useDateTime, useKeysetList } from './ui';
+import { AdminTable, type Column, ErrorAlert, FilterBar, useDateTime, useKeysetList } from './ui';
 
 type Entry = components['schemas']['AuditEntryResponse'];
 type EntityType = Entry['entityType'];
@@ -42,12 +42,11 @@ export function AuditLog() {
     queryFn: ({ signal }) => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 100 } }, signal })),
     staleTime: 60_000,
   });
-  const { query, items } = useKeysetList<Entry>(['admin', 'audit', filters], (cursor, signal) =>
+  const list = useKeysetList<Entry>(['admin', 'audit', filters], (cursor, signal) =>
     unwrap(api.GET('/api/v1/audit', { params: { query: { ...filters, limit: 50, cursor } }, signal })),
   );
   const set = (patch: Partial<Filters>) => setDraft({ ...draft, ...patch });
-  const apply = (e: FormEvent) => {
-    e.preventDefault();
+  const apply = () => {
     const clean = Object.fromEntries(
       Object.entries(draft)
         .map(([k, v]): [string, unknown] => [k, typeof v === 'string' ? v.trim() : v])
@@ -56,10 +55,22 @@ export function AuditLog() {
     setFilters(clean);
   };
 
+  const columns: Column<Entry>[] = [
+    { header: t('admin.audit.at'), cell: (e) => when(e.at) },
+    { header: t('admin.audit.actor'), cell: (e) => actorName(e.actor) || t('admin.audit.system') },
+    { header: t('admin.audit.action'), cell: (e) => e.action },
+    { header: t('admin.audit.entityType'), cell: (e) => e.entityType },
+    { header: t('admin.audit.entityId'), cell: (e) => <code>{e.entityId}</code> },
+    {
+      header: t('admin.audit.details'),
+      cell: (e) => <code className="details">{JSON.stringify(e.details)}</code>,
+    },
+  ];
+
   return (
     <section>
       <h1>{t('nav.audit')}</h1>
-      <form className="filters" role="search" aria-label={t('admin.filters')} onSubmit={apply}>
+      <FilterBar onSubmit={apply}>
         <label>
           {t('admin.audit.entityType')}
           <select
@@ -98,40 +109,9 @@ export function AuditLog() {
           />
         </label>
         <button type="submit">{t('admin.apply')}</button>
-      </form>
-      <ErrorAlert error={query.error} />
-      {query.isSuccess && items.length === 0 && <p>{t('admin.empty')}</p>}
-      {items.length > 0 && (
-        <table className="admin">
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.audit.at')}</th>
-              <th scope="col">{t('admin.audit.actor')}</th>
-              <th scope="col">{t('admin.audit.action')}</th>
-              <th scope="col">{t('admin.audit.entityType')}</th>
-              <th scope="col">{t('admin.audit.entityId')}</th>
-              <th scope="col">{t('admin.audit.details')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.id}>
-                <td>{when(e.at)}</td>
-                <td>{actorName(e.actor) || t('admin.audit.system')}</td>
-                <td>{e.action}</td>
-                <td>{e.entityType}</td>
-                <td>
-                  <code>{e.entityId}</code>
-                </td>
-                <td>
-                  <code className="details">{JSON.stringify(e.details)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore list={query} />
+      </FilterBar>
+      <ErrorAlert error={list.query.error} />
+      <AdminTable list={list} columns={columns} />
     </section>
   );
 }

@@ -1,10 +1,19 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/http';
 import { queryKeys } from '../api/keys';
 import type { components } from '../api/schema';
-import { ConfirmDialog, Dialog, ErrorAlert, LoadMore, orNull, useKeysetList } from './ui';
+import {
+  AdminTable,
+  type Column,
+  ConfirmDialog,
+  ErrorAlert,
+  FilterBar,
+  FormDialog,
+  orNull,
+  useKeysetList,
+} from './ui';
 
 type Author = components['schemas']['AuthorResponse'];
 
@@ -15,7 +24,7 @@ export function Authors() {
   const [editing, setEditing] = useState<Author | 'new' | null>(null);
   const [deactivating, setDeactivating] = useState<Author | null>(null);
   const filters = { q: q.trim() || undefined };
-  const { query, items } = useKeysetList<Author>([...queryKeys.authors, 'admin', filters], (cursor, signal) =>
+  const list = useKeysetList<Author>([...queryKeys.authors, 'admin', filters], (cursor, signal) =>
     unwrap(api.GET('/api/v1/authors', { params: { query: { ...filters, limit: 50, cursor } }, signal })),
   );
   const deactivate = useMutation({
@@ -27,15 +36,39 @@ export function Authors() {
     },
   });
 
+  const columns: Column<Author>[] = [
+    { header: t('admin.name'), cell: (a) => a.name },
+    { header: t('admin.authors.title'), cell: (a) => a.title ?? '' },
+    { header: t('admin.status'), cell: (a) => (a.active ? t('admin.active') : t('admin.inactive')) },
+    {
+      header: t('admin.actions'),
+      cell: (a) => (
+        <>
+          <button
+            type="button"
+            aria-label={t('admin.editNamed', { name: a.name })}
+            onClick={() => setEditing(a)}
+          >
+            {t('admin.edit')}
+          </button>{' '}
+          {a.active && (
+            <button
+              type="button"
+              aria-label={t('admin.deactivateNamed', { name: a.name })}
+              onClick={() => setDeactivating(a)}
+            >
+              {t('admin.deactivate')}
+            </button>
+          )}
+        </>
+      ),
+    },
+  ];
+
   return (
     <section>
       <h1>{t('nav.authors')}</h1>
-      <form
-        className="filters"
-        role="search"
-        aria-label={t('admin.filters')}
-        onSubmit={(e) => e.preventDefault()}
-      >
+      <FilterBar>
         <label>
           {t('admin.search')}
           <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
@@ -43,49 +76,9 @@ export function Authors() {
         <button type="button" onClick={() => setEditing('new')}>
           {t('admin.authors.new')}
         </button>
-      </form>
-      <ErrorAlert error={query.error} />
-      {query.isSuccess && items.length === 0 && <p>{t('admin.empty')}</p>}
-      {items.length > 0 && (
-        <table className="admin">
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.name')}</th>
-              <th scope="col">{t('admin.authors.title')}</th>
-              <th scope="col">{t('admin.status')}</th>
-              <th scope="col">{t('admin.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((a) => (
-              <tr key={a.id}>
-                <td>{a.name}</td>
-                <td>{a.title ?? ''}</td>
-                <td>{a.active ? t('admin.active') : t('admin.inactive')}</td>
-                <td>
-                  <button
-                    type="button"
-                    aria-label={t('admin.editNamed', { name: a.name })}
-                    onClick={() => setEditing(a)}
-                  >
-                    {t('admin.edit')}
-                  </button>{' '}
-                  {a.active && (
-                    <button
-                      type="button"
-                      aria-label={t('admin.deactivateNamed', { name: a.name })}
-                      onClick={() => setDeactivating(a)}
-                    >
-                      {t('admin.deactivate')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore list={query} />
+      </FilterBar>
+      <ErrorAlert error={list.query.error} />
+      <AdminTable list={list} columns={columns} />
       {editing && <AuthorForm author={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
       {deactivating && (
         <ConfirmDialog
@@ -136,50 +129,39 @@ function AuthorForm({ author, onClose }: { author: Author | null; onClose(): voi
       onClose();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <Dialog
+    <FormDialog
       title={author ? t('admin.authors.editTitle', { name: author.name }) : t('admin.authors.new')}
+      submit={t('admin.save')}
+      busy={save.isPending}
+      error={save.error}
+      onSubmit={() => save.mutate()}
       onClose={onClose}
     >
-      <form className="stack" onSubmit={submit}>
-        <label>
-          {t('admin.name')}
-          <input required {...field('name')} />
-        </label>
-        <label>
-          {t('admin.slug')}
-          <input placeholder={t('admin.slugAuto')} {...field('slug')} />
-        </label>
-        <label>
-          {t('admin.authors.title')}
-          <input {...field('title')} />
-        </label>
-        <label>
-          {t('admin.authors.bio')}
-          <textarea {...field('bio')} />
-        </label>
-        <label>
-          {t('admin.email')}
-          <input type="email" {...field('email')} />
-        </label>
-        <label>
-          {t('admin.authors.avatarUrl')}
-          <input type="url" {...field('avatarUrl')} />
-        </label>
-        <ErrorAlert error={save.error} />
-        <p className="actions">
-          <button type="button" onClick={onClose}>
-            {t('admin.cancel')}
-          </button>
-          <button type="submit" disabled={save.isPending}>
-            {t('admin.save')}
-          </button>
-        </p>
-      </form>
-    </Dialog>
+      <label>
+        {t('admin.name')}
+        <input required {...field('name')} />
+      </label>
+      <label>
+        {t('admin.slug')}
+        <input placeholder={t('admin.slugAuto')} {...field('slug')} />
+      </label>
+      <label>
+        {t('admin.authors.title')}
+        <input {...field('title')} />
+      </label>
+      <label>
+        {t('admin.authors.bio')}
+        <textarea {...field('bio')} />
+      </label>
+      <label>
+        {t('admin.email')}
+        <input type="email" {...field('email')} />
+      </label>
+      <label>
+        {t('admin.authors.avatarUrl')}
+        <input type="url" {...field('avatarUrl')} />
+      </label>
+    </FormDialog>
   );
 }

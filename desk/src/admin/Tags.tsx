@@ -1,10 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/http';
 import { queryKeys } from '../api/keys';
 import type { components } from '../api/schema';
-import { ConfirmDialog, Dialog, ErrorAlert, LoadMore, orNull, useKeysetList } from './ui';
+import {
+  AdminTable,
+  type Column,
+  ConfirmDialog,
+  Dialog,
+  ErrorAlert,
+  FilterBar,
+  FormDialog,
+  orNull,
+  useKeysetList,
+} from './ui';
 
 type Tag = components['schemas']['TagResponse'];
 type TagKind = Tag['kind'];
@@ -17,19 +27,41 @@ export function Tags() {
   const [editing, setEditing] = useState<Tag | 'new' | null>(null);
   const [merging, setMerging] = useState<Tag | null>(null);
   const filters = { q: q.trim() || undefined, kind: kind || undefined };
-  const { query, items } = useKeysetList<Tag>([...queryKeys.tags, 'admin', filters], (cursor, signal) =>
+  const list = useKeysetList<Tag>([...queryKeys.tags, 'admin', filters], (cursor, signal) =>
     unwrap(api.GET('/api/v1/tags', { params: { query: { ...filters, limit: 50, cursor } }, signal })),
   );
+
+  const columns: Column<Tag>[] = [
+    { header: t('admin.name'), cell: (tag) => tag.name },
+    { header: t('admin.slug'), cell: (tag) => tag.slug },
+    { header: t('admin.tags.kind'), cell: (tag) => t(`admin.tags.kinds.${tag.kind}`) },
+    {
+      header: t('admin.actions'),
+      cell: (tag) => (
+        <>
+          <button
+            type="button"
+            aria-label={t('admin.editNamed', { name: tag.name })}
+            onClick={() => setEditing(tag)}
+          >
+            {t('admin.edit')}
+          </button>{' '}
+          <button
+            type="button"
+            aria-label={t('admin.tags.mergeNamed', { name: tag.name })}
+            onClick={() => setMerging(tag)}
+          >
+            {t('admin.tags.merge')}
+          </button>
+        </>
+      ),
+    },
+  ];
 
   return (
     <section>
       <h1>{t('nav.tags')}</h1>
-      <form
-        className="filters"
-        role="search"
-        aria-label={t('admin.filters')}
-        onSubmit={(e) => e.preventDefault()}
-      >
+      <FilterBar>
         <label>
           {t('admin.search')}
           <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
@@ -48,47 +80,9 @@ export function Tags() {
         <button type="button" onClick={() => setEditing('new')}>
           {t('admin.tags.new')}
         </button>
-      </form>
-      <ErrorAlert error={query.error} />
-      {query.isSuccess && items.length === 0 && <p>{t('admin.empty')}</p>}
-      {items.length > 0 && (
-        <table className="admin">
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.name')}</th>
-              <th scope="col">{t('admin.slug')}</th>
-              <th scope="col">{t('admin.tags.kind')}</th>
-              <th scope="col">{t('admin.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((tag) => (
-              <tr key={tag.id}>
-                <td>{tag.name}</td>
-                <td>{tag.slug}</td>
-                <td>{t(`admin.tags.kinds.${tag.kind}`)}</td>
-                <td>
-                  <button
-                    type="button"
-                    aria-label={t('admin.editNamed', { name: tag.name })}
-                    onClick={() => setEditing(tag)}
-                  >
-                    {t('admin.edit')}
-                  </button>{' '}
-                  <button
-                    type="button"
-                    aria-label={t('admin.tags.mergeNamed', { name: tag.name })}
-                    onClick={() => setMerging(tag)}
-                  >
-                    {t('admin.tags.merge')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore list={query} />
+      </FilterBar>
+      <ErrorAlert error={list.query.error} />
+      <AdminTable list={list} columns={columns} />
       {editing && <TagForm tag={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
       {merging && <MergeDialog source={merging} onClose={() => setMerging(null)} />}
     </section>
@@ -121,53 +115,42 @@ function TagForm({ tag, onClose }: { tag: Tag | null; onClose(): void }) {
       onClose();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <Dialog
+    <FormDialog
       title={tag ? t('admin.tags.editTitle', { name: tag.name }) : t('admin.tags.new')}
+      submit={t('admin.save')}
+      busy={save.isPending}
+      error={save.error}
+      onSubmit={() => save.mutate()}
       onClose={onClose}
     >
-      <form className="stack" onSubmit={submit}>
-        <label>
-          {t('admin.name')}
-          <input required value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label>
-          {t('admin.slug')}
-          <input value={slug} placeholder={t('admin.slugAuto')} onChange={(e) => setSlug(e.target.value)} />
-        </label>
-        <label>
-          {t('admin.tags.kind')}
-          <select value={kind} onChange={(e) => setKind(e.target.value as TagKind)}>
-            {TAG_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`admin.tags.kinds.${k}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('admin.description')}
-          <textarea value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <label>
-          {t('admin.tags.externalUri')}
-          <input type="url" value={externalUri} onChange={(e) => setExternalUri(e.target.value)} />
-        </label>
-        <ErrorAlert error={save.error} />
-        <p className="actions">
-          <button type="button" onClick={onClose}>
-            {t('admin.cancel')}
-          </button>
-          <button type="submit" disabled={save.isPending}>
-            {t('admin.save')}
-          </button>
-        </p>
-      </form>
-    </Dialog>
+      <label>
+        {t('admin.name')}
+        <input required value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label>
+        {t('admin.slug')}
+        <input value={slug} placeholder={t('admin.slugAuto')} onChange={(e) => setSlug(e.target.value)} />
+      </label>
+      <label>
+        {t('admin.tags.kind')}
+        <select value={kind} onChange={(e) => setKind(e.target.value as TagKind)}>
+          {TAG_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`admin.tags.kinds.${k}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('admin.description')}
+        <textarea value={description} onChange={(e) => setDescription(e.target.value)} />
+      </label>
+      <label>
+        {t('admin.tags.externalUri')}
+        <input type="url" value={externalUri} onChange={(e) => setExternalUri(e.target.value)} />
+      </label>
+    </FormDialog>
   );
 }
 

@@ -1,9 +1,17 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/http';
 import type { components } from '../api/schema';
-import { ConfirmDialog, Dialog, ErrorAlert, LoadMore, useDateTime, useKeysetList } from './ui';
+import {
+  AdminTable,
+  type Column,
+  ConfirmDialog,
+  ErrorAlert,
+  FormDialog,
+  useDateTime,
+  useKeysetList,
+} from './ui';
 
 type User = components['schemas']['UserResponse'];
 type Role = User['role'];
@@ -16,7 +24,7 @@ export function Users() {
   const when = useDateTime();
   const [creating, setCreating] = useState(false);
   const [deactivating, setDeactivating] = useState<User | null>(null);
-  const { query, items } = useKeysetList<User>(USERS, (cursor, signal) =>
+  const list = useKeysetList<User>(USERS, (cursor, signal) =>
     unwrap(api.GET('/api/v1/users', { params: { query: { limit: 50, cursor } }, signal })),
   );
   const update = useMutation({
@@ -28,6 +36,51 @@ export function Users() {
     },
   });
 
+  const columns: Column<User>[] = [
+    { header: t('admin.name'), cell: (u) => u.name },
+    { header: t('admin.email'), cell: (u) => u.email },
+    {
+      header: t('admin.users.role'),
+      cell: (u) => (
+        <select
+          aria-label={t('admin.users.roleOf', { name: u.name })}
+          value={u.role}
+          disabled={update.isPending}
+          onChange={(e) => update.mutate({ id: u.id, body: { role: e.target.value as Role } })}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`roles.${r}`)}
+            </option>
+          ))}
+        </select>
+      ),
+    },
+    { header: t('admin.status'), cell: (u) => (u.active ? t('admin.active') : t('admin.inactive')) },
+    { header: t('admin.users.lastLogin'), cell: (u) => when(u.lastLoginAt) },
+    {
+      header: t('admin.actions'),
+      cell: (u) =>
+        u.active ? (
+          <button
+            type="button"
+            aria-label={t('admin.deactivateNamed', { name: u.name })}
+            onClick={() => setDeactivating(u)}
+          >
+            {t('admin.deactivate')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            aria-label={t('admin.reactivateNamed', { name: u.name })}
+            onClick={() => update.mutate({ id: u.id, body: { active: true } })}
+          >
+            {t('admin.reactivate')}
+          </button>
+        ),
+    },
+  ];
+
   return (
     <section>
       <h1>{t('nav.users')}</h1>
@@ -36,66 +89,10 @@ export function Users() {
           {t('admin.users.new')}
         </button>
       </p>
-      <ErrorAlert error={query.error} />
+      <ErrorAlert error={list.query.error} />
       {!deactivating && <ErrorAlert error={update.error} />}
-      {items.length > 0 && (
-        <table className="admin">
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.name')}</th>
-              <th scope="col">{t('admin.email')}</th>
-              <th scope="col">{t('admin.users.role')}</th>
-              <th scope="col">{t('admin.status')}</th>
-              <th scope="col">{t('admin.users.lastLogin')}</th>
-              <th scope="col">{t('admin.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((u) => (
-              <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>
-                  <select
-                    aria-label={t('admin.users.roleOf', { name: u.name })}
-                    value={u.role}
-                    disabled={update.isPending}
-                    onChange={(e) => update.mutate({ id: u.id, body: { role: e.target.value as Role } })}
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {t(`roles.${r}`)}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>{u.active ? t('admin.active') : t('admin.inactive')}</td>
-                <td>{when(u.lastLoginAt)}</td>
-                <td>
-                  {u.active ? (
-                    <button
-                      type="button"
-                      aria-label={t('admin.deactivateNamed', { name: u.name })}
-                      onClick={() => setDeactivating(u)}
-                    >
-                      {t('admin.deactivate')}
-                    </button>
-                  ) : (
-                    <button
-                      type="button"
-                      aria-label={t('admin.reactivateNamed', { name: u.name })}
-                      onClick={() => update.mutate({ id: u.id, body: { active: true } })}
-                    >
-                      {t('admin.reactivate')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore list={query} />
+      {/* The signed-in admin is always listed. */}
+      <AdminTable list={list} columns={columns} empty={null} />
       {creating && <UserForm onClose={() => setCreating(false)} />}
       {deactivating && (
         <ConfirmDialog
@@ -127,52 +124,44 @@ function UserForm({ onClose }: { onClose(): void }) {
       onClose();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
   return (
-    <Dialog title={t('admin.users.new')} onClose={onClose}>
-      <form className="stack" onSubmit={submit}>
-        <label>
-          {t('admin.email')}
-          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </label>
-        <label>
-          {t('admin.name')}
-          <input required value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label>
-          {t('admin.users.role')}
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('admin.users.password')}
-          <input
-            type="password"
-            required
-            minLength={10}
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        <ErrorAlert error={create.error} />
-        <p className="actions">
-          <button type="button" onClick={onClose}>
-            {t('admin.cancel')}
-          </button>
-          <button type="submit" disabled={create.isPending}>
-            {t('admin.users.create')}
-          </button>
-        </p>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={t('admin.users.new')}
+      submit={t('admin.users.create')}
+      busy={create.isPending}
+      error={create.error}
+      onSubmit={() => create.mutate()}
+      onClose={onClose}
+    >
+      <label>
+        {t('admin.email')}
+        <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      </label>
+      <label>
+        {t('admin.name')}
+        <input required value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label>
+        {t('admin.users.role')}
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`roles.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('admin.users.password')}
+        <input
+          type="password"
+          required
+          minLength={10}
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </label>
+    </FormDialog>
   );
 }

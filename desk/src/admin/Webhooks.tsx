@@ -1,14 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HttpError } from '../api/errors';
 import { api, unwrap } from '../api/http';
 import type { components } from '../api/schema';
 import {
+  AdminTable,
+  type Column,
   ConfirmDialog,
-  Dialog,
   ErrorAlert,
-  LoadMore,
+  FormDialog,
   SecretDialog,
   orNull,
   useDateTime,
@@ -42,7 +43,7 @@ export function Webhooks() {
   const [secret, setSecret] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [open, setOpen] = useState<Webhook | null>(null);
-  const { query, items } = useKeysetList<Webhook>(HOOKS, (cursor, signal) =>
+  const list = useKeysetList<Webhook>(HOOKS, (cursor, signal) =>
     unwrap(api.GET('/api/v1/webhooks', { params: { query: { limit: 50, cursor } }, signal })),
   );
   const act = useMutation({
@@ -72,6 +73,61 @@ export function Webhooks() {
     onSuccess: () => client.invalidateQueries({ queryKey: HOOKS }),
   });
 
+  const columns: Column<Webhook>[] = [
+    { header: t('admin.webhooks.url'), cell: (h) => h.url },
+    { header: t('admin.webhooks.events'), cell: (h) => h.events.join(', ') },
+    {
+      header: t('admin.status'),
+      cell: (h) => (h.active ? t('admin.active') : t('admin.webhooks.disabled')),
+    },
+    {
+      header: t('admin.actions'),
+      className: 'row-actions',
+      cell: (h) => (
+        <>
+          <button
+            type="button"
+            aria-label={t('admin.webhooks.deliveriesOf', { url: h.url })}
+            onClick={() => setOpen(h)}
+          >
+            {t('admin.webhooks.deliveries')}
+          </button>
+          <button
+            type="button"
+            aria-label={t('admin.webhooks.rotateOf', { url: h.url })}
+            onClick={() => setConfirm({ kind: 'rotate', hook: h })}
+          >
+            {t('admin.webhooks.rotate')}
+          </button>
+          {h.active ? (
+            <button
+              type="button"
+              aria-label={t('admin.webhooks.disableOf', { url: h.url })}
+              onClick={() => setConfirm({ kind: 'disable', hook: h })}
+            >
+              {t('admin.webhooks.disable')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              aria-label={t('admin.webhooks.resumeOf', { url: h.url })}
+              onClick={() => resume.mutate(h)}
+            >
+              {t('admin.webhooks.resume')}
+            </button>
+          )}
+          <button
+            type="button"
+            aria-label={t('admin.webhooks.deleteOf', { url: h.url })}
+            onClick={() => setConfirm({ kind: 'delete', hook: h })}
+          >
+            {t('admin.delete')}
+          </button>
+        </>
+      ),
+    },
+  ];
+
   return (
     <section>
       <h1>{t('nav.webhooks')}</h1>
@@ -80,70 +136,8 @@ export function Webhooks() {
           {t('admin.webhooks.new')}
         </button>
       </p>
-      <ErrorAlert error={query.error ?? resume.error} />
-      {query.isSuccess && items.length === 0 && <p>{t('admin.empty')}</p>}
-      {items.length > 0 && (
-        <table className="admin">
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.webhooks.url')}</th>
-              <th scope="col">{t('admin.webhooks.events')}</th>
-              <th scope="col">{t('admin.status')}</th>
-              <th scope="col">{t('admin.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((h) => (
-              <tr key={h.id}>
-                <td>{h.url}</td>
-                <td>{h.events.join(', ')}</td>
-                <td>{h.active ? t('admin.active') : t('admin.webhooks.disabled')}</td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    aria-label={t('admin.webhooks.deliveriesOf', { url: h.url })}
-                    onClick={() => setOpen(h)}
-                  >
-                    {t('admin.webhooks.deliveries')}
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={t('admin.webhooks.rotateOf', { url: h.url })}
-                    onClick={() => setConfirm({ kind: 'rotate', hook: h })}
-                  >
-                    {t('admin.webhooks.rotate')}
-                  </button>
-                  {h.active ? (
-                    <button
-                      type="button"
-                      aria-label={t('admin.webhooks.disableOf', { url: h.url })}
-                      onClick={() => setConfirm({ kind: 'disable', hook: h })}
-                    >
-                      {t('admin.webhooks.disable')}
-                    </button>
-                  ) : (
-                    <button
-                      type="button"
-                      aria-label={t('admin.webhooks.resumeOf', { url: h.url })}
-                      onClick={() => resume.mutate(h)}
-                    >
-                      {t('admin.webhooks.resume')}
-                    </button>
-                  )}
-                  <button
-                    type="button"
-                    aria-label={t('admin.webhooks.deleteOf', { url: h.url })}
-                    onClick={() => setConfirm({ kind: 'delete', hook: h })}
-                  >
-                    {t('admin.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore list={query} />
+      <ErrorAlert error={list.query.error ?? resume.error} />
+      <AdminTable list={list} columns={columns} />
       {open && <Deliveries hook={open} />}
       {creating && (
         <WebhookForm
@@ -182,7 +176,7 @@ function Deliveries({ hook }: { hook: Webhook }) {
   const when = useDateTime();
   const [status, setStatus] = useState<DeliveryStatus | ''>('');
   const key = [...HOOKS, hook.id, 'deliveries', status];
-  const { query, items } = useKeysetList<Delivery>(key, (cursor, signal) =>
+  const list = useKeysetList<Delivery>(key, (cursor, signal) =>
     unwrap(
       api.GET('/api/v1/webhooks/{id}/deliveries', {
         params: { path: { id: hook.id }, query: { limit: 50, cursor, status: status || undefined } },
@@ -199,6 +193,26 @@ function Deliveries({ hook }: { hook: Webhook }) {
       ),
     onSuccess: () => client.invalidateQueries({ queryKey: [...HOOKS, hook.id, 'deliveries'] }),
   });
+  const columns: Column<Delivery>[] = [
+    { header: t('admin.webhooks.event'), cell: (d) => d.eventType },
+    { header: t('admin.status'), cell: (d) => t(`admin.webhooks.statuses.${d.status}`) },
+    { header: t('admin.webhooks.attempts'), cell: (d) => d.attempts },
+    { header: t('admin.webhooks.lastResult'), cell: (d) => d.lastStatusCode ?? d.lastError ?? '—' },
+    { header: t('admin.webhooks.created'), cell: (d) => when(d.createdAt) },
+    {
+      header: t('admin.actions'),
+      cell: (d) => (
+        <button
+          type="button"
+          disabled={redeliver.isPending}
+          aria-label={t('admin.webhooks.redeliverOf', { id: d.id })}
+          onClick={() => redeliver.mutate(d)}
+        >
+          {t('admin.webhooks.redeliver')}
+        </button>
+      ),
+    },
+  ];
   return (
     <section aria-label={t('admin.webhooks.deliveriesOf', { url: hook.url })}>
       <h2>{t('admin.webhooks.deliveriesOf', { url: hook.url })}</h2>
@@ -213,44 +227,8 @@ function Deliveries({ hook }: { hook: Webhook }) {
           ))}
         </select>
       </label>
-      <ErrorAlert error={query.error ?? redeliver.error} />
-      {query.isSuccess && items.length === 0 && <p>{t('admin.empty')}</p>}
-      {items.length > 0 && (
-        <table className="admin">
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.webhooks.event')}</th>
-              <th scope="col">{t('admin.status')}</th>
-              <th scope="col">{t('admin.webhooks.attempts')}</th>
-              <th scope="col">{t('admin.webhooks.lastResult')}</th>
-              <th scope="col">{t('admin.webhooks.created')}</th>
-              <th scope="col">{t('admin.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((d) => (
-              <tr key={d.id}>
-                <td>{d.eventType}</td>
-                <td>{t(`admin.webhooks.statuses.${d.status}`)}</td>
-                <td>{d.attempts}</td>
-                <td>{d.lastStatusCode ?? d.lastError ?? '—'}</td>
-                <td>{when(d.createdAt)}</td>
-                <td>
-                  <button
-                    type="button"
-                    disabled={redeliver.isPending}
-                    aria-label={t('admin.webhooks.redeliverOf', { id: d.id })}
-                    onClick={() => redeliver.mutate(d)}
-                  >
-                    {t('admin.webhooks.redeliver')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore list={query} />
+      <ErrorAlert error={list.query.error ?? redeliver.error} />
+      <AdminTable list={list} columns={columns} />
     </section>
   );
 }
@@ -273,46 +251,38 @@ function WebhookForm({ onClose, onCreated }: { onClose(): void; onCreated(secret
       await client.invalidateQueries({ queryKey: HOOKS });
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
   const toggle = (ev: string, on: boolean) =>
     setEvents(on ? [...events, ev] : events.filter((x) => x !== ev));
   return (
-    <Dialog title={t('admin.webhooks.new')} onClose={onClose}>
-      <form className="stack" onSubmit={submit}>
-        <label>
-          {t('admin.webhooks.url')}
-          <input type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />
-        </label>
-        <label>
-          {t('admin.description')}
-          <input value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <fieldset>
-          <legend>{t('admin.webhooks.events')}</legend>
-          {EVENTS.map((ev) => (
-            <label key={ev} className="inline">
-              <input
-                type="checkbox"
-                checked={events.includes(ev)}
-                onChange={(e) => toggle(ev, e.target.checked)}
-              />
-              {ev === '*' ? t('admin.webhooks.allEvents') : ev}
-            </label>
-          ))}
-        </fieldset>
-        <ErrorAlert error={create.error} />
-        <p className="actions">
-          <button type="button" onClick={onClose}>
-            {t('admin.cancel')}
-          </button>
-          <button type="submit" disabled={create.isPending}>
-            {t('admin.webhooks.create')}
-          </button>
-        </p>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={t('admin.webhooks.new')}
+      submit={t('admin.webhooks.create')}
+      busy={create.isPending}
+      error={create.error}
+      onSubmit={() => create.mutate()}
+      onClose={onClose}
+    >
+      <label>
+        {t('admin.webhooks.url')}
+        <input type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />
+      </label>
+      <label>
+        {t('admin.description')}
+        <input value={description} onChange={(e) => setDescription(e.target.value)} />
+      </label>
+      <fieldset>
+        <legend>{t('admin.webhooks.events')}</legend>
+        {EVENTS.map((ev) => (
+          <label key={ev} className="inline">
+            <input
+              type="checkbox"
+              checked={events.includes(ev)}
+              onChange={(e) => toggle(ev, e.target.checked)}
+            />
+            {ev === '*' ? t('admin.webhooks.allEvents') : ev}
+          </label>
+        ))}
+      </fieldset>
+    </FormDialog>
   );
 }

@@ -1,7 +1,8 @@
 // Small pieces every admin, pictures and import screen shares: a modal dialog with an accessible
-// name, a confirm dialog, the shown-once secret dialog, the error alert and keyset paging.
+// name, a confirm dialog, a form dialog, the shown-once secret dialog, the error alert, the filter bar,
+// keyset paging and the admin table over a keyset list.
 import { type InfiniteData, type QueryKey, useInfiniteQuery } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HttpError } from '../api/errors';
 
@@ -34,7 +35,9 @@ export function useKeysetList<T>(
   return { query, items };
 }
 
-export function LoadMore({ list }: { list: ReturnType<typeof useKeysetList>['query'] }) {
+export type KeysetList<T> = ReturnType<typeof useKeysetList<T>>;
+
+export function LoadMore({ list }: { list: KeysetList<unknown>['query'] }) {
   const { t } = useTranslation();
   if (!list.hasNextPage) return null;
   return (
@@ -43,6 +46,73 @@ export function LoadMore({ list }: { list: ReturnType<typeof useKeysetList>['que
         {list.isFetchingNextPage ? t('stories.loadingMore') : t('stories.loadMore')}
       </button>
     </p>
+  );
+}
+
+/** One column of an AdminTable: its header text and what each row shows in it. */
+export interface Column<T> {
+  header: string;
+  cell(row: T): ReactNode;
+  /** Class of the column's cells (e.g. `row-actions`) */
+  className?: string;
+}
+
+/**
+ * A keyset list as the admin screens show it: a note when it is empty, a table with one header row and
+ * one row per item, and Load more while the server has further pages.
+ */
+export function AdminTable<T extends { id: string }>(props: {
+  list: KeysetList<T>;
+  columns: readonly Column<T>[];
+  /** What to say when the list is empty; null: nothing (default: "Nothing here yet."). */
+  empty?: string | null;
+}) {
+  const { t } = useTranslation();
+  const { query, items } = props.list;
+  const empty = props.empty === undefined ? t('admin.empty') : props.empty;
+  return (
+    <>
+      {empty !== null && query.isSuccess && items.length === 0 && <p>{empty}</p>}
+      {items.length > 0 && (
+        <table className="admin">
+          <thead>
+            <tr>
+              {props.columns.map((c) => (
+                <th key={c.header} scope="col">
+                  {c.header}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((row) => (
+              <tr key={row.id}>
+                {props.columns.map((c) => (
+                  <td key={c.header} className={c.className}>
+                    {c.cell(row)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LoadMore list={query} />
+    </>
+  );
+}
+
+/** The search form above a list, named for assistive technology; Enter applies (`onSubmit`) or does nothing. */
+export function FilterBar(props: { onSubmit?(): void; children: ReactNode }) {
+  const { t } = useTranslation();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    props.onSubmit?.();
+  };
+  return (
+    <form className="filters" role="search" aria-label={t('admin.filters')} onSubmit={submit}>
+      {props.children}
+    </form>
   );
 }
 
@@ -127,6 +197,40 @@ export function ConfirmDialog(props: {
           {props.confirm}
         </button>
       </p>
+    </Dialog>
+  );
+}
+
+/** A dialog holding a form: its fields, the error of the last try, Cancel and the submit button. */
+export function FormDialog(props: {
+  title: string;
+  /** The submit button's text */
+  submit: string;
+  busy: boolean;
+  error: unknown;
+  onSubmit(): void;
+  onClose(): void;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    props.onSubmit();
+  };
+  return (
+    <Dialog title={props.title} onClose={props.onClose}>
+      <form className="stack" onSubmit={submit}>
+        {props.children}
+        <ErrorAlert error={props.error} />
+        <p className="actions">
+          <button type="button" onClick={props.onClose}>
+            {t('admin.cancel')}
+          </button>
+          <button type="submit" disabled={props.busy}>
+            {props.submit}
+          </button>
+        </p>
+      </form>
     </Dialog>
   );
 }
