@@ -294,7 +294,8 @@ async function loadArticlesInBulk(
         authors: a.author_ids.map((id) => mappedName(authorNames, id, 'author')),
         tags: a.tag_ids.map((id) => mappedName(tagNames, id, 'tag')),
       };
-      if (!out.write(`${JSON.stringify(item)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      if (!out.write(`${JSON.stringify(item)}\n`))
+        await new Promise<void>((r) => out.once('drain', () => r()));
       count++;
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
