@@ -127,12 +127,16 @@ function cpuSeconds(pid) {
 function sample(pid, admin, database) {
   let peak = 0;
   let nodeCpu = 0;
+  const rss = []; // [ms since start, MB]
+  const t0 = Date.now();
   const backends = new Map();
   let busy = false;
   const timer = setInterval(async () => {
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peak = Math.max(peak, kb);
+      rss.push([Date.now() - t0, kb / 1024]);
       nodeCpu = cpuSeconds(pid) ?? nodeCpu;
     } catch {
       // exited
@@ -152,7 +156,12 @@ function sample(pid, admin, database) {
   return () => {
     clearInterval(timer);
     const pgCpu = [...backends.values()].reduce((a, b) => a + b, 0);
-    return { rssMb: peak / 1024, nodeCpu, pgCpu };
+    // The peak in each quarter of the run: flat memory shows as four similar figures.
+    const end = rss.at(-1)?.[0] ?? 0;
+    const quarters = [0, 1, 2, 3].map((q) =>
+      Math.max(0, ...rss.filter(([t]) => t >= (q * end) / 4 && t <= ((q + 1) * end) / 4).map(([, mb]) => mb)),
+    );
+    return { rssMb: peak / 1024, quarters, nodeCpu, pgCpu };
   };
 }
 
@@ -184,7 +193,7 @@ async function main() {
       process.stdout.write(d);
     });
     const code = await new Promise((resolve) => child.on('exit', resolve));
-    const { rssMb: peak, nodeCpu, pgCpu } = stop();
+    const { rssMb: peak, quarters, nodeCpu, pgCpu } = stop();
     const wall = (Date.now() - started) / 1000;
     if (code !== 0) throw new Error(`the import exited with ${code}`);
     const summary = /completed: ([\d,]+) records in ([\d.]+) s \(([\d,]+) items\/s\)/.exec(output);
@@ -201,7 +210,9 @@ async function main() {
     console.log(`items            ${ITEMS.toLocaleString('en')} (articles ${articles.toLocaleString('en')}, live publications ${publications.toLocaleString('en')})`);
     console.log(`import           ${summary?.[2] ?? '?'} s, ${summary?.[3] ?? '?'} items/s (the run, as the CLI reports it)`);
     console.log(`wall             ${wall.toFixed(1)} s with start-up and migrations (${Math.round(ITEMS / wall).toLocaleString('en')} items/s)`);
-    console.log(`importer RSS     peak ${peak.toFixed(0)} MB (sampled every 200 ms)`);
+    console.log(
+      `importer RSS     peak ${peak.toFixed(0)} MB; peak per quarter of the run ${quarters.map((q) => q.toFixed(0)).join(' / ')} MB (sampled every 200 ms)`,
+    );
     console.log(
       `CPU per item     importer ${((1000 * nodeCpu) / ITEMS).toFixed(2)} ms, PostgreSQL ${((1000 * pgCpu) / ITEMS).toFixed(2)} ms ` +
         `(${nodeCpu.toFixed(1)} s and ${pgCpu.toFixed(1)} s in all, start-up included)`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { CreateAuthorDto } from '../src/authors/author.dto';
 import { AuthorsService } from '../src/authors/authors.service';
 import type { Actor } from '../src/common/auth.decorators';
 import { DomainError } from '../src/common/errors';
+import { ArchiveImportService } from '../src/importer/archive/archive-import.service';
 import { PublishingService } from '../src/publishing/publishing.service';
 import { CreateTagDto } from '../src/tags/tag.dto';
 import { TagsService } from '../src/tags/tags.service';
@@ -23,7 +25,7 @@ import { withAppContext } from '../src/cli/cli-context';
 import { loadDotEnvFile } from '../src/config/env';
 
 export const BENCH_LOAD_USAGE =
-  'node bench/load.cjs <dataset.json> [--concurrency 4]  (a dataset in the shape gen-dataset.mjs writes)';
+  'node bench/load.cjs <dataset.json> [--concurrency 4] [--bulk]  (a dataset in the shape gen-dataset.mjs writes)';
 
 export interface BenchArticle {
   id: number;
@@ -177,12 +179,14 @@ function progress(label: string, total: number) {
 /**
  * Loads the dataset through Dateline's own services, as the newsroom would: authors and tags
  * created, each article created as a draft (with its original publication time) and then
- * published through the workflow, which renders the public read model.
+ * published through the workflow, which renders the public read model. With `bulk`, the articles
+ * go through the archive import instead (loadArticlesInBulk).
  */
 export async function loadBenchDataset(
   app: INestApplicationContext,
   ds: OpenedBenchDataset,
   concurrency: number,
+  bulk = false,
 ): Promise<{ authors: number; tags: number; articles: number; seconds: number }> {
   const started = Date.now();
   const actor = await benchActor(app.get(UsersService));
@@ -209,6 +213,20 @@ export async function loadBenchDataset(
     tagIds.set(t.id, (await tagsService.create(actor, dto)).tag.id);
   });
   console.log(`tags: ${tagIds.size}`);
+
+  if (bulk) {
+    const names = (list: { id: number; name: string }[]) => new Map(list.map((x) => [x.id, x.name]));
+    const articlesDone = await loadArticlesInBulk(app, actor, ds, names(ds.authors), names(ds.tags));
+    if (articlesDone !== ds.count) {
+      throw new Error(`The dataset announced ${ds.count} articles but ${articlesDone} were imported`);
+    }
+    return {
+      authors: authorIds.size,
+      tags: tagIds.size,
+      articles: articlesDone,
+      seconds: (Date.now() - started) / 1000,
+    };
+  }
 
   const report = progress('articles', ds.count);
   let done = 0;
@@ -246,6 +264,67 @@ export async function loadBenchDataset(
   };
 }
 
+/**
+ * The articles as an archive import (docs/importing.md#archive-imports): written to a temporary NDJSON file
+ * (streamed, one article at a time) with their slugs, authors and tags by name (created beforehand with the
+ * dataset's slugs), then imported in batches through ArchiveImportService: published stories with the
+ * same public documents, some 10× faster than a create and a transition per article.
+ */
+async function loadArticlesInBulk(
+  app: INestApplicationContext,
+  actor: Actor,
+  ds: OpenedBenchDataset,
+  authorNames: Map<number, string>,
+  tagNames: Map<number, string>,
+): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'dateline-bench-bulk-'));
+  try {
+    const file = join(dir, 'articles.ndjson');
+    const out = createWriteStream(file);
+    let count = 0;
+    for await (const a of ds.articles) {
+      const item = {
+        id: `bench-${a.id}`,
+        headline: a.headline,
+        slug: a.slug,
+        language: 'en',
+        ...(a.summary ? { summary: a.summary } : {}),
+        body: datasetBodyToHtml(a.body),
+        publishedAt: new Date(a.published_at).toISOString(),
+        authors: a.author_ids.map((id) => mappedName(authorNames, id, 'author')),
+        tags: a.tag_ids.map((id) => mappedName(tagNames, id, 'tag')),
+      };
+      if (!out.write(`${JSON.stringify(item)}\n`))
+        await new Promise<void>((r) => out.once('drain', () => r()));
+      count++;
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    const imports = app.get(ArchiveImportService);
+    const job = await imports.create(actor, {
+      format: 'ndjson',
+      origin: 'cli',
+      source: file,
+      sourceBytes: (await stat(file)).size,
+      options: {},
+    });
+    const report = progress('articles', count);
+    const result = await imports.run(actor, job.id, { onBatch: (t) => report(t.positionRecords) });
+    if (Number(result.job.failedCount) > 0) {
+      const problems = await imports.problems(job.id, 0, 5);
+      throw new Error(`The archive import refused articles: ${problems.map((p) => p.message).join('; ')}`);
+    }
+    return Number(result.job.createdCount);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function mappedName(names: Map<number, string>, id: number, what: string): string {
+  const name = names.get(id);
+  if (!name) throw new Error(`The dataset names ${what} ${id}, which it does not define`);
+  return name;
+}
+
 function mapped(ids: Map<number, string>, id: number, what: string): string {
   const uuid = ids.get(id);
   if (!uuid) throw new Error(`The dataset names ${what} ${id}, which it does not define`);
@@ -257,7 +336,7 @@ export async function main(argv: string[]): Promise<number> {
   loadDotEnvFile();
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { concurrency: { type: 'string', default: '4' } },
+    options: { concurrency: { type: 'string', default: '4' }, bulk: { type: 'boolean', default: false } },
     allowPositionals: true,
     strict: true,
   });
@@ -270,7 +349,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log(
     `loading ${ds.count} articles, ${ds.authors.length} authors, ${ds.tags.length} tags (${concurrency} at a time)`,
   );
-  const result = await withAppContext((app) => loadBenchDataset(app, ds, concurrency));
+  const result = await withAppContext((app) => loadBenchDataset(app, ds, concurrency, values.bulk));
   console.log(
     `loaded ${result.articles} articles in ${result.seconds.toFixed(1)} s (${(result.articles / result.seconds).toFixed(1)} articles/s)`,
   );

@@ -46,6 +46,7 @@ const { values: opt } = parseArgs({
     'skip-load': { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     'no-read-cache': { type: 'boolean', default: false },
+    'bulk-load': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -293,13 +294,21 @@ async function generate() {
 }
 
 async function loadDateline() {
-  log(`(b) fresh database ${DATELINE_DB}; loading through Dateline's services (${CONCURRENCY} at a time)`);
+  log(
+    `(b) fresh database ${DATELINE_DB}; loading through Dateline's services (${opt['bulk-load'] ? 'articles as an archive import' : `${CONCURRENCY} at a time`})`,
+  );
   await freshDatabase(DATELINE_DB);
   const t0 = Date.now();
   await run(
     'bench loader',
     process.execPath,
-    [path.join(PROJECT, 'bench', 'load.cjs'), DATASET, '--concurrency', String(CONCURRENCY)],
+    [
+      path.join(PROJECT, 'bench', 'load.cjs'),
+      DATASET,
+      '--concurrency',
+      String(CONCURRENCY),
+      ...(opt['bulk-load'] ? ['--bulk'] : []),
+    ],
     {
       env: datelineEnv(),
       // Generous: about 100 articles/s on 2 cores at 8 at a time, so 10k take ~2 min and 200k ~35 min.

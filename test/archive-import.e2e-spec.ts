@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -325,6 +325,26 @@ describe('archive import (e2e)', () => {
       [`Kazinform story 1 of ${run}`],
     );
     expect(tags.map((t) => t.name)).toEqual([tag, `Leftover ${run}`]);
+
+    // A folder: one text per file, in name order, a bad file reported by its name.
+    const folder = path.join(dir, `${run}-folder`);
+    await mkdir(path.join(folder, 'b'), { recursive: true });
+    await writeFile(path.join(folder, 'a.txt'), kazinform(3));
+    await writeFile(path.join(folder, 'b', 'c.txt'), kazinform(4));
+    await writeFile(path.join(folder, 'b', 'd.txt'), 'Only a headline');
+    await writeFile(path.join(folder, 'notes.md'), 'not an item');
+    const job = await imports.create(actor, {
+      format: 'kazinform',
+      origin: 'cli',
+      source: folder,
+      sourceBytes: null,
+      options: {},
+    });
+    const fromFolder = (await imports.run(actor, job.id)).job;
+    expect(fromFolder).toMatchObject({ createdCount: '2', failedCount: '1', positionRecords: '3' });
+    expect((await imports.problems(job.id, 0, 10)).map((p) => p.message)).toEqual([
+      'b/d.txt: The text has a headline but no body paragraph',
+    ]);
   });
 
   describe('over HTTP', () => {

@@ -12,13 +12,14 @@ import {
   type RunResult,
 } from '../importer/archive/archive-import.service';
 import { DEFAULT_DELIMITER } from '../importer/archive/archive-reader';
+import { listTextFiles } from '../importer/archive/archive-sources';
 import { ARCHIVE_FORMATS, type ArchiveFormat, type ImportJob } from '../importer/archive/import-job.entity';
 import { withAppContext } from './cli-context';
 import { resolveImportActor } from './import.command';
 
 export const IMPORT_ARCHIVE_USAGE =
   'import-archive <file or folder> --format ndjson|ninjs|kazinform [--as <staff email>] [--resume] ' +
-  `[--batch-size ${MIN_BATCH_SIZE}-${MAX_BATCH_SIZE}] [--delimiter ${DEFAULT_DELIMITER}]`;
+  `[--batch-size ${MIN_BATCH_SIZE}-${MAX_BATCH_SIZE}] [--delimiter=${DEFAULT_DELIMITER}]`;
 
 /** How many problems the summary prints; the rest are in the job (GET /api/v1/imports/archive/:id/problems). */
 const PROBLEMS_SHOWN = 20;
@@ -49,7 +50,9 @@ export function parseArchiveArgs(argv: string[]): ArchiveCommandOptions | string
       strict: true,
     });
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    // parseArgs throws TypeErrors naming the option (checked by shape: they may come from another realm).
+    const message = (e as { message?: unknown } | null)?.message;
+    return typeof message === 'string' ? message : String(e);
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return 'Name one file or folder';
@@ -79,8 +82,11 @@ export function parseArchiveArgs(argv: string[]): ArchiveCommandOptions | string
 const n = (x: number) => x.toLocaleString('en');
 
 /** Shows progress: a bar on a terminal, else a line every few seconds. */
-function progressReporter(job: ImportJob, startedWith: number) {
+async function progressReporter(job: ImportJob, startedWith: number) {
+  // Files give their bytes; a folder its number of texts.
   const size = job.sourceBytes === null ? null : Number(job.sourceBytes);
+  const files = size === null ? (await listTextFiles(job.source)).length : null;
+  const done = (t: JobTotals) => (size === null ? t.positionRecords : t.positionBytes);
   const started = Date.now();
   const rate = (t: JobTotals) =>
     (t.positionRecords - startedWith) / Math.max(0.001, (Date.now() - started) / 1000);
@@ -102,10 +108,10 @@ function progressReporter(job: ImportJob, startedWith: number) {
           rate: n(Math.round(rate(t))),
         };
         if (!on) {
-          bar.start(size ?? 1, 0, payload);
+          bar.start(size ?? files ?? 1, 0, payload);
           on = true;
         }
-        bar.update(size ? t.positionBytes : 0, payload);
+        bar.update(done(t), payload);
       },
       stop() {
         if (on) bar.stop();
@@ -117,7 +123,8 @@ function progressReporter(job: ImportJob, startedWith: number) {
     update(t: JobTotals) {
       if (Date.now() - last < 2000) return;
       last = Date.now();
-      const share = size ? ` (${((100 * t.positionBytes) / size).toFixed(1)}%)` : '';
+      const total = size ?? files;
+      const share = total ? ` (${((100 * done(t)) / total).toFixed(1)}%)` : '';
       console.log(
         `${n(t.positionRecords)} records${share}: ${n(t.created)} new, ${n(t.present)} present, ${n(t.failed)} failed, ${n(Math.round(rate(t)))} items/s`,
       );
@@ -200,7 +207,7 @@ export async function importArchiveCommand(argv: string[]): Promise<number> {
       const job = await jobFor(imports, actor, options);
       console.log(`Importing ${options.source} (${options.format}) as ${actor.email}: job ${job.id}`);
       const from = Number(job.positionRecords);
-      const reporter = progressReporter(job, from);
+      const reporter = await progressReporter(job, from);
       const started = Date.now();
       let result: RunResult;
       try {

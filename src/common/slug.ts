@@ -45,7 +45,11 @@ const CYRILLIC: Record<string, string> = {
   і: 'i',
 };
 
+// Text with no letter the table maps (no Cyrillic) comes back as it is.
+const NO_CYRILLIC = /^[^\u0400-\u04ff]*$/u;
+
 export function transliterate(text: string): string {
+  if (NO_CYRILLIC.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const lower = ch.toLowerCase();

@@ -16,7 +16,7 @@ import {
 import type { TagKind } from '../../tags/tag.constants';
 import { TagsService } from '../../tags/tags.service';
 import { TagMatcher } from '../tag-matcher';
-import type { Batch, BatchEntry } from './archive-reader';
+import { type Batch, type BatchEntry, problemAt } from './archive-reader';
 
 /** Where a job stands after a batch: its checkpoint and its counts so far. */
 export interface JobTotals {
@@ -69,8 +69,6 @@ export interface CommitOptions {
 
 /** The longest tag name (as CreateTagDto allows). */
 const TAG_NAME_MAX = 200;
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // Backstops: an import transaction never waits for a lock longer than LOCK_TIMEOUT (the run fails and can
 // resume). A batch's statements are not request paths: they get STATEMENT_TIMEOUT instead of the pool's
@@ -163,7 +161,7 @@ export class ArchiveBatchWriter {
         const [entry] = batch.entries;
         const reason =
           e instanceof QueryFailedError ? (e.driverError as Error).message : (e as Error).message;
-        const message = `${capitalize(entry.location)}: could not be stored (${reason})`;
+        const message = problemAt(entry.location, `could not be stored (${reason})`);
         return this.commitNow(
           actor,
           jobId,
@@ -337,7 +335,10 @@ export class ArchiveBatchWriter {
             record: e.record,
             location: e.location,
             end: e.end,
-            message: `${capitalize(e.location)}: the rest of the tag line, ${m.unmatched.length} characters, is too long for a new tag's name (at most ${TAG_NAME_MAX})`,
+            message: problemAt(
+              e.location,
+              `the rest of the tag line, ${m.unmatched.length} characters, is too long for a new tag's name (at most ${TAG_NAME_MAX})`,
+            ),
           });
           return [];
         }

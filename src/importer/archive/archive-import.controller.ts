@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../../common/auth.decorators';
 import { importConfig, type ImportConfig } from '../../config/configuration';
-import { ArchiveUploadQueryDto, ImportProblemsQueryDto } from './archive-import.dto';
+import { ArchiveUploadQueryDto, ImportProblemsQueryDto, UPLOAD_BATCH_SIZE } from './archive-import.dto';
 import {
   ImportJobResponse,
   ImportProblemsResponse,
@@ -53,7 +53,7 @@ export class ArchiveImportController {
       actor,
       body,
       query.format ?? 'ndjson',
-      query.batchSize ? { batchSize: query.batchSize } : {},
+      { batchSize: query.batchSize ?? UPLOAD_BATCH_SIZE },
       this.config.archiveUploadMaxBytes,
     );
     void reply.header('location', `/api/v1/imports/archive/${job.id}`);

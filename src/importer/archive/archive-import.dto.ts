@@ -9,6 +9,9 @@ export type UploadFormat = (typeof UPLOAD_FORMATS)[number];
 
 export const PROBLEMS_PAGE_MAX = 500;
 
+/** Uploads are imported inside a server: smaller batches than the command line's keep its memory low. */
+export const UPLOAD_BATCH_SIZE = 250;
+
 export class ArchiveUploadQueryDto {
   @ApiPropertyOptional({
     enum: UPLOAD_FORMATS,
@@ -19,7 +22,7 @@ export class ArchiveUploadQueryDto {
   @IsIn(UPLOAD_FORMATS)
   format?: UploadFormat;
 
-  @ApiPropertyOptional({ minimum: MIN_BATCH_SIZE, maximum: MAX_BATCH_SIZE, default: 1000 })
+  @ApiPropertyOptional({ minimum: MIN_BATCH_SIZE, maximum: MAX_BATCH_SIZE, default: UPLOAD_BATCH_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

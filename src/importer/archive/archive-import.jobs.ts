@@ -46,7 +46,8 @@ export class ArchiveImportJobs implements OnModuleInit {
 
   async runSlice(importJobId: string): Promise<void> {
     const job = await this.imports.get(importJobId);
-    if (job.status === 'completed') return;
+    // Completed by an earlier slice that died before removing the upload: it goes now.
+    if (job.status === 'completed') return this.imports.dropUpload(job);
     const actor = await this.operator(job);
     if (!actor) return;
     const deadline = Date.now() + SLICE_MS;

@@ -33,7 +33,13 @@ export interface Batch {
   entries: BatchEntry[];
 }
 
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** A problem's message: its place (`Line 17`, `Item 3 (line 40)`, or a file name as it is), then why. */
+export function problemAt(location: string, reason: string): string {
+  const place = /^(line|item|element) /.test(location)
+    ? location.charAt(0).toUpperCase() + location.slice(1)
+    : location;
+  return `${place}: ${reason}`;
+}
 
 /** Where a job's bytes come from: its file (CLI) or its upload in the media store (API). */
 export function byteSource(
@@ -89,7 +95,7 @@ export function readRecord(
   const problem = (reason: string): BatchEntry => ({
     ...base,
     kind: 'problem',
-    message: `${capitalize(record.location)}: ${reason}`,
+    message: problemAt(record.location, reason),
   });
   if (record.text === null) return problem(record.problem ?? 'unreadable');
   try {
