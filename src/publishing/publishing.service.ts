@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ArticleStatus } from '../articles/article.constants';
 import { Article } from '../articles/article.entity';
 import { appendRevision, staleVersionError } from '../articles/article-revisions';
-import { type ArticleResponse, responseFromSnapshot } from '../articles/article.response';
+import type { ArticleResponse } from '../articles/article.response';
+import { articleResponse } from '../articles/article-response-loader';
 import { loadArticleSnapshot } from '../articles/article-snapshot';
 import type { Actor } from '../common/auth.decorators';
 import { DomainError, notFound } from '../common/errors';
@@ -211,7 +212,7 @@ export class PublishingService {
         }),
       });
     }
-    return responseFromSnapshot(snapshot);
+    return articleResponse(em, snapshot);
   }
 }
 

@@ -12,6 +12,7 @@ import { Media1764300860000 } from './1764300860000-media';
 import { DocumentSchema1764300865000 } from './1764300865000-document-schema';
 import { ArticleMedia1764300870000 } from './1764300870000-article-media';
 import { UserSession1764300880000 } from './1764300880000-user-session';
+import { TranslationSource1764300905000 } from './1764300905000-translation-source';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   DocumentSchema1764300865000,
   ArticleMedia1764300870000,
   UserSession1764300880000,
+  TranslationSource1764300905000,
 ];
