@@ -10,6 +10,7 @@ import { PublishingJobs, PublishingScheduler } from './publishing.jobs';
 import { PublishingService } from './publishing.service';
 import { ScheduledJobs } from './scheduled-actions';
 import { TransitionEffects } from './transition-effects';
+import { TranslationNotices } from './translation-notices';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ArticleEvent, ArticleNotice, Publication, PublicationVersion])],
@@ -18,6 +19,7 @@ import { TransitionEffects } from './transition-effects';
     PreviewService,
     PublishingService,
     TransitionEffects,
+    TranslationNotices,
     ScheduledJobs,
     PublicationProjector,
     PublishingScheduler,

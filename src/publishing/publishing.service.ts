@@ -18,6 +18,7 @@ import { PublicationProjector } from './publication.projector';
 import { ArticleEvent, ArticleNotice } from './publishing.entities';
 import { dueTimeOf, isCurrentJob } from './scheduled-actions';
 import { type Applied, TransitionEffects } from './transition-effects';
+import { TranslationNotices } from './translation-notices';
 import type { TransitionDto } from './transition.dto';
 
 export type TransitionActor = Actor | 'system';
@@ -49,6 +50,7 @@ export class PublishingService {
     private readonly effects: TransitionEffects,
     private readonly projector: PublicationProjector,
     private readonly outbox: OutboxService,
+    private readonly translationNotices: TranslationNotices,
     @Inject(newsroomConfig.KEY) private readonly config: NewsroomConfig,
   ) {}
 
@@ -167,6 +169,7 @@ export class PublishingService {
           expiresAt: dto.expiresAt?.toISOString(),
           change: dto.change,
           notice: dto.notice,
+          translationNotice: applied.translationNotice,
           lateMs,
           // Which version went public, and (for the scheduler) the approved version it was checked against.
           publishedVersion:
@@ -211,6 +214,10 @@ export class PublishingService {
           document: document ?? (await this.projector.previewDocument(em, article, snapshot, now)),
         }),
       });
+    }
+    // After the source's own event, so the changes feed lists the correction before its translations' notices.
+    if (applied.translationNotice) {
+      await this.translationNotices.notify(em, article, applied.translationNotice, actor, now);
     }
     return articleResponse(em, snapshot);
   }

@@ -18,6 +18,8 @@ export interface Applied {
   notice?: { kind: NoticeKind; text: string; public: boolean };
   /** The change touches no content: a working copy that was public stays "published". */
   contentNeutral?: boolean;
+  /** A correction's notice for the article's published translations (TranslationNotices) */
+  translationNotice?: string;
 }
 
 const MAX_FUTURE_MS = 5 * 365 * 24 * 3600 * 1000;
@@ -40,6 +42,16 @@ export class TransitionEffects {
   ): Promise<Applied> {
     const action: WorkflowAction = dto.action;
     if (dto.change && action !== 'publish') throw badRequest('change applies only to publish');
+    if ((dto.noticeTranslations || dto.translationNotice) && dto.change !== 'correction') {
+      throw badRequest('Notices on translations go with a correction (change: correction)', [
+        { field: 'noticeTranslations', messages: ['only with change: correction'] },
+      ]);
+    }
+    if (dto.translationNotice && !dto.noticeTranslations) {
+      throw badRequest('translationNotice needs noticeTranslations: true', [
+        { field: 'translationNotice', messages: ['only with noticeTranslations: true'] },
+      ]);
+    }
     switch (action) {
       case 'submit':
       case 'approve':
@@ -147,7 +159,8 @@ export class TransitionEffects {
     const notice = dto.notice
       ? { kind: (dto.change ?? 'update') as NoticeKind, text: dto.notice, public: true }
       : undefined;
-    return { eventType, publication: { status: 'live', change }, notice };
+    const translationNotice = dto.noticeTranslations ? (dto.translationNotice ?? dto.notice) : undefined;
+    return { eventType, publication: { status: 'live', change }, notice, translationNotice };
   }
 
   private async kill(em: EntityManager, a: Article, dto: TransitionDto, now: Date): Promise<Applied> {
