@@ -5,6 +5,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { DataSource } from 'typeorm';
 import { type Client, bootApp, client, staff, tableCounts, uniq, waitFor } from './helpers';
+import { TranslationSource1764300905000 } from '../src/database/migrations/1764300905000-translation-source';
 import { CONTENT, type Story, act, draft, edit, eventually, newsroom } from './content-api.helpers';
 
 interface TranslationOf {
@@ -475,6 +476,36 @@ describe('Translations that know their source (e2e)', () => {
       const ninjs = await pub().get(`${CONTENT}/articles/${kk.slug}?lang=kk&format=ninjs`);
       const association = ninjs.json<NinjsDoc>().associations!.find((a) => a.rel === 'translationOf')!;
       expect(association).not.toHaveProperty('version');
+    });
+  });
+
+  // Last in this file: it drops and re-adds the columns, as a database migrated from before them would be.
+  describe('migration', () => {
+    it("should base existing translations on their family's first article as it is when migrated", async () => {
+      const source = await newSource();
+      const kk = await translate(source);
+      const edited = await edit(editor, source, { body: '<p>Changed before the migration.</p>' });
+      expect((await read(kk.id)).translationOf!.stale).toBe(true);
+
+      const runner = ds.createQueryRunner();
+      try {
+        const migration = new TranslationSource1764300905000();
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+
+      expect((await read(kk.id)).translationOf).toMatchObject({
+        id: source.id,
+        baseVersion: edited.version,
+        currentVersion: edited.version,
+        stale: false,
+      });
+      expect((await read(source.id)).translationOf).toBeNull();
+      // From here on a change of the source's text makes the translation stale again.
+      await edit(editor, edited, { headline: `${source.headline} (after)` });
+      expect((await read(kk.id)).translationOf!.stale).toBe(true);
     });
   });
 });
