@@ -153,6 +153,7 @@ const EXPECTED: Record<string, Access> = {
   'POST /api/v1/articles/:id/revisions/:n/restore': 'staff',
   'POST /api/v1/articles/:id/translations': 'staff',
   'GET /api/v1/articles/:id/translations': 'staff',
+  'POST /api/v1/articles/:id/translation/confirm': 'staff',
   'POST /api/v1/articles/import': 'staff',
   'GET /api/v1/articles/:id/export': 'staff',
   'POST /api/v1/articles/:id/transitions': 'staff',

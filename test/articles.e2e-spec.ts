@@ -802,6 +802,7 @@ describe('articles (e2e)', () => {
       '/api/v1/articles/{id}/revisions/{n}/diff',
       '/api/v1/articles/{id}/revisions/{n}/restore',
       '/api/v1/articles/{id}/translations',
+      '/api/v1/articles/{id}/translation/confirm',
     ]) {
       expect(doc.paths).toHaveProperty([path]);
     }

@@ -344,6 +344,54 @@ describe('the desk in a browser (e2e)', () => {
     expect(gone.statusCode).not.toBe(200);
   });
 
+  it('should show a stale translation with its source changes and clear it with Confirm translation', async () => {
+    const editor = await staff(desk.app, 'editor');
+    const source = (
+      await editor.post('/api/v1/articles', {
+        headline: `Floods in the north ${uniq()}`,
+        body: '<p>Rivers rose overnight in the north.</p>',
+      })
+    ).json<{ id: string; version: number }>();
+    const created = await editor.post(`/api/v1/articles/${source.id}/translations`, { language: 'ru' });
+    const ru = created.json<{ id: string; version: number }>();
+    const headline = `Наводнение на севере ${uniq()}`;
+    const written = await editor.patch(
+      `/api/v1/articles/${ru.id}`,
+      { headline, body: '<p>Ночью на севере поднялись реки.</p>' },
+      { 'if-match': `"${ru.version}"` },
+    );
+    expect(written.statusCode).toBe(200);
+    const changed = await editor.patch(
+      `/api/v1/articles/${source.id}`,
+      { body: '<p>Rivers rose overnight in the north and the east.</p>' },
+      { 'if-match': `"${source.version}"` },
+    );
+    expect(changed.statusCode).toBe(200);
+
+    const page = await browserFor();
+    await signIn(page, editor.user.email, PASSWORD);
+    await page.goto('/desk/stories');
+    await page.getByLabel('Stale translations only').check();
+    const row = page.getByRole('row').filter({ hasText: headline });
+    await row.getByText('Source changed').waitFor();
+    await row.getByRole('link', { name: headline }).click();
+    const banner = page.getByRole('region', { name: 'The source has changed' });
+    await banner.getByRole('group', { name: 'Changes in the source since the translated version' }).waitFor();
+    expect((await banner.locator('ins').allTextContents()).join('')).toContain('the east');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'translation-stale');
+
+    await banner.getByRole('button', { name: 'Confirm translation' }).click();
+    await page.getByText(/^Translation of the en story, matching its version/).waitFor();
+    expect(await banner.count()).toBe(0);
+    const after = (await editor.get(`/api/v1/articles/${ru.id}`)).json<{
+      version: number;
+      translationOf: { stale: boolean };
+    }>();
+    expect(after.translationOf.stale).toBe(false);
+    expect(after.version).toBe(ru.version + 2);
+  });
+
   it('should let an admin merge two tags after confirming, moving the stories to the kept tag', async () => {
     const admin = await asAdmin(desk.app);
     const mk = async (name: string) =>

@@ -336,6 +336,10 @@ function articleRow(actor: Actor, now: Date, p: Pending, createdBy: User, agency
   return {
     id: p.id,
     translationGroupId: p.id,
+    // An archived story is an original: no source, its translated content at its first version.
+    contentVersion: 1,
+    translationSourceId: null,
+    translationBaseVersion: null,
     language: i.language,
     slug: p.slug,
     genre: i.genre,

@@ -24,6 +24,21 @@ export const DIFF_FIELDS = [
 ] as const;
 export type DiffField = (typeof DIFF_FIELDS)[number];
 
+/**
+ * The fields a translation renders in its own language: a change to any of them makes the article's
+ * translations stale. Status, slug, tags, authors and the rest are the translation's own.
+ */
+export const TRANSLATED_FIELDS = [
+  'headline',
+  'subheadline',
+  'summary',
+  'dateline',
+  'body',
+  'source',
+  'featuredMedia',
+] as const satisfies readonly DiffField[];
+export type TranslatedField = (typeof TRANSLATED_FIELDS)[number];
+
 export interface FieldChange {
   field: DiffField;
   from: unknown;
@@ -74,6 +89,15 @@ export function fieldChanges(
     }
   }
   return changes;
+}
+
+/** Changes of the translated fields only: what a translation of the article has to follow. */
+export function translatedChanges(
+  from: Partial<ArticleResponse> | null,
+  to: Partial<ArticleResponse>,
+): FieldChange[] {
+  const translated: readonly DiffField[] = TRANSLATED_FIELDS;
+  return fieldChanges(from, to).filter((c) => translated.includes(c.field));
 }
 
 /** Names of the fields that differ, for the 412 answer. */

@@ -13,7 +13,8 @@ import type { ArticleAuthorInputDto, UpdateArticleDto } from './article.dto';
 import { Article, ArticleAuthor, ArticleTag } from './article.entity';
 import { appendRevision, staleVersionError } from './article-revisions';
 import { assertMayChange } from './article-rules';
-import { type ArticleResponse, responseFromSnapshot } from './article.response';
+import type { ArticleResponse } from './article.response';
+import { articleResponse } from './article-response-loader';
 import { type AuthorCredit, loadArticleSnapshot } from './article-snapshot';
 import { syncArticleMedia } from './article-media';
 import { prepareBody } from './article-sanitizer';
@@ -22,6 +23,19 @@ import { prepareBody } from './article-sanitizer';
 export function slugEditable(article: Article): boolean {
   return SLUG_EDITABLE_STATUSES.includes(article.status) && article.firstPublishedAt === null;
 }
+
+/** The columns of the translated fields (TRANSLATED_FIELDS in article-diff.ts). */
+const CONTENT_COLUMNS = [
+  'headline',
+  'subheadline',
+  'summary',
+  'datelinePlace',
+  'datelineAgency',
+  'bodyHtml',
+  'source',
+  'featuredMediaId',
+  'featuredCaption',
+] as const satisfies readonly (keyof Article)[];
 
 export type AuthorInput = Pick<ArticleAuthorInputDto, 'id'> & { role?: AuthorRole };
 
@@ -161,15 +175,18 @@ export class ArticleEditor {
     reason: string | null,
   ): Promise<ArticleResponse> {
     const review = await this.review.beforeEdit(em, actor, article);
+    const version = article.version + 1;
+    // A change of the translated content makes the article's translations stale.
+    const content = CONTENT_COLUMNS.some((c) => set[c] !== undefined) ? { contentVersion: version } : {};
     await em.update(
       Article,
       { id: article.id },
-      { ...set, ...review.set, version: article.version + 1, updatedById: actor.id },
+      { ...set, ...review.set, ...content, version, updatedById: actor.id },
     );
     const snapshot = await loadArticleSnapshot(em, article.id, this.config);
     await appendRevision(em, snapshot, actor, reason);
     await review.afterSave(em, snapshot);
-    return responseFromSnapshot(snapshot);
+    return articleResponse(em, snapshot);
   }
 
   async resolveAuthors(em: EntityManager, input: readonly AuthorInput[]): Promise<AuthorCredit[]> {

@@ -13,6 +13,7 @@ import {
   toArticleResponse,
   toArticleSummary,
 } from './article.response';
+import { translationSummaries } from './article-response-loader';
 
 /** The newsroom's article list: filters and keyset pages over the working copies. */
 @Injectable()
@@ -44,6 +45,12 @@ export class ArticleListsService {
         tag: query.tag,
       });
     }
+    if (query.stale !== undefined) {
+      // Stale: a translation whose source changed its translated content after the translation's base.
+      const stale = `EXISTS (SELECT 1 FROM article s WHERE s.id = a.translation_source_id
+        AND s.content_version > a.translation_base_version)`;
+      qb.andWhere(query.stale ? stale : `NOT ${stale}`);
+    }
     if (query.q) {
       qb.andWhere(`a.headline ILIKE :q ESCAPE '\\'`, { q: `%${escapeLike(query.q)}%` });
     }
@@ -62,9 +69,13 @@ export class ArticleListsService {
       em,
       page.data.map((a) => a.id),
     );
+    const sources = await translationSummaries(em, page.data);
     return {
       data: page.data.map((a) =>
-        toArticleSummary(toArticleResponse(a, credits.get(a.id)!, tags.get(a.id)!, this.config)),
+        toArticleSummary(
+          toArticleResponse(a, credits.get(a.id)!, tags.get(a.id)!, this.config),
+          sources.get(a.id) ?? null,
+        ),
       ),
       meta: page.meta,
     };

@@ -6,13 +6,14 @@ import { changedFieldNames } from './article-diff';
 import type { Article } from './article.entity';
 import { etagOf } from '../common/if-match';
 import { ArticleRevision } from './article-revision.entity';
-import { type ArticleResponseConfig, loadArticleResponse, responseFromSnapshot } from './article.response';
+import { type ArticleResponseConfig, responseFromSnapshot } from './article.response';
+import { loadArticleResponse } from './article-response-loader';
 import { type ArticleSnapshot, readSnapshot } from './article-snapshot';
 
 /**
  * Appends the next numbered revision holding `snapshot`, and its audit row, both naming `actor` ('system', a
  * null actor, for the scheduler and re-renders). The caller holds the article's row lock. `action` names the
- * change in the audit log (default: article.create / article.update).
+ * change in the audit log (default: article.create / article.update); `details` adds to its details.
  */
 export async function appendRevision(
   em: EntityManager,
@@ -20,6 +21,7 @@ export async function appendRevision(
   actor: Actor | 'system',
   reason: string | null,
   action?: string,
+  details: Record<string, unknown> = {},
 ): Promise<void> {
   // The article row is locked (or new), so max+1 cannot race.
   const row = await em
@@ -41,7 +43,7 @@ export async function appendRevision(
     entityType: 'article',
     entityId: snapshot.id,
     actor,
-    details: { revision: number, version: snapshot.version, status: snapshot.status, reason },
+    details: { revision: number, version: snapshot.version, status: snapshot.status, reason, ...details },
   });
 }
 

@@ -85,6 +85,14 @@ describe('readSnapshot', () => {
     expect(s.bodyHtml).toBe(v0Row.body);
   });
 
+  it('should upgrade a schema-2 row (before translation sources) to one naming no source', () => {
+    const { translationOf: _none, ...v2 } = { ...readSnapshot(v0Row as StoredSnapshot), schemaVersion: 2 };
+    const s = readSnapshot(v2);
+    expect(s.schemaVersion).toBe(ARTICLE_SNAPSHOT_VERSION);
+    expect(s.translationOf).toBeNull();
+    expect(s.featuredMedia).toBeNull();
+  });
+
   it('should keep a byline override and a dateline without a place through the upgrade', () => {
     const row = {
       ...v0Row,

@@ -16,7 +16,7 @@ import { Article, ArticleAuthor, ArticleTag } from './article.entity';
  * without touching stored data. Changing this shape means: a new version, a new interface, and one more
  * step in `UPGRADES`.
  */
-export const ARTICLE_SNAPSHOT_VERSION = 2;
+export const ARTICLE_SNAPSHOT_VERSION = 3;
 
 export interface SnapshotUser {
   id: string;
@@ -68,8 +68,17 @@ export interface ArticleSnapshotV2 extends Omit<ArticleSnapshotV1, 'schemaVersio
   featuredMedia: { mediaId: string; caption: string | null } | null;
 }
 
+/**
+ * Schema 3: a translation names its source and the source version it matches (its base). Rows before it
+ * say null; the article row still knows (see PublicationProjector's use of it).
+ */
+export interface ArticleSnapshotV3 extends Omit<ArticleSnapshotV2, 'schemaVersion'> {
+  schemaVersion: 3;
+  translationOf: { id: string; baseVersion: number } | null;
+}
+
 /** The current snapshot schema. */
-export type ArticleSnapshot = ArticleSnapshotV2;
+export type ArticleSnapshot = ArticleSnapshotV3;
 
 /** A snapshot as it sits in `article_revision.snapshot`: any schema version, read it with `readSnapshot`. */
 export interface StoredSnapshot {
@@ -112,6 +121,8 @@ const UPGRADES: Record<number, (raw: Json) => Json> = {
   0: (raw) => fromV0(raw) as unknown as Json,
   // Before schema 2 articles had no featured picture.
   1: (raw) => ({ ...raw, schemaVersion: 2, featuredMedia: null }),
+  // Before schema 3 no snapshot recorded a translation's source.
+  2: (raw) => ({ ...raw, schemaVersion: 3, translationOf: null }),
 };
 
 /** A stored snapshot of any schema, upgraded to the current one. Throws on a schema newer than this code. */
@@ -178,6 +189,10 @@ export function toArticleSnapshot(
     featuredMedia: article.featuredMediaId
       ? { mediaId: article.featuredMediaId, caption: article.featuredCaption }
       : null,
+    translationOf:
+      article.translationSourceId && article.translationBaseVersion !== null
+        ? { id: article.translationSourceId, baseVersion: article.translationBaseVersion }
+        : null,
     authors: authors.map((c) => ({
       id: c.author.id,
       name: c.author.name,

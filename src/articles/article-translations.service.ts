@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../common/auth.decorators';
-import { notFound } from '../common/errors';
-import type { CreateTranslationDto } from './article.dto';
+import { conflict, notFound } from '../common/errors';
+import type { ConfirmTranslationDto, CreateTranslationDto } from './article.dto';
 import { Article, ArticleTag } from './article.entity';
 import { ArticleEditor } from './article-editor';
 import { appendRevision, staleVersionError } from './article-revisions';
@@ -12,9 +12,10 @@ import { loadArticleSnapshot } from './article-snapshot';
 import {
   type ArticleResponse,
   type TranslationFamilyResponse,
-  responseFromSnapshot,
   toTranslationMember,
 } from './article.response';
+import { articleResponse, loadArticleResponse } from './article-response-loader';
+import { TranslationBase } from './article-translation-base';
 
 /** Translation families: linked drafts in other languages sharing a translation group. */
 @Injectable()
@@ -22,6 +23,7 @@ export class ArticleTranslationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly editor: ArticleEditor,
+    private readonly base: TranslationBase,
   ) {}
 
   /** A linked draft in another language: same translation group, dateline, tags; headline as a placeholder. */
@@ -62,6 +64,9 @@ export class ArticleTranslationsService {
         timezone: source.timezone,
         status: 'draft',
         version: 1,
+        // Made from the source as it is now: stale once the source's translated content changes.
+        translationSourceId: source.id,
+        translationBaseVersion: source.version,
         createdById: actor.id,
         updatedById: actor.id,
       });
@@ -71,9 +76,37 @@ export class ArticleTranslationsService {
         tagRows.map((r) => ({ id: r.tagId })),
       );
       const snapshot = await loadArticleSnapshot(em, newId, editor.config);
-      const response = responseFromSnapshot(snapshot);
+      const response = await articleResponse(em, snapshot);
       await appendRevision(em, snapshot, actor, `Translation of ${source.language} article ${source.id}`);
       return response;
+    });
+  }
+
+  /**
+   * "No change needed": moves the translation's base to its source's current version (If-Match on the
+   * translation). `sourceVersion`, when sent, must still be the source's version (409 otherwise), so a
+   * confirm never covers source changes the editor has not seen. Already current: nothing written.
+   */
+  confirmTranslation(
+    actor: Actor,
+    id: string,
+    expectedVersion: number,
+    dto: ConfirmTranslationDto,
+  ): Promise<ArticleResponse> {
+    return this.dataSource.transaction(async (em) => {
+      const article = await this.editor.lockForWrite(em, actor, id, expectedVersion);
+      const current = await this.base.sourceVersion(em, article);
+      if (dto.sourceVersion !== undefined && dto.sourceVersion !== current) {
+        throw conflict(
+          `The source changed since version ${dto.sourceVersion}: it is now version ${current}`,
+          {
+            field: 'sourceVersion',
+            currentVersion: current,
+          },
+        );
+      }
+      if (article.translationBaseVersion === current) return loadArticleResponse(em, id, this.editor.config);
+      return this.base.move(em, actor, article, current, 'article.translation.confirm');
     });
   }
 

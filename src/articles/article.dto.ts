@@ -263,7 +263,19 @@ export class CreateArticleDto {
 }
 
 /** Every field optional; null clears the nullable ones and is rejected for the others. */
-export class UpdateArticleDto extends PartialType(CreateArticleDto, { skipNullProperties: false }) {}
+export class UpdateArticleDto extends PartialType(CreateArticleDto, { skipNullProperties: false }) {
+  @ApiPropertyOptional({
+    minimum: 1,
+    description:
+      "A translation: the source version it matches after this edit (between its current base and the source's " +
+      'version now); moves its base, which clears `translationOf.stale` when it is the current version. Sent alone ' +
+      'it changes no content, like POST …/translation/confirm',
+  })
+  @OmittableNotNull()
+  @IsInt()
+  @Min(1)
+  baseVersion?: number;
+}
 
 export class ListArticlesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ARTICLE_STATUSES })
@@ -304,6 +316,16 @@ export class ListArticlesQueryDto extends PageQueryDto {
   @QueryBoolean()
   @IsBoolean()
   mine?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'true: only translations whose source changed its translated fields after their base version; ' +
+      'false: every other article',
+  })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  stale?: boolean;
 }
 
 export class RevisionDiffQueryDto {
@@ -316,6 +338,17 @@ export class RevisionDiffQueryDto {
   @IsInt()
   @Min(1)
   against?: number;
+}
+
+export class ConfirmTranslationDto {
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: "The source version the editor checked; 409 when the source's version is another by now",
+  })
+  @OmittableNotNull()
+  @IsInt()
+  @Min(1)
+  sourceVersion?: number;
 }
 
 export class CreateTranslationDto {

@@ -95,6 +95,21 @@ export class Article {
   @Column({ name: 'featured_caption', type: 'text', nullable: true })
   featuredCaption: string | null;
 
+  /**
+   * The version at which the translated content (headline, subheadline, summary, dateline, body, source,
+   * featured picture) last changed: a translation based on an older version of this article is stale.
+   */
+  @Column({ name: 'content_version', type: 'integer', default: 1 })
+  contentVersion: number;
+
+  /** A translation: the article it was made from (null for an original, or when the source was deleted). */
+  @Column({ name: 'translation_source_id', type: 'uuid', nullable: true })
+  translationSourceId: string | null;
+
+  /** A translation: the source's version it matches (set at creation, moved by confirm or rebase). */
+  @Column({ name: 'translation_base_version', type: 'integer', nullable: true })
+  translationBaseVersion: number | null;
+
   @Column({ name: 'original_published_at', type: 'timestamptz', nullable: true })
   originalPublishedAt: Date | null;
 

@@ -1,7 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import type { EntityManager } from 'typeorm';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import type { Actor } from '../common/auth.decorators';
-import { newsroomConfig } from '../config/configuration';
 // The workflow table's pure check, so the actions listed are the ones a transition accepts.
 import { WORKFLOW_ACTIONS, type WorkflowAction, actionsFor } from '../publishing/article-workflow';
 import { TAG_KINDS, type TagKind } from '../tags/tag.constants';
@@ -17,11 +15,11 @@ import {
 import type { Article } from './article.entity';
 import type { ArticleRevision } from './article-revision.entity';
 import { bylineOf, renderDateline } from './article-rules';
+import { TranslationOfResponse, TranslationOfSummaryResponse } from './article-translation.response';
 import {
   type ArticleSnapshot,
   type AuthorCredit,
   type SnapshotConfig,
-  loadArticleSnapshot,
   readSnapshot,
   toArticleSnapshot,
 } from './article-snapshot';
@@ -95,7 +93,8 @@ export class FeaturedMediaResponse {
   caption: string | null;
 }
 
-export class ArticleResponse {
+/** The article as one revision holds it (the working copy's fields, without what is read from other rows). */
+export class ArticleSnapshotResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid', description: 'Shared by all translations of one item' })
   translationGroupId: string;
@@ -133,7 +132,24 @@ export class ArticleResponse {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export class ArticleSummaryResponse extends OmitType(ArticleResponse, ['body', 'bodyText'] as const) {}
+export class ArticleResponse extends ArticleSnapshotResponse {
+  @ApiProperty({
+    type: TranslationOfResponse,
+    nullable: true,
+    description:
+      'A translation: its source, the source version it matches, and whether the source changed since',
+  })
+  translationOf: TranslationOfResponse | null;
+}
+
+export class ArticleSummaryResponse extends OmitType(ArticleResponse, [
+  'body',
+  'bodyText',
+  'translationOf',
+] as const) {
+  @ApiProperty({ type: TranslationOfSummaryResponse, nullable: true })
+  translationOf: TranslationOfSummaryResponse | null;
+}
 
 const ALLOWED_ACTIONS = {
   enum: WORKFLOW_ACTIONS,
@@ -165,34 +181,12 @@ export class RevisionSummaryResponse {
 }
 
 export class RevisionResponse extends RevisionSummaryResponse {
-  @ApiProperty({ type: ArticleResponse }) snapshot: ArticleResponse;
+  @ApiProperty({ type: ArticleSnapshotResponse }) snapshot: ArticleSnapshotResponse;
 }
 
 export class RevisionPageResponse {
   @ApiProperty({ type: [RevisionSummaryResponse] }) data: RevisionSummaryResponse[];
   @ApiProperty({ example: { nextCursor: null } }) meta: { nextCursor: string | null };
-}
-
-export class FieldChangeResponse {
-  @ApiProperty({ example: 'headline' }) field: string;
-  @ApiPropertyOptional({ description: 'Value in the older revision (any JSON)', nullable: true })
-  from: unknown;
-  @ApiPropertyOptional({ description: 'Value in the newer revision (any JSON)', nullable: true })
-  to: unknown;
-}
-
-export class WordChangeResponse {
-  @ApiProperty({ enum: ['equal', 'insert', 'delete'] }) op: 'equal' | 'insert' | 'delete';
-  @ApiProperty() text: string;
-}
-
-export class RevisionDiffResponse {
-  @ApiProperty({ type: Number, nullable: true, description: 'The older revision; null = nothing (before 1)' })
-  from: number | null;
-  @ApiProperty() to: number;
-  @ApiProperty({ type: [FieldChangeResponse] }) changes: FieldChangeResponse[];
-  @ApiProperty({ type: [WordChangeResponse], description: 'Word-level diff of bodyText' })
-  body: WordChangeResponse[];
 }
 
 export class TranslationMemberResponse {
@@ -215,6 +209,13 @@ export class TranslationFamilyResponse {
 }
 
 export type { AuthorCredit } from './article-snapshot';
+export {
+  FieldChangeResponse,
+  RevisionDiffResponse,
+  TranslationOfResponse,
+  TranslationOfSummaryResponse,
+  WordChangeResponse,
+} from './article-translation.response';
 export { loadCreditsAndTags } from './article-snapshot';
 
 export type ArticleResponseConfig = SnapshotConfig;
@@ -222,8 +223,11 @@ export type ArticleResponseConfig = SnapshotConfig;
 /** The byline and dateline rules live in article-rules; re-exported here for existing importers. */
 export { deriveByline, renderDateline } from './article-rules';
 
-/** The Newsroom API shape of an article, mapped from its snapshot. */
-export function responseFromSnapshot(s: ArticleSnapshot): ArticleResponse {
+/**
+ * The Newsroom API shape of an article, mapped from its snapshot; `articleResponse` (article-response-loader)
+ * adds what other rows say (the translation's source).
+ */
+export function responseFromSnapshot(s: ArticleSnapshot): ArticleSnapshotResponse {
   return {
     id: s.id,
     translationGroupId: s.translationGroupId,
@@ -265,7 +269,7 @@ export function toArticleResponse(
   authors: readonly AuthorCredit[],
   tags: readonly Tag[],
   config: ArticleResponseConfig,
-): ArticleResponse {
+): ArticleSnapshotResponse {
   return responseFromSnapshot(toArticleSnapshot(article, authors, tags, config));
 }
 
@@ -283,9 +287,12 @@ export function withAllowedActions<T extends Pick<ArticleResponse, 'status' | 'c
   return { ...article, allowedActions: actionsFor(actor, state, new Date()) };
 }
 
-export function toArticleSummary(full: ArticleResponse): ArticleSummaryResponse {
+export function toArticleSummary(
+  full: ArticleSnapshotResponse,
+  translationOf: TranslationOfSummaryResponse | null,
+): ArticleSummaryResponse {
   const { body: _body, bodyText: _bodyText, ...summary } = full;
-  return summary;
+  return { ...summary, translationOf };
 }
 
 export function toRevisionSummary(r: ArticleRevision): RevisionSummaryResponse {
@@ -312,13 +319,4 @@ export function toTranslationMember(a: Article): TranslationMemberResponse {
     version: a.version,
     updatedAt: a.updatedAt.toISOString(),
   };
-}
-
-/** Loads one article with its users, authors and tags and maps it; 404 when it does not exist. */
-export async function loadArticleResponse(
-  em: EntityManager,
-  id: string,
-  config: ArticleResponseConfig = newsroomConfig(),
-): Promise<ArticleResponse> {
-  return responseFromSnapshot(await loadArticleSnapshot(em, id, config));
 }

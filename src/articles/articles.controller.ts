@@ -16,6 +16,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { type Actor, CurrentUser, Roles } from '../common/auth.decorators';
 import { PageQueryDto, type Page } from '../common/pagination';
 import {
+  ConfirmTranslationDto,
   CreateArticleDto,
   CreateTranslationDto,
   ListArticlesQueryDto,
@@ -221,6 +222,29 @@ export class ArticlesController {
     @Body() dto: CreateTranslationDto,
   ): Promise<ArticleWithActionsResponse> {
     return withAllowedActions(actor, await this.translations.createTranslation(actor, id, dto, version));
+  }
+
+  @Post(':id/translation/confirm')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm a translation still matches its source',
+    description:
+      '"No change needed": moves the translation\'s base to its source\'s current version, clearing ' +
+      '`translationOf.stale`; a new version and revision, audited. It changes no content: a published or approved ' +
+      'translation stays so (a public one is re-rendered to name the new source version). Already current: ' +
+      'nothing written. 409 when the article is not a translation, or when `sourceVersion` is no longer current.',
+  })
+  @ApiParam(ID)
+  @RequiresIfMatch()
+  @VersionedResponse(200, ArticleWithActionsResponse)
+  @ApiErrors(400, 404, 409, 412, 428)
+  async confirmTranslation(
+    @CurrentUser() actor: Actor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @IfMatchVersion() version: number,
+    @Body() dto: ConfirmTranslationDto,
+  ): Promise<ArticleWithActionsResponse> {
+    return withAllowedActions(actor, await this.translations.confirmTranslation(actor, id, version, dto));
   }
 
   @Get(':id/translations')

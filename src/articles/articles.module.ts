@@ -10,6 +10,7 @@ import { ArticleRevision } from './article-revision.entity';
 import { ArticleRevisionsService } from './article-revisions.service';
 import { ArticleTagMerge } from './article-tag-merge.service';
 import { ArticleTranslationsService } from './article-translations.service';
+import { TranslationBase } from './article-translation-base';
 import { ArticlesController } from './articles.controller';
 import { ArticlesService } from './articles.service';
 
@@ -30,6 +31,7 @@ import { ArticlesService } from './articles.service';
     ArticleListsService,
     ArticleRevisionsService,
     ArticleTranslationsService,
+    TranslationBase,
     ArticleTagMerge,
     // Which stories use a picture, for the media library (declared there).
     { provide: MEDIA_USAGE, useClass: ArticleMediaUsage },

@@ -9,8 +9,10 @@ import { slugify } from '../common/slug';
 import type { CreateArticleDto, UpdateArticleDto } from './article.dto';
 import { Article } from './article.entity';
 import { ArticleEditor } from './article-editor';
+import { TranslationBase } from './article-translation-base';
 import { appendRevision } from './article-revisions';
-import { type ArticleResponse, loadArticleResponse, responseFromSnapshot } from './article.response';
+import type { ArticleResponse } from './article.response';
+import { articleResponse, loadArticleResponse } from './article-response-loader';
 import { loadArticleSnapshot } from './article-snapshot';
 import { assertMediaExist, syncArticleMedia } from './article-media';
 import { prepareBody } from './article-sanitizer';
@@ -30,6 +32,7 @@ export class ArticlesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly editor: ArticleEditor,
+    private readonly translationBase: TranslationBase,
   ) {}
 
   /** Creates a draft (version 1, revision 1) in its own transaction. */
@@ -48,12 +51,37 @@ export class ArticlesService {
     return row ? loadArticleResponse(em, row.id, this.editor.config) : null;
   }
 
-  /** Applies the given fields if `expectedVersion` is still current (else 412); a change appends a revision. */
+  /**
+   * Applies the given fields if `expectedVersion` is still current (else 412); a change appends a revision.
+   * `baseVersion` moves a translation's base with the edit (alone: as a confirm, changing no content).
+   */
   update(actor: Actor, id: string, expectedVersion: number, dto: UpdateArticleDto): Promise<ArticleResponse> {
     return this.dataSource.transaction(async (em) => {
       const article = await this.editor.lockForWrite(em, actor, id, expectedVersion);
-      const changed = await this.editor.applyChanges(em, article, dto);
-      if (!changed) return loadArticleResponse(em, id, this.editor.config);
+      const { baseVersion: requested, ...fields } = dto;
+      const base =
+        requested === undefined ? undefined : await this.translationBase.checkNewBase(em, article, requested);
+      const rebase = base !== undefined && base !== article.translationBaseVersion;
+      const changed = await this.editor.applyChanges(em, article, fields);
+      if (!changed) {
+        if (rebase) return this.translationBase.move(em, actor, article, base, 'article.translation.rebase');
+        return loadArticleResponse(em, id, this.editor.config);
+      }
+      if (rebase) {
+        changed.translationBaseVersion = base;
+        await recordAudit(em, {
+          action: 'article.translation.rebase',
+          entityType: 'article',
+          entityId: id,
+          actor,
+          details: {
+            sourceId: article.translationSourceId,
+            fromBaseVersion: article.translationBaseVersion,
+            toBaseVersion: base,
+            version: article.version + 1,
+          },
+        });
+      }
       return this.editor.commitChange(em, actor, article, changed, dto.reason ?? null);
     });
   }
@@ -140,7 +168,7 @@ export class ArticlesService {
     await editor.replaceTags(em, id, tags);
     await syncArticleMedia(em, id, featuredMediaId, body.html);
     const snapshot = await loadArticleSnapshot(em, id, editor.config);
-    const response = responseFromSnapshot(snapshot);
+    const response = await articleResponse(em, snapshot);
     await appendRevision(em, snapshot, actor, options.reason ?? dto.reason ?? null);
     return response;
   }

@@ -218,6 +218,23 @@ export class ContentDatelineResponse {
   @ApiProperty({ example: 'ASTANA. KAZINFORM –' }) text: string;
 }
 
+export class ContentTranslationOfResponse {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The article this one was translated from (its ninjs uri: urn:uuid:<id>)',
+  })
+  id: string;
+  @ApiProperty({ example: 'kk' }) language: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      "The source's public version whose text this translation matches (compare with the source's `version`); " +
+      'null when that text of the source had not been public',
+  })
+  version: number | null;
+}
+
 export class ContentArticleListItem {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['live'] }) status: string;
@@ -244,6 +261,13 @@ export class ContentArticleListItem {
   timezone: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) embargoUntil: string | null;
   @ApiProperty({ type: [ContentNoticeResponse] }) notices: ContentNoticeResponse[];
+  @ApiProperty({
+    type: ContentTranslationOfResponse,
+    nullable: true,
+    description:
+      'A translation: what it is a translation of, and from which public version; null for an original',
+  })
+  translationOf: ContentTranslationOfResponse | null;
   @ApiPropertyOptional({ description: 'Only for API keys with content:embargoed, while under embargo' })
   embargoed?: boolean;
 }

@@ -38,6 +38,7 @@ const doc: PublicDocument = {
   timezone: 'Asia/Almaty',
   embargoUntil: null,
   notices: [],
+  translationOf: null,
 };
 
 describe('toNinjs', () => {
@@ -58,6 +59,30 @@ describe('toNinjs', () => {
     for (const absent of ['by', 'descriptions', 'people', 'infoSources', 'embargoedUntil']) {
       expect(n).not.toHaveProperty(absent);
     }
+  });
+
+  it('should name a translation source as a partial association with its public version', () => {
+    const source = { id: '6a0f5f0e-8d1b-4c1e-9f0a-3d2c1b0a9e8f', language: 'kk', version: 2 };
+    const n = toNinjs(
+      { ...doc, language: 'ru', translationOf: source },
+      'K',
+      new Date('2025-11-28T07:00:00Z'),
+    );
+    expect(n.associations).toEqual([
+      {
+        name: 'translationOf',
+        rel: 'translationOf',
+        uri: `urn:uuid:${source.id}`,
+        type: 'text',
+        representationType: 'partial',
+        language: 'kk',
+        version: '2',
+      },
+    ]);
+    // A source whose matching text was never public: the association without a version.
+    const unversioned = toNinjs({ ...doc, translationOf: { ...source, version: null } }, 'K', new Date());
+    expect(unversioned.associations?.[0]).not.toHaveProperty('version');
+    expect(toNinjs(doc, 'K', new Date())).not.toHaveProperty('associations');
   });
 
   it('should say withheld with embargoedUntil while the embargo runs, usable after it', () => {

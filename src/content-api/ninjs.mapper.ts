@@ -4,6 +4,7 @@ import type {
   PublicNotice,
   PublicPicture,
   PublicTag,
+  PublicTranslationOf,
 } from '../publishing/publication.renderer';
 
 /** The subset of IPTC ninjs 3.1 that Dateline produces (validated against the schema in the tests). */
@@ -51,14 +52,23 @@ export interface NinjsRendition {
   sizeInBytes?: number;
 }
 
-/** A picture of the item: `name` is `featured` or `inline-<n>` (body order), `rel` the usage. */
+/**
+ * An associated item: a picture (`name` `featured` or `inline-<n>` in body order, `rel` the usage), or the
+ * source of a translation (`name` and `rel` `translationOf`, with the source's language and public version).
+ */
 export type NinjsAssociation = Omit<
   NinjsItem,
-  'standard' | 'version' | 'versionCreated' | 'pubStatus' | 'language'
+  'standard' | 'version' | 'versionCreated' | 'pubStatus' | 'language' | 'representationType'
 > & {
   name: string;
   rel: string;
+  version?: string;
+  language?: string;
+  representationType?: 'full' | 'partial';
 };
+
+/** The association naming a translation's source. ninjs 3.1 leaves `rel` free text. */
+export const TRANSLATION_OF_REL = 'translationOf';
 
 interface NinjsRef {
   name: string;
@@ -113,8 +123,32 @@ export function pictureAssociations(pictures: readonly PublicPicture[] | undefin
   });
 }
 
+function associationsOf(doc: PublicDocument): NinjsAssociation[] | undefined {
+  const all = [
+    ...pictureAssociations(doc.pictures),
+    ...(doc.translationOf ? [translationAssociation(doc.translationOf)] : []),
+  ];
+  return all.length > 0 ? all : undefined;
+}
+
 function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+/**
+ * A translation's source as an association: a reference only (`partial`), the source's uri and language, and
+ * as `version` the source's public version whose text the translation matches (left out when none was public).
+ */
+export function translationAssociation(of: PublicTranslationOf): NinjsAssociation {
+  return compact<NinjsAssociation>({
+    name: TRANSLATION_OF_REL,
+    rel: TRANSLATION_OF_REL,
+    uri: ninjsUri(of.id),
+    type: 'text',
+    representationType: 'partial',
+    language: of.language,
+    version: of.version === null ? undefined : String(of.version),
+  });
 }
 
 /** The public document as ninjs 3.1; `now` decides whether an embargo still withholds it. */
@@ -171,7 +205,7 @@ export function toNinjs(doc: PublicDocument, agencyName: string, now: Date): Nin
       { role: 'id', value: doc.id },
       { role: 'translationGroupId', value: doc.translationGroupId },
     ],
-    associations: doc.pictures?.length ? pictureAssociations(doc.pictures) : undefined,
+    associations: associationsOf(doc),
   });
 }
 

@@ -4,9 +4,10 @@ import { WORKFLOW_ACTIONS } from './article-workflow';
 export class ArticleEventResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
-    enum: [...WORKFLOW_ACTIONS, 'edit'],
+    enum: [...WORKFLOW_ACTIONS, 'edit', 'source_correction'],
     description:
-      'edit: an edit after approval sent the article back to review (comment and data.reason say why)',
+      'edit: an edit after approval sent the article back to review (comment and data.reason say why); ' +
+      "source_correction: a correction of this translation's source put its notice (comment) on this article",
   })
   action: string;
   @ApiProperty() from: string;

@@ -10,6 +10,7 @@ import type {
   PublicPicture,
   PublicRendition,
   PublicTag,
+  PublicTranslationOf,
 } from './publication.renderer';
 
 // The OpenAPI shape of the preview: the public document as the renderer makes it. Each class implements the
@@ -74,6 +75,13 @@ export class PreviewDatelineResponse {
   @ApiProperty({ example: 'ASTANA. KAZINFORM –' }) text: string;
 }
 
+export class PreviewTranslationOfResponse implements PublicTranslationOf {
+  @ApiProperty({ format: 'uuid', description: 'The source article' }) id: string;
+  @ApiProperty({ example: 'kk' }) language: string;
+  @ApiProperty({ type: Number, nullable: true, description: "The source's version the translation matches" })
+  version: number | null;
+}
+
 /** The public document the working copy would be if it were published now (GET …/preview). */
 export class PreviewResponse implements PublicDocument {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -108,4 +116,6 @@ export class PreviewResponse implements PublicDocument {
   @ApiProperty({ example: 'Asia/Almaty' }) timezone: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) embargoUntil: string | null;
   @ApiProperty({ type: [PreviewNoticeResponse] }) notices: PreviewNoticeResponse[];
+  @ApiProperty({ type: PreviewTranslationOfResponse, nullable: true, description: 'Set on a translation' })
+  translationOf: PreviewTranslationOfResponse | null;
 }

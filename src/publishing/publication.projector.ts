@@ -8,6 +8,7 @@ import { currentTags } from '../tags/tag-directory';
 import { contentConfig, type ContentConfig } from '../config/configuration';
 import { mediaByIds } from '../media/media-directory';
 import { picturesOf, snapshotMediaIds } from './publication.pictures';
+import { publicTranslationOf } from './publication.translation';
 import {
   type KillDocument,
   type PublicDocument,
@@ -61,6 +62,12 @@ export class PublicationProjector {
     );
     const media = await mediaByIds(em, snapshotMediaIds(snapshot));
     const pictures = picturesOf(snapshot, media, this.content.baseUrl);
+    // Snapshots from before sources were recorded say null; the row knows the source then.
+    const source =
+      snapshot.translationOf ??
+      (a.translationSourceId && a.translationBaseVersion !== null
+        ? { id: a.translationSourceId, baseVersion: a.translationBaseVersion }
+        : null);
     return renderPublicDocument(
       { ...snapshot, tags: snapshot.tags.map((t) => ({ ...t, id: tags.merged.get(t.id) ?? t.id })) },
       authors,
@@ -75,6 +82,7 @@ export class PublicationProjector {
       'live',
       version,
       pictures,
+      source ? await publicTranslationOf(em, source.id, source.baseVersion) : null,
     );
   }
 

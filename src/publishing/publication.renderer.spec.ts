@@ -48,8 +48,17 @@ describe('readStoredDocument', () => {
 describe('readStoredDocument: schema 2 (pictures)', () => {
   it('should give a schema-1 live document no pictures, and leave a kill document alone', () => {
     const live = readStoredDocument(1, { id: 'x', status: 'live' } as unknown as KillDocument);
-    expect(live).toEqual({ id: 'x', status: 'live', pictures: [] });
+    expect(live).toEqual({ id: 'x', status: 'live', pictures: [], translationOf: null });
     const killed = { id: 'y', status: 'killed' } as KillDocument;
     expect(readStoredDocument(1, killed)).toEqual(killed);
+  });
+});
+
+describe('readStoredDocument: schema 3 (translation source)', () => {
+  it('should give a schema-2 live document no translation source, and leave a kill document alone', () => {
+    const live = readStoredDocument(2, { id: 'x', status: 'live', pictures: [] } as unknown as KillDocument);
+    expect(live).toEqual({ id: 'x', status: 'live', pictures: [], translationOf: null });
+    const killed = { id: 'y', status: 'killed' } as KillDocument;
+    expect(readStoredDocument(2, killed)).toEqual(killed);
   });
 });

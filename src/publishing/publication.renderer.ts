@@ -31,6 +31,17 @@ export interface PublicTag {
   uri: string | null;
 }
 
+/**
+ * What a translation says of its source: the source article, its language, and the source's public version
+ * whose text the translation matches (null when that text of the source had not been public when the
+ * translation was rendered).
+ */
+export interface PublicTranslationOf {
+  id: string;
+  language: string;
+  version: number | null;
+}
+
 /** The document front ends receive: shaped here once, served as is by the Content API. */
 export interface PublicDocument {
   id: string;
@@ -60,6 +71,8 @@ export interface PublicDocument {
   timezone: string;
   embargoUntil: string | null;
   notices: PublicNotice[];
+  /** A translation's source; null for an original */
+  translationOf: PublicTranslationOf | null;
 }
 
 /**
@@ -67,12 +80,14 @@ export interface PublicDocument {
  * the projector would notice bumps it and adds a step to DOCUMENT_UPGRADES; live documents below it are
  * re-rendered after start-up (PublishingJobs), and stored documents the projector reuses are upgraded.
  */
-export const PUBLIC_DOCUMENT_SCHEMA = 2;
+export const PUBLIC_DOCUMENT_SCHEMA = 3;
 
 /** DOCUMENT_UPGRADES[n] turns a schema-n document into schema n+1. */
 const DOCUMENT_UPGRADES: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
   // Schema 2: live documents carry their pictures; before them there were none.
   1: (doc) => (doc.status === 'killed' ? doc : { ...doc, pictures: [] }),
+  // Schema 3: live documents name a translation's source; the re-render after start-up fills it in.
+  2: (doc) => (doc.status === 'killed' ? doc : { ...doc, translationOf: null }),
 };
 
 /** A stored document of any schema, upgraded to the current one. Throws on a schema newer than this code. */
@@ -135,6 +150,7 @@ export function renderPublicDocument(
   status: PublicationStatus,
   version: number,
   pictures: readonly PublicPicture[] = [],
+  translationOf: PublicTranslationOf | null = null,
 ): PublicDocument {
   const credited = snapshot.authors.flatMap((a) => {
     const author = authors.get(a.id);
@@ -182,6 +198,7 @@ export function renderPublicDocument(
     timezone: snapshot.timezone,
     embargoUntil: times.embargoUntil?.toISOString() ?? null,
     notices: [...notices],
+    translationOf: translationOf ? { ...translationOf } : null,
   };
 }
 

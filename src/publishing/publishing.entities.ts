@@ -16,6 +16,8 @@ export interface ArticleEventData {
   expiresAt?: string;
   change?: string;
   notice?: string;
+  /** correction: the notice put on the article's published translations */
+  translationNotice?: string;
   /** How late a scheduler job ran */
   lateMs?: number;
   /** publish: the article version now public; the scheduler also names the version it was approved as */

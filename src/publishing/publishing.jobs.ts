@@ -63,20 +63,26 @@ export class PublishingScheduler {
 
   /**
    * Re-renders the live publications that show a tag, an author or a picture (after a rename, merge or
-   * deactivation, or a change of the picture's metadata or renditions), or whose document is of an older schema.
+   * deactivation, or a change of the picture's metadata or renditions), or whose document is of an older schema,
+   * or one article's (a translation whose base moved without a change of its text).
    */
   async rerender(actor: SystemActor, ref: RerenderJob): Promise<number> {
     const column = ref.tagId ? 'tag_ids' : ref.authorId ? 'author_ids' : 'media_ids';
     const rows =
-      ref.documentSchemaBelow !== undefined
+      ref.articleId !== undefined
         ? await this.dataSource.query<{ article_id: string }[]>(
-            `SELECT article_id FROM publication WHERE status = 'live' AND document_schema < $1`,
-            [ref.documentSchemaBelow],
+            `SELECT article_id FROM publication WHERE status = 'live' AND article_id = $1`,
+            [ref.articleId],
           )
-        : await this.dataSource.query<{ article_id: string }[]>(
-            `SELECT article_id FROM publication WHERE status = 'live' AND $1::uuid = ANY(${column})`,
-            [ref.tagId ?? ref.authorId ?? ref.mediaId],
-          );
+        : ref.documentSchemaBelow !== undefined
+          ? await this.dataSource.query<{ article_id: string }[]>(
+              `SELECT article_id FROM publication WHERE status = 'live' AND document_schema < $1`,
+              [ref.documentSchemaBelow],
+            )
+          : await this.dataSource.query<{ article_id: string }[]>(
+              `SELECT article_id FROM publication WHERE status = 'live' AND $1::uuid = ANY(${column})`,
+              [ref.tagId ?? ref.authorId ?? ref.mediaId],
+            );
     const actorId = actor === SYSTEM_ACTOR ? null : actor;
     for (const { article_id } of rows) {
       await this.dataSource.transaction(async (em) => {
@@ -105,6 +111,7 @@ export class PublishingScheduler {
             authorId: ref.authorId ?? null,
             mediaId: ref.mediaId ?? null,
             documentSchemaBelow: ref.documentSchemaBelow ?? null,
+            articleId: ref.articleId ?? null,
             publicVersion: document.version,
           },
         });

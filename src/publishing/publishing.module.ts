@@ -12,6 +12,7 @@ import { PublishingJobs, PublishingScheduler } from './publishing.jobs';
 import { PublishingService } from './publishing.service';
 import { ScheduledJobs } from './scheduled-actions';
 import { TransitionEffects } from './transition-effects';
+import { TranslationNotices } from './translation-notices';
 
 @Module({
   imports: [
@@ -24,6 +25,7 @@ import { TransitionEffects } from './transition-effects';
     PreviewService,
     PublishingService,
     TransitionEffects,
+    TranslationNotices,
     ScheduledJobs,
     PublicationProjector,
     PublishingScheduler,

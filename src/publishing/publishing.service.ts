@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ArticleStatus } from '../articles/article.constants';
 import { Article } from '../articles/article.entity';
 import { appendRevision, staleVersionError } from '../articles/article-revisions';
-import { type ArticleResponse, responseFromSnapshot } from '../articles/article.response';
+import type { ArticleResponse } from '../articles/article.response';
+import { articleResponse } from '../articles/article-response-loader';
 import { type ArticleSnapshot, loadArticleSnapshot } from '../articles/article-snapshot';
 import type { Actor } from '../common/auth.decorators';
 import { DomainError, notFound } from '../common/errors';
@@ -18,6 +19,7 @@ import { PublicationProjector } from './publication.projector';
 import { ArticleEvent, ArticleNotice } from './publishing.entities';
 import { dueTimeOf, isCurrentJob } from './scheduled-actions';
 import { type Applied, TransitionEffects } from './transition-effects';
+import { TranslationNotices } from './translation-notices';
 import type { TransitionDto } from './transition.dto';
 
 export type TransitionActor = Actor | 'system';
@@ -51,6 +53,7 @@ export class PublishingService {
     private readonly projector: PublicationProjector,
     private readonly outbox: OutboxService,
     private readonly advisories: AdvisoriesService,
+    private readonly translationNotices: TranslationNotices,
     @Inject(newsroomConfig.KEY) private readonly config: NewsroomConfig,
   ) {}
 
@@ -172,6 +175,7 @@ export class PublishingService {
           expiresAt: dto.expiresAt?.toISOString(),
           change: dto.change,
           notice: dto.notice,
+          translationNotice: applied.translationNotice,
           lateMs,
           // Which version went public, and (for the scheduler) the approved version it was checked against.
           publishedVersion:
@@ -232,7 +236,11 @@ export class PublishingService {
         });
       }
     }
-    return responseFromSnapshot(snapshot);
+    // After the source's own event, so the changes feed lists the correction before its translations' notices.
+    if (applied.translationNotice) {
+      await this.translationNotices.notify(em, article, applied.translationNotice, actor, now);
+    }
+    return articleResponse(em, snapshot);
   }
 
   /**

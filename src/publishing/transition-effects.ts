@@ -21,6 +21,8 @@ export interface Applied {
   contentNeutral?: boolean;
   /** Partners that received the story must acknowledge this change (an advisory each). */
   advisory?: AdvisoryKind;
+  /** A correction's notice for the article's published translations (TranslationNotices) */
+  translationNotice?: string;
 }
 
 const MAX_FUTURE_MS = 5 * 365 * 24 * 3600 * 1000;
@@ -43,6 +45,16 @@ export class TransitionEffects {
   ): Promise<Applied> {
     const action: WorkflowAction = dto.action;
     if (dto.change && action !== 'publish') throw badRequest('change applies only to publish');
+    if ((dto.noticeTranslations || dto.translationNotice) && dto.change !== 'correction') {
+      throw badRequest('Notices on translations go with a correction (change: correction)', [
+        { field: 'noticeTranslations', messages: ['only with change: correction'] },
+      ]);
+    }
+    if (dto.translationNotice && !dto.noticeTranslations) {
+      throw badRequest('translationNotice needs noticeTranslations: true', [
+        { field: 'translationNotice', messages: ['only with noticeTranslations: true'] },
+      ]);
+    }
     switch (action) {
       case 'submit':
       case 'approve':
@@ -151,10 +163,12 @@ export class TransitionEffects {
     const notice = dto.notice
       ? { kind: (dto.change ?? 'update') as NoticeKind, text: dto.notice, public: true }
       : undefined;
+    const translationNotice = dto.noticeTranslations ? (dto.translationNotice ?? dto.notice) : undefined;
     return {
       eventType,
       publication: { status: 'live', change },
       notice,
+      translationNotice,
       advisory: dto.change === 'correction' ? 'correction' : undefined,
     };
   }

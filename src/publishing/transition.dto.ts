@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { Trim } from '../common/transforms';
 import { WORKFLOW_ACTIONS, type WorkflowAction } from './article-workflow';
 
@@ -79,4 +79,24 @@ export class TransitionDto {
   @MinLength(1)
   @MaxLength(2000)
   notice?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'correction: also put a public correction notice on every published translation of this article, in the ' +
+      'same transaction (their public documents re-rendered with it; an article.corrected event each)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  noticeTranslations?: boolean;
+
+  @ApiPropertyOptional({
+    description: "With noticeTranslations: the translations' notice text (default: notice)",
+    maxLength: 2000,
+  })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  translationNotice?: string;
 }

@@ -447,6 +447,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/articles/{id}/translation/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a translation still matches its source
+         * @description "No change needed": moves the translation's base to its source's current version, clearing `translationOf.stale`; a new version and revision, audited. It changes no content: a published or approved translation stays so (a public one is re-rendered to name the new source version). Already current: nothing written. 409 when the article is not a translation, or when `sourceVersion` is no longer current.
+         */
+        post: operations["ArticlesController_confirmTranslation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/articles/import": {
         parameters: {
             query?: never;
@@ -1642,6 +1662,46 @@ export interface components {
             id: string;
             name: string;
         };
+        FieldChangeResponse: {
+            /** @example headline */
+            field: string;
+            /** @description Value in the older revision (any JSON) */
+            from?: Record<string, never> | null;
+            /** @description Value in the newer revision (any JSON) */
+            to?: Record<string, never> | null;
+        };
+        WordChangeResponse: {
+            /** @enum {string} */
+            op: "equal" | "insert" | "delete";
+            text: string;
+        };
+        RevisionDiffResponse: {
+            /** @description The older revision; null = nothing (before 1) */
+            from: number | null;
+            to: number;
+            changes: components["schemas"]["FieldChangeResponse"][];
+            /** @description Word-level diff of bodyText */
+            body: components["schemas"]["WordChangeResponse"][];
+        };
+        TranslationOfResponse: {
+            /**
+             * Format: uuid
+             * @description The article this one was translated from
+             */
+            id: string;
+            /** @example kk */
+            language: string;
+            /** @description The source's headline now */
+            headline: string;
+            /** @description The source version this translation matches (set at creation, moved by confirm) */
+            baseVersion: number;
+            /** @description The source's version now */
+            currentVersion: number;
+            /** @description The source changed its translated fields (headline, subheadline, summary, dateline, body, source, featured picture) after the base version */
+            stale: boolean;
+            /** @description While stale: the source's changes of its translated fields from the base version (revision `from`) to now (revision `to`), as the revision diff gives them; null when not stale */
+            changes: components["schemas"]["RevisionDiffResponse"] | null;
+        };
         ArticleWithActionsResponse: {
             /** Format: uuid */
             id: string;
@@ -1691,6 +1751,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description A translation: its source, the source version it matches, and whether the source changed since */
+            translationOf: components["schemas"]["TranslationOfResponse"] | null;
             /**
              * @description The workflow actions the signed-in user may take on the article now (POST …/transitions)
              * @example [
@@ -1699,6 +1761,23 @@ export interface components {
              *     ]
              */
             allowedActions: ("submit" | "return" | "approve" | "schedule" | "unschedule" | "publish" | "unpublish" | "kill" | "spike" | "unspike" | "lift_embargo")[];
+        };
+        TranslationOfSummaryResponse: {
+            /**
+             * Format: uuid
+             * @description The article this one was translated from
+             */
+            id: string;
+            /** @example kk */
+            language: string;
+            /** @description The source's headline now */
+            headline: string;
+            /** @description The source version this translation matches (set at creation, moved by confirm) */
+            baseVersion: number;
+            /** @description The source's version now */
+            currentVersion: number;
+            /** @description The source changed its translated fields (headline, subheadline, summary, dateline, body, source, featured picture) after the base version */
+            stale: boolean;
         };
         ArticleSummaryWithActionsResponse: {
             /** Format: uuid */
@@ -1745,6 +1824,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            translationOf: components["schemas"]["TranslationOfSummaryResponse"] | null;
             /**
              * @description The workflow actions the signed-in user may take on the article now (POST …/transitions)
              * @example [
@@ -1807,6 +1887,8 @@ export interface components {
             timezone?: string;
             /** @description Why: stored on the revision this change creates */
             reason?: string;
+            /** @description A translation: the source version it matches after this edit (between its current base and the source's version now); moves its base, which clears `translationOf.stale` when it is the current version. Sent alone it changes no content, like POST …/translation/confirm */
+            baseVersion?: number;
         };
         RevisionSummaryResponse: {
             /** @example 3 */
@@ -1827,7 +1909,7 @@ export interface components {
              */
             meta: Record<string, never>;
         };
-        ArticleResponse: {
+        ArticleSnapshotResponse: {
             /** Format: uuid */
             id: string;
             /**
@@ -1886,28 +1968,7 @@ export interface components {
             reason: string | null;
             /** Format: date-time */
             createdAt: string;
-            snapshot: components["schemas"]["ArticleResponse"];
-        };
-        FieldChangeResponse: {
-            /** @example headline */
-            field: string;
-            /** @description Value in the older revision (any JSON) */
-            from?: Record<string, never> | null;
-            /** @description Value in the newer revision (any JSON) */
-            to?: Record<string, never> | null;
-        };
-        WordChangeResponse: {
-            /** @enum {string} */
-            op: "equal" | "insert" | "delete";
-            text: string;
-        };
-        RevisionDiffResponse: {
-            /** @description The older revision; null = nothing (before 1) */
-            from: number | null;
-            to: number;
-            changes: components["schemas"]["FieldChangeResponse"][];
-            /** @description Word-level diff of bodyText */
-            body: components["schemas"]["WordChangeResponse"][];
+            snapshot: components["schemas"]["ArticleSnapshotResponse"];
         };
         CreateTranslationDto: {
             /**
@@ -1915,6 +1976,10 @@ export interface components {
              * @example kk
              */
             language: string;
+        };
+        ConfirmTranslationDto: {
+            /** @description The source version the editor checked; 409 when the source's version is another by now */
+            sourceVersion?: number;
         };
         TranslationMemberResponse: {
             /** Format: uuid */
@@ -2116,6 +2181,17 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        PreviewTranslationOfResponse: {
+            /**
+             * Format: uuid
+             * @description The source article
+             */
+            id: string;
+            /** @example kk */
+            language: string;
+            /** @description The source's version the translation matches */
+            version: number | null;
+        };
         PreviewResponse: {
             /** Format: uuid */
             id: string;
@@ -2162,6 +2238,8 @@ export interface components {
             /** Format: date-time */
             embargoUntil: string | null;
             notices: components["schemas"]["PreviewNoticeResponse"][];
+            /** @description Set on a translation */
+            translationOf: components["schemas"]["PreviewTranslationOfResponse"] | null;
         };
         TransitionDto: {
             /** @enum {string} */
@@ -2192,15 +2270,19 @@ export interface components {
             change?: "update" | "correction" | "clarification";
             /** @description Public notice: required for correction and clarification */
             notice?: string;
+            /** @description correction: also put a public correction notice on every published translation of this article, in the same transaction (their public documents re-rendered with it; an article.corrected event each) */
+            noticeTranslations?: boolean;
+            /** @description With noticeTranslations: the translations' notice text (default: notice) */
+            translationNotice?: string;
         };
         ArticleEventResponse: {
             /** Format: uuid */
             id: string;
             /**
-             * @description edit: an edit after approval sent the article back to review (comment and data.reason say why)
+             * @description edit: an edit after approval sent the article back to review (comment and data.reason say why); source_correction: a correction of this translation's source put its notice (comment) on this article
              * @enum {string}
              */
-            action: "submit" | "return" | "approve" | "schedule" | "unschedule" | "publish" | "unpublish" | "kill" | "spike" | "unspike" | "lift_embargo" | "edit";
+            action: "submit" | "return" | "approve" | "schedule" | "unschedule" | "publish" | "unpublish" | "kill" | "spike" | "unspike" | "lift_embargo" | "edit" | "source_correction";
             from: string;
             to: string;
             /** @description null when the scheduler acted */
@@ -2455,6 +2537,17 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        ContentTranslationOfResponse: {
+            /**
+             * Format: uuid
+             * @description The article this one was translated from (its ninjs uri: urn:uuid:<id>)
+             */
+            id: string;
+            /** @example kk */
+            language: string;
+            /** @description The source's public version whose text this translation matches (compare with the source's `version`); null when that text of the source had not been public */
+            version: number | null;
+        };
         ContentArticleListItem: {
             /** Format: uuid */
             id: string;
@@ -2493,6 +2586,8 @@ export interface components {
             /** Format: date-time */
             embargoUntil: string | null;
             notices: components["schemas"]["ContentNoticeResponse"][];
+            /** @description A translation: what it is a translation of, and from which public version; null for an original */
+            translationOf: components["schemas"]["ContentTranslationOfResponse"] | null;
             /** @description Only for API keys with content:embargoed, while under embargo */
             embargoed?: boolean;
         };
@@ -2542,6 +2637,8 @@ export interface components {
             /** Format: date-time */
             embargoUntil: string | null;
             notices: components["schemas"]["ContentNoticeResponse"][];
+            /** @description A translation: what it is a translation of, and from which public version; null for an original */
+            translationOf: components["schemas"]["ContentTranslationOfResponse"] | null;
             /** @description Only for API keys with content:embargoed, while under embargo */
             embargoed?: boolean;
             /** @description Sanitized HTML, the rendered dateline in front of the first paragraph */
@@ -4547,6 +4644,8 @@ export interface operations {
                 q?: string;
                 /** @description true: only articles I created */
                 mine?: boolean;
+                /** @description true: only translations whose source changed its translated fields after their base version; false: every other article */
+                stale?: boolean;
             };
             header?: never;
             path?: never;
@@ -5303,6 +5402,100 @@ export interface operations {
             };
             /** @description If-Match names an older version */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ArticlesController_confirmTranslation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being edited, as the ETag gave it: "3" (W/"3" and 3 are accepted too). Missing → 428; stale → 412. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Article id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmTranslationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version, e.g. "4": send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleWithActionsResponse"];
+                };
+            };
+            /** @description Invalid input (the message and details name the fields) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Signed in without the role this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match names an older version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -119,6 +119,7 @@ describe('story panels', () => {
       timezone: 'Asia/Almaty',
       embargoUntil: null,
       notices: [],
+      translationOf: null,
     };
     fakeApi({
       'GET /api/v1/auth/session': editorSession,

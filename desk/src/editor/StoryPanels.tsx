@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { queryKeys } from '../api/keys';
+import { DiffView } from './DiffView';
 import {
   type Article,
   conflictOf,
@@ -133,32 +134,7 @@ function Diff({ id, n }: { id: string; n: number }) {
   });
   if (diff.isError) return <p role="alert">{messageOf(diff.error)}</p>;
   if (!diff.data) return <p>{t('app.loading')}</p>;
-  const fields = diff.data.changes.filter((c) => c.field !== 'body' && c.field !== 'bodyText');
-  return (
-    <div className="diff" aria-label={t('editor.revisions.diffLabel', { n })} role="group">
-      {fields.length > 0 && (
-        <ul>
-          {fields.map((c) => (
-            <li key={c.field}>
-              {t(`editor.fieldNames.${c.field}`, { defaultValue: c.field })}:{' '}
-              <del>{JSON.stringify(c.from)}</del> → <ins>{JSON.stringify(c.to)}</ins>
-            </li>
-          ))}
-        </ul>
-      )}
-      <p className="words">
-        {diff.data.body.map((w, i) =>
-          w.op === 'insert' ? (
-            <ins key={i}>{w.text}</ins>
-          ) : w.op === 'delete' ? (
-            <del key={i}>{w.text}</del>
-          ) : (
-            <span key={i}>{w.text}</span>
-          ),
-        )}
-      </p>
-    </div>
-  );
+  return <DiffView diff={diff.data} label={t('editor.revisions.diffLabel', { n })} />;
 }
 
 function Preview({ article }: { article: Article }) {

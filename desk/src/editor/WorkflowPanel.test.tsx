@@ -103,6 +103,25 @@ describe('workflow panel', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
+  it('should put the notice on the published translations too when asked on Correct', async () => {
+    const api = open({ status: 'published', allowedActions: ['publish'] });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Correct' }));
+    await user.type(screen.getByLabelText('Public notice'), 'The river was misnamed.');
+    expect(screen.queryByLabelText(/Notice for the translations/)).toBeNull();
+    await user.click(screen.getByLabelText('Also put a correction notice on the published translations'));
+    await user.type(screen.getByLabelText(/Notice for the translations/), 'Өзеннің атауы түзетілді.');
+    await user.click(screen.getByRole('button', { name: 'Publish correction' }));
+    await waitFor(() => expect(api.to('POST', transitions)).toHaveLength(1));
+    expect(api.to('POST', transitions)[0].body).toEqual({
+      action: 'publish',
+      change: 'correction',
+      notice: 'The river was misnamed.',
+      noticeTranslations: true,
+      translationNotice: 'Өзеннің атауы түзетілді.',
+    });
+  });
+
   it('should ask for a comment on Return', async () => {
     const api = open({ status: 'in_review', allowedActions: ['return'] });
     const user = userEvent.setup();

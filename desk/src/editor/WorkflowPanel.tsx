@@ -56,6 +56,9 @@ export function WorkflowPanel({
   const [text, setText] = useState('');
   const [at, setAt] = useState<Date | null>(null);
   const [embargo, setEmbargo] = useState<Date | null>(null);
+  // A correction may put a notice on the story's published translations too.
+  const [toTranslations, setToTranslations] = useState(false);
+  const [translationText, setTranslationText] = useState('');
   const run = useMutation({
     mutationFn: (input: TransitionInput) => transition(article.id, article.version, input),
     onSuccess: (next) => {
@@ -76,6 +79,8 @@ export function WorkflowPanel({
     setText('');
     setAt(null);
     setEmbargo(null);
+    setToTranslations(false);
+    setTranslationText('');
     setOpen(b);
   };
   const confirm = () => {
@@ -88,6 +93,10 @@ export function WorkflowPanel({
     if (n.includes('notice')) input.notice = text;
     if (n.includes('at') && at) input.at = at.toISOString();
     if (n.includes('embargo') && embargo) input.embargoUntil = embargo.toISOString();
+    if (open.key === 'correct' && toTranslations) {
+      input.noticeTranslations = true;
+      if (translationText.trim()) input.translationNotice = translationText.trim();
+    }
     run.mutate(input);
   };
   const n = open ? needs(open) : [];
@@ -124,6 +133,28 @@ export function WorkflowPanel({
                 {t(`editor.workflow.${textKind}`)}
                 <textarea required rows={3} value={text} onChange={(e) => setText(e.target.value)} />
               </label>
+            )}
+            {open.key === 'correct' && (
+              <>
+                <label className="inline">
+                  <input
+                    type="checkbox"
+                    checked={toTranslations}
+                    onChange={(e) => setToTranslations(e.target.checked)}
+                  />
+                  {t('editor.workflow.noticeTranslations')}
+                </label>
+                {toTranslations && (
+                  <label className="field">
+                    {t('editor.workflow.translationNotice')}
+                    <textarea
+                      rows={2}
+                      value={translationText}
+                      onChange={(e) => setTranslationText(e.target.value)}
+                    />
+                  </label>
+                )}
+              </>
             )}
             {n.includes('at') && (
               <ZonedTimeInput label={t('editor.workflow.at')} timezone={article.timezone} onChange={setAt} />

@@ -4,9 +4,12 @@ import type { components } from '../api/schema';
 import { HttpError } from '../api/errors';
 import { request } from '../api/http';
 
-export type Article = components['schemas']['ArticleResponse'] & { allowedActions?: string[] };
+export type Article = Omit<components['schemas']['ArticleWithActionsResponse'], 'allowedActions'> & {
+  allowedActions?: string[];
+};
 export type RevisionSummary = components['schemas']['RevisionSummaryResponse'];
 export type RevisionDiff = components['schemas']['RevisionDiffResponse'];
+export type TranslationOf = components['schemas']['TranslationOfResponse'];
 export type ArticleEvent = components['schemas']['ArticleEventResponse'];
 export type PreviewDocument = components['schemas']['PreviewResponse'];
 export type AuthorRole = components['schemas']['ArticleAuthorResponse']['role'];
@@ -86,10 +89,19 @@ export interface TransitionInput {
   embargoUntil?: string;
   change?: 'update' | 'correction' | 'clarification';
   notice?: string;
+  /** correction: put a notice on the published translations too (translationNotice, else notice) */
+  noticeTranslations?: boolean;
+  translationNotice?: string;
 }
 
 export const transition = async (id: string, version: number, input: TransitionInput) =>
   json<Article>(await send('POST', `${articlePath(id)}/transitions`, input, ifMatch(version)));
+
+/** "No change needed": the translation matches its source at `sourceVersion` (the version the editor saw). */
+export const confirmTranslation = async (id: string, version: number, sourceVersion: number) =>
+  json<Article>(
+    await send('POST', `${articlePath(id)}/translation/confirm`, { sourceVersion }, ifMatch(version)),
+  );
 
 export const getHistory = async (id: string) =>
   json<ArticleEvent[]>(await request(`${articlePath(id)}/history`));

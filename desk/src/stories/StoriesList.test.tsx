@@ -93,6 +93,37 @@ describe('stories list', () => {
     });
   });
 
+  it('should list only stale translations when the filter is ticked, marking each', async () => {
+    const stale = {
+      id: id(9),
+      language: 'kk',
+      headline: 'Source',
+      baseVersion: 2,
+      currentVersion: 4,
+      stale: true,
+    };
+    const api = fakeApi({
+      'GET /api/v1/auth/session': session,
+      'GET /api/v1/articles': (c) =>
+        json({
+          data:
+            c.query.get('stale') === 'true'
+              ? [story(2, { language: 'ru', headline: 'Stale one', translationOf: stale })]
+              : [story(1), story(2, { language: 'ru', headline: 'Stale one', translationOf: stale })],
+          meta: { nextCursor: null },
+        }),
+    });
+    renderDesk('/stories');
+    const user = userEvent.setup();
+    await screen.findByRole('link', { name: 'Story number 1' });
+    expect(within(rows()[1]).getByText('Source changed')).toBeTruthy();
+    expect(within(rows()[0]).queryByText('Source changed')).toBeNull();
+    await user.click(screen.getByLabelText('Stale translations only'));
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Story number 1' })).toBeNull());
+    expect(api.to('GET', '/api/v1/articles').at(-1)!.query.get('stale')).toBe('true');
+    expect(rows()).toHaveLength(1);
+  });
+
   it('should read the filters from the address so a filtered list can be linked', async () => {
     const api = fakeApi({ 'GET /api/v1/auth/session': session, 'GET /api/v1/articles': pagedArticles(1) });
     renderDesk(`/stories?status=published&tag=${id(77)}&author=${id(78)}`);

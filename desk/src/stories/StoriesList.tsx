@@ -130,6 +130,14 @@ export function StoriesList() {
           />
           {t('stories.mine')}
         </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={filters.stale ?? false}
+            onChange={(e) => set({ stale: e.target.checked || undefined })}
+          />
+          {t('stories.stale')}
+        </label>
         <button type="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
           {t('stories.clear')}
         </button>
@@ -153,6 +161,12 @@ export function StoriesList() {
               <tr key={s.id}>
                 <td>
                   <Link to={`/stories/${s.id}`}>{s.headline}</Link>
+                  {s.translationOf?.stale && (
+                    <>
+                      {' '}
+                      <span className="badge stale">{t('stories.staleBadge')}</span>
+                    </>
+                  )}
                 </td>
                 <td>
                   <span className={`status status-${s.status}`}>{t(`status.${s.status}`)}</span>

@@ -47,7 +47,34 @@ export function story(patch: Record<string, unknown> = {}) {
     updatedBy: { id: EDITOR.id, name: EDITOR.name },
     createdAt: '2026-12-01T10:00:00.000Z',
     updatedAt: '2026-12-01T10:00:00.000Z',
+    translationOf: null,
     allowedActions: ['submit', 'spike'],
+    ...patch,
+  };
+}
+
+export const SOURCE_ID = '00000000-0000-4000-8000-000000000007';
+
+/** What a translation says of a source that changed its body since the version the translation matches. */
+export function staleSource(patch: Record<string, unknown> = {}) {
+  return {
+    id: SOURCE_ID,
+    language: 'kk',
+    headline: 'Астанада су тасқыны',
+    baseVersion: 5,
+    currentVersion: 7,
+    stale: true,
+    changes: {
+      from: 5,
+      to: 7,
+      changes: [{ field: 'summary', from: 'Өзен тасыды.', to: 'Өзендер тасыды.' }],
+      body: [
+        { op: 'equal', text: 'Су ' },
+        { op: 'delete', text: 'тез' },
+        { op: 'insert', text: 'баяу' },
+        { op: 'equal', text: ' көтерілді.' },
+      ],
+    },
     ...patch,
   };
 }

@@ -11,6 +11,7 @@ import { FeaturedPicture, type FeaturedValue } from '../editor/FeaturedPicture';
 import { MediaPicker } from '../editor/MediaPicker';
 import { StoryPanels } from '../editor/StoryPanels';
 import { TagsField } from '../editor/TagsField';
+import { TranslationBanner } from '../editor/TranslationBanner';
 import { WorkflowPanel } from '../editor/WorkflowPanel';
 import {
   type Article,
@@ -156,6 +157,7 @@ export function StoryForm({ initial }: { initial: Article | null }) {
           })}
         </p>
       )}
+      {base && <TranslationBanner article={base} onChanged={setBase} />}
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -25,6 +25,8 @@ export interface StoryFilters {
   tag?: string;
   author?: string;
   q?: string;
+  /** Only translations whose source changed since the version they match */
+  stale?: boolean;
 }
 
 export function filtersFromSearch(params: URLSearchParams): StoryFilters {
@@ -32,6 +34,7 @@ export function filtersFromSearch(params: URLSearchParams): StoryFilters {
   const status = params.get('status');
   if (status && (STATUSES as readonly string[]).includes(status)) f.status = status as StoryStatus;
   if (params.get('mine') === '1') f.mine = true;
+  if (params.get('stale') === '1') f.stale = true;
   for (const key of ['language', 'tag', 'author', 'q'] as const) {
     const v = params.get(key)?.trim();
     if (v) f[key] = v;
@@ -43,6 +46,7 @@ export function searchFromFilters(f: StoryFilters): URLSearchParams {
   const p = new URLSearchParams();
   if (f.status) p.set('status', f.status);
   if (f.mine) p.set('mine', '1');
+  if (f.stale) p.set('stale', '1');
   for (const key of ['language', 'tag', 'author', 'q'] as const) if (f[key]) p.set(key, f[key]);
   return p;
 }

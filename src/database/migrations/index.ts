@@ -14,6 +14,7 @@ import { ArticleMedia1764300870000 } from './1764300870000-article-media';
 import { UserSession1764300880000 } from './1764300880000-user-session';
 import { ArchiveImport1764300893000 } from './1764300893000-archive-import';
 import { Partners1764300960000 } from './1764300960000-partners';
+import { TranslationSource1764300905000 } from './1764300905000-translation-source';
 
 /** Every migration in order, listed explicitly (no globs) so every runtime loads the same classes. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   UserSession1764300880000,
   ArchiveImport1764300893000,
   Partners1764300960000,
+  TranslationSource1764300905000,
 ];

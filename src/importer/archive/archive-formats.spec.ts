@@ -175,6 +175,7 @@ describe('readNinjsItem', () => {
     timezone: 'Asia/Almaty',
     embargoUntil: null,
     notices: [],
+    translationOf: null,
   };
 
   it("should read Dateline's own ninjs back into the same story, without the rendered dateline in the body", () => {
