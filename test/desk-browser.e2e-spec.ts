@@ -481,6 +481,12 @@ describe('the desk in a browser (e2e)', () => {
     for (const headline of ['Storm closes the coast road', 'Council approves the budget']) {
       expect((await admin.post('/api/v1/articles', { headline, body: '<p>Text.</p>' })).statusCode).toBe(201);
     }
+    const partner = await admin.post('/api/v1/partners', {
+      name: 'Daily Astana',
+      contacts: [{ name: 'Aigerim Sadykova', email: 'desk@astana.example' }],
+      subscription: { languages: ['en', 'ru'], genres: ['news'] },
+    });
+    expect(partner.statusCode).toBe(201);
     const page = await browserFor();
     const findings: Record<string, unknown> = {};
     const check = async (screen: string) => {
@@ -513,6 +519,14 @@ describe('the desk in a browser (e2e)', () => {
       await check(link);
       await screenshot(page, file);
     }
+
+    // The partner form: contacts, the subscription, keys and webhooks.
+    await openScreen(page, 'Partners');
+    await page.getByRole('button', { name: 'Edit Daily Astana' }).click();
+    await page.getByRole('dialog', { name: 'Edit partner Daily Astana' }).waitFor();
+    await check('partner form');
+    await screenshot(page, 'partner-form');
+    await page.keyboard.press('Escape');
 
     await openScreen(page, 'Stories');
     await page.getByRole('link', { name: 'Council approves the budget' }).first().click();

@@ -156,6 +156,17 @@ describe('partners: CRUD (e2e)', () => {
       },
     });
     expect(update.details).not.toHaveProperty('languages');
+    // null is no value for any field: refused, nothing changed.
+    for (const body of [
+      { name: null },
+      { apiKeyIds: null },
+      { contacts: null },
+      { subscription: { languages: null } },
+    ]) {
+      const res = await admin.patch(url, body, { 'if-match': '"2"' });
+      expect({ body, status: res.statusCode }).toEqual({ body, status: 400 });
+    }
+    expect((await admin.get(url)).json()).toMatchObject({ version: 2, apiKeyIds: [k2.id] });
     // The version moved: the old ETag is stale now.
     expect((await admin.patch(url, { name: 'Late' }, { 'if-match': '"1"' })).statusCode).toBe(412);
   });

@@ -101,6 +101,7 @@ export class PartnersService {
     expectedVersion: number,
     dto: UpdatePartnerDto,
   ): Promise<PartnerView> {
+    refuseNulls(dto);
     return this.write(async (em) => {
       const repo = em.getRepository(Partner);
       const partner = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -303,6 +304,19 @@ export class PartnersService {
       webhookIds: rows.filter((r) => r.partner_id === id && r.kind === 'webhook').map((r) => r.id),
     }));
   }
+}
+
+/** A field left out keeps its value; null is no value for any of them (an empty list clears a list). */
+function refuseNulls(dto: UpdatePartnerDto): void {
+  const subscription = Object.entries(dto.subscription ?? {}).map(([k, v]): [string, unknown] => [
+    `subscription.${k}`,
+    v,
+  ]);
+  const nulls = [...(Object.entries(dto) as [string, unknown][]), ...subscription]
+    .filter(([, v]) => v === null)
+    .map(([field]) => ({ field, messages: [`${field} must not be null`] }));
+  if (nulls.length > 0)
+    throw badRequest(`Invalid input: ${nulls.map((n) => n.messages[0]).join('; ')}`, nulls);
 }
 
 function assertVersion(partner: Partner, expected: number): void {
