@@ -86,8 +86,9 @@ describe('partners: a crash during a kill (e2e)', () => {
       [articleId],
     );
     const advisories = await ds.query<{ id: string; partner_id: string }[]>(
-      'SELECT id, partner_id FROM partner_advisory WHERE article_id = $1',
-      [articleId],
+      // This file's partner only: partners left by other files in the run's database may have received it too.
+      'SELECT id, partner_id FROM partner_advisory WHERE article_id = $1 AND partner_id = $2',
+      [articleId, partnerId],
     );
     const [{ jobs }] = await ds.query<{ jobs: number }[]>(
       `SELECT count(*)::int AS jobs FROM pgboss.job WHERE name = 'partner-advisory-resend'
