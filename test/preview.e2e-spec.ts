@@ -25,6 +25,8 @@ interface OpenApi {
 /** Where `value` departs from `schema` (every key described, every required one present, types and enums kept). */
 function departures(doc: OpenApi, schema: Schema, value: unknown, at: string): string[] {
   if (schema.$ref) return departures(doc, doc.components.schemas[schema.$ref.split('/').pop()!], value, at);
+  // A nullable reference: { nullable: true, allOf: [{ $ref }] }.
+  if (value === null && schema.nullable) return [];
   if (schema.allOf?.length === 1) return departures(doc, schema.allOf[0], value, at);
   if (value === null) return schema.nullable ? [] : [`${at}: null`];
   if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} not in the enum`];
@@ -87,7 +89,7 @@ describe('article preview (e2e)', () => {
     expect(created.statusCode).toBe(201);
     const a = created.json<{ id: string; version: number; slug: string; headline: string }>();
 
-    const digest = await DbDigest.create(app, []);
+    const digest = await DbDigest.create(app, ['webhook_delivery', 'webhook_dispatch_queue']);
     const before = await digest.take();
     const res = await writer.get(`/api/v1/articles/${a.id}/preview`);
     expect(changedTables(before, await digest.take())).toEqual([]);
