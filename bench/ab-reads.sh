@@ -5,6 +5,7 @@
 # documents finishes before anything is measured.
 #   BEFORE_DIR=/path/to/old/checkout AFTER_DIR=/path/to/new/checkout bash bench/ab-reads.sh
 set -u
+SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
 BEFORE_DIR=${BEFORE_DIR:?checkout of the older build} AFTER_DIR=${AFTER_DIR:?checkout of the newer build}
 export BENCH_ROOT=/tmp/dateline-bench/10000
 start() { # dir port
@@ -18,10 +19,10 @@ start() { # dir port
   echo "server $1 did not start"; cat /tmp/ab-$2.log; return 1
 }
 start "$AFTER_DIR" 3921 || exit 1
-# The newer build re-renders live documents of an older schema after start-up (2 = PUBLIC_DOCUMENT_SCHEMA
+# The newer build re-renders live documents of an older schema after start-up (3 = PUBLIC_DOCUMENT_SCHEMA
 # now): wait until that is done.
 for i in $(seq 1 600); do
-  n=$(psql -h 127.0.0.1 -U postgres -d dateline_bench_10000 -Atc "SELECT count(*) FROM publication WHERE status = 'live' AND document_schema < 2")
+  n=$(psql -h 127.0.0.1 -U postgres -d dateline_bench_10000 -Atc "SELECT count(*) FROM publication WHERE status = 'live' AND document_schema < 3")
   [ "$n" = "0" ] && break; sleep 2
 done
 echo "outdated documents left: $n"
@@ -30,7 +31,7 @@ for round in 1 2 3; do
   for port in 3920 3921; do
     label=$([ $port = 3920 ] && echo before || echo after)
     echo "round $round $label $(cat /proc/loadavg)"
-    node "${BENCH_SHARED:-$(dirname "$0")/../../shared/bench}/bench.mjs" --base http://127.0.0.1:$port --pid $(cat /tmp/ab-$port.pid) --label $label \
+    node "${BENCH_SHARED:-$SCRIPT_DIR/../../shared/bench}/bench.mjs" --base http://127.0.0.1:$port --pid $(cat /tmp/ab-$port.pid) --label $label \
       --connections 32 --warmup 5 --duration 10 --A '/api/v1/content/articles/{slug}' \
       --B '/api/v1/content/articles?tag={tag}&limit=20' --D '/api/v1/content/articles?q={word}&limit=20'
   done
