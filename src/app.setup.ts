@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,6 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
+import helmet from 'helmet';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
 import { badRequest, codeForStatus } from './common/errors';
@@ -106,12 +106,14 @@ export async function configureApp(
   fastify.addHook('onRequest', (request, _reply, done) => {
     requestContext.run({ requestId: request.id, ip: request.ip }, done);
   });
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   // Parses Cookie and serializes Set-Cookie (the desk's session, src/auth/session-cookie.ts).
   await app.register(cookie);
-  await app.register(helmet, {
+  // Security headers on every response, by helmet's middleware built once (not once per request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -121,6 +123,9 @@ export async function configureApp(
       },
     },
   });
+  fastify.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
+  );
   app.enableCors({
     origin: env.corsOrigins,
     exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'Location'],

@@ -56,4 +56,41 @@ describe('Content API direct routes (e2e)', () => {
     const missing = await client(app).get(`${CONTENT}/articles/no-such-story`, { 'x-api-key': key });
     expect([missing.statusCode, missing.json().code]).toEqual([404, 'NOT_FOUND']);
   });
+
+  it('should validate a repeated query string the same way every time (a bad one is refused each time)', async () => {
+    const { admin, editor } = await newsroom(app);
+    const story = await published(editor);
+    const key = await createApiKey(admin, ['content:read']);
+    for (let i = 0; i < 3; i++) {
+      const bad = await client(app).get(`${CONTENT}/articles?limit=500`, { 'x-api-key': key });
+      expect([bad.statusCode, bad.json().code]).toEqual([400, 'VALIDATION_FAILED']);
+      // The same valid string: the same parsed query (the limit applies, the slug is found), every time.
+      const two = await client(app).get(`${CONTENT}/articles?limit=2`, { 'x-api-key': key });
+      expect(two.statusCode).toBe(200);
+      expect(two.json<{ data: unknown[] }>().data).toHaveLength(2);
+      const one = await client(app).get(`${CONTENT}/articles/${story.slug}?format=ninjs`, {
+        'x-api-key': key,
+      });
+      expect([one.statusCode, one.headers['content-type']]).toEqual([200, expect.stringContaining('ninjs')]);
+    }
+  });
+
+  it('should send the same security headers as every other route', async () => {
+    const { admin, editor } = await newsroom(app);
+    const story = await published(editor);
+    const key = await createApiKey(admin, ['content:read']);
+    const names = [
+      'content-security-policy',
+      'x-content-type-options',
+      'x-frame-options',
+      'strict-transport-security',
+      'referrer-policy',
+      'cross-origin-opener-policy',
+    ];
+    const direct = await client(app).get(`${CONTENT}/articles/${story.slug}`, { 'x-api-key': key });
+    const other = await client(app).get('/health/live');
+    expect(direct.headers['content-security-policy']).toContain("default-src 'self'");
+    for (const name of names) expect([name, direct.headers[name]]).toEqual([name, other.headers[name]]);
+    expect(direct.headers['x-powered-by']).toBeUndefined();
+  });
 });

@@ -85,14 +85,31 @@ export function installDirectContentRoutes(app: NestFastifyApplication): void {
   });
 }
 
+/** How many validated query strings each direct route keeps (public readers repeat the same few). */
+const VALIDATED_QUERIES = 1024;
+
 function directHandler(get: Resolve, direct: DirectRoute): RouteHandlerMethod {
   const pipe = createValidationPipe();
   const errors = new AllExceptionsFilter();
+  // The query string -> its validated DTO (frozen: shared by every request with that string). Validation
+  // is a pure function of the string, so a repeated string skips class-validator; an invalid one is never
+  // stored and fails every time.
+  const validated = new Map<string, unknown>();
+  const validate = async (req: FastifyRequest): Promise<unknown> => {
+    const at = req.url.indexOf('?');
+    const raw = at < 0 ? '' : req.url.slice(at + 1);
+    const hit = validated.get(raw);
+    if (hit !== undefined) return hit;
+    const query: unknown = await pipe.transform(req.query ?? {}, { type: 'query', metatype: direct.query });
+    if (validated.size >= VALIDATED_QUERIES) validated.delete(validated.keys().next().value as string);
+    validated.set(raw, deepFreeze(query));
+    return query;
+  };
   return async function (this: unknown, req: FastifyRequest, reply: FastifyReply) {
     try {
       const access = await get(PartnerScopeGuard).narrow(await get(ContentAccessGuard).decide(req));
       req.contentAccess = access;
-      const query: unknown = await pipe.transform(req.query ?? {}, { type: 'query', metatype: direct.query });
+      const query = await validate(req);
       const body = await direct.run(get, {
         req,
         access,
@@ -105,4 +122,12 @@ function directHandler(get: Resolve, direct: DirectRoute): RouteHandlerMethod {
       return reply;
     }
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
