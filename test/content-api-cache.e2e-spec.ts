@@ -6,6 +6,8 @@ import {
   act,
   createApiKey,
   createTag,
+  draft,
+  edit,
   eventually,
   newsroom,
   published,
@@ -60,6 +62,43 @@ describe('Content API read cache (e2e, two instances)', () => {
     expect(list.json()).toMatchObject({ data: [] });
     // Nothing stale comes back afterwards.
     for (let i = 0; i < 5; i++) expect((await read(`/articles/${a.slug}`)).statusCode).toBe(410);
+  });
+
+  it("should keep other articles' cached answers when one changes, and drop the lists and the changed one's translations", async () => {
+    const isHit = (r: { headers: Record<string, unknown> }) => r.headers['x-content-cache'] === 'hit';
+    const a = await published(room.editor);
+    const other = await published(room.editor);
+    const created = await room.editor.post(`/api/v1/articles/${a.id}/translations`, { language: 'kk' });
+    expect(created.statusCode).toBe(201);
+    const kk = await edit(room.editor, created.json(), {
+      headline: 'Kazakh headline',
+      body: '<p>Kazakh text.</p>',
+    });
+    // Every read below is a hit first: nothing changes meanwhile (this file's instances only).
+    const warm = async () => {
+      for (const url of [`/articles/${a.slug}?lang=en`, `/articles/${other.slug}`, '/articles?limit=5'])
+        expect((await eventually(() => read(url), isHit)).headers['x-content-cache']).toBe('hit');
+    };
+    await warm();
+
+    // A change to an unrelated article: the lists go, the single answers of others stay.
+    const unrelated = await act(room.editor, await draft(room.editor), { action: 'publish' });
+    const listAfter = await eventually(
+      () => read('/articles?limit=5'),
+      (r) => r.body.includes(unrelated.id),
+    );
+    expect(listAfter.body).toContain(unrelated.id);
+    expect((await read(`/articles/${other.slug}`)).headers['x-content-cache']).toBe('hit');
+    expect((await read(`/articles/${a.slug}?lang=en`)).headers['x-content-cache']).toBe('hit');
+
+    // Publishing a's translation changes a's document (its translations): a's cached answer goes with it.
+    await act(room.editor, kk, { action: 'publish' });
+    const withTranslation = await eventually(
+      () => read(`/articles/${a.slug}?lang=en`),
+      (r) => r.json<{ translations?: Record<string, string> }>().translations?.kk !== undefined,
+    );
+    expect(withTranslation.json<{ translations: Record<string, string> }>().translations.kk).toBe(kk.slug);
+    expect((await read(`/articles/${other.slug}`)).headers['x-content-cache']).toBe('hit');
   });
 
   it('should drop cached reads when an article is unpublished, and never cache embargoed-scope reads', async () => {

@@ -254,7 +254,7 @@ export class ContentArticlesService {
     const compute = () => this.computeGet(access, slug, query.lang, asOf, ninjs);
     // Versions as of a time are not cached (rare, and each time is its own URL).
     if (asOf !== undefined) return finish(await compute());
-    return this.cached(access, JSON.stringify(['article', slug, query.lang ?? null, ninjs]), compute);
+    return this.cached(access, JSON.stringify(['article', slug, query.lang ?? null, ninjs]), compute, slug);
   }
 
   /**
@@ -265,10 +265,11 @@ export class ContentArticlesService {
     access: ContentAccess,
     key: string,
     compute: () => Promise<ContentBody>,
+    slug?: string,
   ): Promise<SentBody> {
     if (access.embargoed) return finish(await compute());
     const scope = access.partner;
-    const found = this.cache.lookup(scope ? `partner ${scope.partnerId} ${scope.version} ${key}` : key);
+    const found = this.cache.lookup(scope ? `partner ${scope.partnerId} ${scope.version} ${key}` : key, slug);
     if ('hit' in found) return { ...found.hit, cache: 'hit' };
     const sent = finish(await compute());
     if (found.ticket && (sent.status ?? 200) === 200) this.cache.store(found.ticket, sent);

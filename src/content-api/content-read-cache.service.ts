@@ -14,19 +14,25 @@ const MAX_BYTES = 64 * 1024 * 1024;
 interface Entry {
   sent: SentBody;
   until: number;
+  /** The article and the slug asked for of a single-article answer (lists, feeds: none; any change drops them). */
+  article?: string;
+  slug?: string;
 }
 
 /** A read that may be stored: the invalidation count when it started. */
 export interface CacheTicket {
   key: string;
   epoch: number;
+  /** The slug, for a single-article read. */
+  slug?: string;
 }
 
 /**
  * Finished anonymous responses of the hot reads (article lists and single articles), per instance.
  *
  * Never serves an article after it was unpublished or killed: a trigger on `publication` NOTIFYs every
- * change (delivered on commit) and each instance's listener drops the whole cache at once. A response
+ * change with the articles it touched (delivered on commit) and each instance's listener drops at once every
+ * answer that may show them (all lists; their single-article answers), or everything for a large change. A response
  * computed while a change landed is not stored (the epoch moved), and while the listener is down the
  * cache is bypassed and emptied, so a missed notification cannot keep anything alive. Time can only
  * make articles appear (an embargo passing), never disappear, so the 10 s lifetime bounds how late a
@@ -50,7 +56,7 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
       channel: PUBLICATION_CHANGED_CHANNEL,
       logger: this.logger,
       lostMessage: 'Publication change listener lost; the read cache is off until it reconnects',
-      onNotify: () => this.clear(),
+      onNotify: (payload) => this.changed(payload),
       onReset: () => this.clear(),
     });
   }
@@ -65,12 +71,12 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** A cached response, or a ticket to store the one about to be computed (null: do not cache). */
-  lookup(key: string): { hit: SentBody } | { ticket: CacheTicket | null } {
+  lookup(key: string, slug?: string): { hit: SentBody } | { ticket: CacheTicket | null } {
     if (!this.listener.listening) return { ticket: null };
     const entry = this.entries.get(key);
     if (entry && entry.until > Date.now()) return { hit: entry.sent };
     if (entry) this.drop(key, entry);
-    return { ticket: { key, epoch: this.epoch } };
+    return { ticket: { key, epoch: this.epoch, slug } };
   }
 
   /** Stores a response unless a change was announced since its ticket was taken. */
@@ -85,8 +91,37 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
       if (oldest.done) break;
       this.drop(oldest.value[0], oldest.value[1]);
     }
-    this.entries.set(ticket.key, { sent, until: Date.now() + TTL_MS });
+    const article =
+      ticket.slug === undefined
+        ? undefined
+        : sent.keys.find((k) => k.startsWith('article:'))?.slice('article:'.length);
+    this.entries.set(ticket.key, { sent, until: Date.now() + TTL_MS, article, slug: ticket.slug });
     this.bytes += sent.bytes.length;
+  }
+
+  /**
+   * A change notice: `<article id>:<slug>` of each article whose public document changed (with their
+   * translation families), or `*` (or nothing: an older notice) for any change. Drops every answer that
+   * may show one of them: the single-article answers of those articles or asked for those slugs (a new
+   * article may take a slug's answer over), and all lists and feeds. Answers being computed meanwhile
+   * are not stored (the epoch moves).
+   */
+  changed(payload: string | undefined): void {
+    if (!payload || payload === '*') return this.clear();
+    const touched = new Set<string>();
+    for (const item of payload.split(' ')) {
+      const at = item.indexOf(':');
+      if (at < 0) return this.clear();
+      touched.add(`id ${item.slice(0, at)}`).add(`slug ${item.slice(at + 1)}`);
+    }
+    this.epoch++;
+    for (const [key, entry] of this.entries) {
+      const keep =
+        entry.article !== undefined &&
+        !touched.has(`id ${entry.article}`) &&
+        !touched.has(`slug ${entry.slug}`);
+      if (!keep) this.drop(key, entry);
+    }
   }
 
   /** Forgets everything (any publication changed, or the listener reconnected). */

@@ -1,3 +1,4 @@
+import { PublicationChangeTargets1764300970000 } from './1764300970000-publication-change-targets';
 import { Foundation1764300000000 } from './1764300000000-foundation';
 import { Articles1764300100000 } from './1764300100000-articles';
 import { Outbox1764300200000 } from './1764300200000-outbox';
@@ -35,4 +36,5 @@ export const migrations = [
   ArchiveImport1764300893000,
   Partners1764300960000,
   TranslationSource1764300905000,
+  PublicationChangeTargets1764300970000,
 ];
