@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ContentDb } from '../src/content-api/content-db';
 import { buildDataSourceOptions } from '../src/database/database.options';
@@ -15,6 +16,9 @@ async function closedPort(): Promise<number> {
     });
   });
 }
+
+// The replica failures below are on purpose: no log lines for them.
+Logger.overrideLogger(false);
 
 const READ_POOL = 'dateline-replica-read';
 const WHO = `SELECT current_setting('application_name') AS app`;
