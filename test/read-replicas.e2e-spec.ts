@@ -281,4 +281,33 @@ describe('Content API on a read replica (e2e, real primary and streaming replica
     );
     expect(await servedWithReplayPaused()).toBe('replica');
   });
+  it('should read on the primary while the publication change listener is down, and on the replica again once it listens', async () => {
+    const fresh = await story();
+    await pair.caughtUp();
+    await replicaCurrent();
+    await pair.pauseReplay();
+    try {
+      // The app's LISTEN connection for publication changes, cut by the primary.
+      const cut = await pair.primary.query<{ ok: boolean }>(
+        pair.database,
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+          WHERE datname = current_database() AND query = 'LISTEN dateline_publication_changed'`,
+      );
+      expect(cut).toEqual([{ ok: true }]);
+      // Without a listener no change can be heard, so the newest one is unknown: nothing is current.
+      await waitFor(
+        () => Promise.resolve(replicas.horizon === null),
+        15_000,
+        'the listener loss to be noticed',
+      );
+      expect(await whoAnswers(fresh)).toBe('primary');
+    } finally {
+      await pair.resumeReplay();
+    }
+    // It reconnects by itself and the replica, once past the primary's position then, serves again.
+    await waitFor(() => Promise.resolve(replicas.horizon !== null), 15_000, 'the listener to be back');
+    await pair.caughtUp();
+    await replicaCurrent();
+    expect(await servedWithReplayPaused()).toBe('replica');
+  });
 });
