@@ -89,8 +89,8 @@ export class ContentChangesService {
     const limit = query.limit ?? 100;
     const scan = Math.min(limit * 4 + 50, 5000);
     // event_seq_key gives the order; what each event shows is decided by the one source. Always on the
-    // primary: a replica behind it could show a later event without an earlier one whose commit it has
-    // not replayed yet, and the gap rule would step over that one for good once the gap looks settled.
+    // primary: on a replica running behind, an earlier event already committed on the primary but not yet
+    // replayed leaves a gap that can look settled there, and the feed would step over that event for good.
     const rows = await this.db.primaryRows<ChangeRow>(
       `SELECT e.seq::text AS seq, e.occurred_at > now() - make_interval(secs => ${GAP_SETTLE_SECONDS}) AS fresh,
           s.visible, e.type,
