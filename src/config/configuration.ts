@@ -38,6 +38,12 @@ export const contentConfig = registerAs('content', () => {
   };
 });
 
+/** Read replicas (DATABASE_REPLICA_URLS): their statements get the primary's statement timeout. */
+export const replicasConfig = registerAs('replicas', () => {
+  const e = loadEnv();
+  return { ...e.replicas, statementTimeoutMs: e.dbStatementTimeoutMs };
+});
+
 export const importConfig = registerAs('import', () => ({
   archiveUploadMaxBytes: loadEnv().archiveUploadMaxBytes,
 }));
@@ -49,6 +55,7 @@ export type NewsroomConfig = ConfigType<typeof newsroomConfig>;
 export type WebhooksConfig = ConfigType<typeof webhooksConfig>;
 export type ContentAccessConfig = ConfigType<typeof contentAccessConfig>;
 export type ContentConfig = ConfigType<typeof contentConfig>;
+export type ReplicasConfig = ConfigType<typeof replicasConfig>;
 export type ImportConfig = ConfigType<typeof importConfig>;
 export type PartnersConfig = ConfigType<typeof partnersConfig>;
 export const configNamespaces = [
@@ -58,6 +65,7 @@ export const configNamespaces = [
   webhooksConfig,
   contentAccessConfig,
   contentConfig,
+  replicasConfig,
   importConfig,
   partnersConfig,
 ];

@@ -160,4 +160,56 @@ describe('parseEnv', () => {
       );
     }
   });
+
+  it('should have no read replicas by default and read a list of them with a pool size each', () => {
+    expect(parseEnv(base).replicas).toEqual({ urls: [], poolSize: 10 });
+    expect(parseEnv({ ...base, DATABASE_REPLICA_URLS: '' }).replicas.urls).toEqual([]);
+    const primary = 'postgres://app@10.0.0.1:5432/dateline';
+    expect(
+      parseEnv({
+        ...base,
+        DATABASE_URL: primary,
+        DATABASE_REPLICA_URLS:
+          ' postgres://app@10.0.0.2:5432/dateline,postgresql://app:pw@10.0.0.3/dateline ',
+        DATABASE_REPLICA_POOL_SIZE: '4',
+      }).replicas,
+    ).toEqual({
+      urls: ['postgres://app@10.0.0.2:5432/dateline', 'postgresql://app:pw@10.0.0.3/dateline'],
+      poolSize: 4,
+    });
+  });
+
+  it('should refuse replica URLs without DATABASE_URL, malformed, repeated or naming the primary, without printing a password', () => {
+    const primary = 'postgres://app@10.0.0.1:5432/dateline';
+    const refused = (env: Record<string, string>): string => {
+      try {
+        parseEnv({ ...base, ...env });
+      } catch (e) {
+        return (e as ConfigError).problems.join('\n');
+      }
+      return 'accepted';
+    };
+    expect(refused({ DATABASE_REPLICA_URLS: 'postgres://app@10.0.0.2/dateline' })).toMatch(
+      /DATABASE_REPLICA_URLS needs DATABASE_URL/,
+    );
+    const bad = refused({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: 'mysql://app:secret@10.0.0.2/x' });
+    expect(bad).toMatch(/DATABASE_REPLICA_URLS entries must be postgres/);
+    expect(bad).not.toContain('secret');
+    expect(refused({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: 'postgres://a@h/db,' })).toMatch(
+      /DATABASE_REPLICA_URLS entries/,
+    );
+    expect(
+      refused({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: 'postgres://a@h/db, postgres://a@h/db' }),
+    ).toMatch(/names a URL twice/);
+    expect(refused({ DATABASE_URL: primary, DATABASE_REPLICA_URLS: primary })).toMatch(
+      /not DATABASE_URL itself/,
+    );
+    expect(
+      refused({
+        DATABASE_URL: primary,
+        DATABASE_REPLICA_URLS: 'postgres://a@h/db',
+        DATABASE_REPLICA_POOL_SIZE: '0',
+      }),
+    ).toMatch(/DATABASE_REPLICA_POOL_SIZE/);
+  });
 });

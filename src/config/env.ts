@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { parseReplicaUrls, parseSchedule, parseTrustProxy } from './env-lists';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -37,6 +37,8 @@ export interface Env {
   dbPoolMax: number;
   /** Longest a request-path SQL statement may run before PostgreSQL cancels it (503); 0: no limit. */
   dbStatementTimeoutMs: number;
+  /** Streaming replicas of DATABASE_URL that serve Content API reads, and the pool size of each. */
+  replicas: { urls: string[]; poolSize: number };
   /** Addresses, CIDRs or proxy-addr names (loopback, linklocal, uniquelocal) of the proxies whose
    * X-Forwarded-For is believed for the client IP; empty: the header is ignored. */
   trustProxy: string[];
@@ -248,6 +250,10 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     connectionTimeoutMs: int('CONNECTION_TIMEOUT_MS', 30_000, 500, 600_000),
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
     dbStatementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 5000, 0, 600_000),
+    replicas: {
+      urls: parseReplicaUrls(str('DATABASE_REPLICA_URLS'), databaseUrl, problems),
+      poolSize: int('DATABASE_REPLICA_POOL_SIZE', 10, 1, 200),
+    },
     trustProxy: parseTrustProxy(str('TRUST_PROXY'), problems),
     webhooks: {
       allowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
@@ -299,67 +305,6 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
   if (problems.length > 0) throw new ConfigError(problems);
   env.jwtSecret = jwtSecret ?? devJwtSecret(dataDir);
   return env;
-}
-
-const SCHEDULE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
-const SCHEDULE_MAX_SECONDS = 7 * 24 * 3600;
-
-/**
- * ADVISORY_RESEND_SCHEDULE: comma-separated times after an advisory opens, each a whole number with s, m or h
- * (e.g. 5m,15m,60m), strictly increasing, at most 20 of them and at most 7 days.
- */
-export function parseSchedule(raw: string, problems: string[]): number[] {
-  const entries = raw.split(',').map((e) => e.trim());
-  const seconds: number[] = [];
-  for (const entry of entries) {
-    const m = /^(\d{1,7})([smh])$/.exec(entry);
-    const value = m ? Number(m[1]) * SCHEDULE_UNITS[m[2]] : NaN;
-    if (!m || value < 1 || value > SCHEDULE_MAX_SECONDS) {
-      problems.push(
-        `ADVISORY_RESEND_SCHEDULE entries are times such as 30s, 5m or 2h, from 1s to 7 days (got "${entry}")`,
-      );
-      return [300, 900, 3600];
-    }
-    seconds.push(value);
-  }
-  if (seconds.length > 20 || seconds.some((v, i) => i > 0 && v <= seconds[i - 1])) {
-    problems.push(`ADVISORY_RESEND_SCHEDULE must be at most 20 strictly increasing times (got "${raw}")`);
-    return [300, 900, 3600];
-  }
-  return seconds;
-}
-
-const PROXY_ADDR_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
-
-// A hop count would trust whatever sent the request (any client when the port is published), so only
-// the proxies' own addresses are accepted; a bare number (the old format) is refused with the new one.
-function parseTrustProxy(raw: string | undefined, problems: string[]): string[] {
-  if (raw === undefined || raw === '0' || raw.toLowerCase() === 'none') return [];
-  const entries = raw.split(',').map((e) => e.trim());
-  if (entries.length === 1 && /^\d+$/.test(entries[0])) {
-    problems.push(
-      `TRUST_PROXY takes the addresses or CIDRs of the trusted proxies (e.g. 10.0.0.5,172.28.0.0/24), not a hop count (got "${raw}")`,
-    );
-    return [];
-  }
-  for (const entry of entries) {
-    if (!isAddressOrCidr(entry)) {
-      problems.push(
-        `TRUST_PROXY entry "${entry}" must be an IP address, a CIDR such as 10.0.0.0/8, or one of ${PROXY_ADDR_NAMES.join(', ')}`,
-      );
-    }
-  }
-  return entries;
-}
-
-function isAddressOrCidr(entry: string): boolean {
-  if (PROXY_ADDR_NAMES.includes(entry)) return true;
-  const [address, bits, ...rest] = entry.split('/');
-  const family = net.isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (bits === undefined) return true;
-  const n = Number(bits);
-  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
 }
 
 const JWT_SECRET_MIN = 32;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { ReplicasModule } from '../database/replicas.module';
 import { MediaModule } from '../media/media.module';
 import { PartnersModule } from '../partners/partners.module';
 import { ContentArticlesController } from './content-articles.controller';
@@ -21,7 +22,7 @@ import { DEFAULT_SEARCH_BOUNDS, SEARCH_BOUNDS } from './search-bounds';
 
 /** The public read side: reads `publication`, `publication_version` and `event` only (tag/author slugs for filters). */
 @Module({
-  imports: [ApiKeysModule, MediaModule, PartnersModule],
+  imports: [ApiKeysModule, MediaModule, PartnersModule, ReplicasModule],
   controllers: [
     ContentArticlesController,
     ContentTaxonomyController,

@@ -88,8 +88,10 @@ export class ContentChangesService {
     const since = BigInt(query.since ?? '0');
     const limit = query.limit ?? 100;
     const scan = Math.min(limit * 4 + 50, 5000);
-    // event_seq_key gives the order; what each event shows is decided by the one source.
-    const rows = await this.db.rows<ChangeRow>(
+    // event_seq_key gives the order; what each event shows is decided by the one source. Always on the
+    // primary: on a replica running behind, an earlier event already committed on the primary but not yet
+    // replayed leaves a gap that can look settled there, and the feed would step over that event for good.
+    const rows = await this.db.primaryRows<ChangeRow>(
       `SELECT e.seq::text AS seq, e.occurred_at > now() - make_interval(secs => ${GAP_SETTLE_SECONDS}) AS fresh,
           s.visible, e.type,
           CASE WHEN s.visible THEN e.article_id END AS id,

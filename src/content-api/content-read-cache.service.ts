@@ -4,7 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { contentConfig, type ContentConfig } from '../config/configuration';
 import { NotifyListener } from '../database/notify-listener';
+import { ReplicaSet, parseLsn } from '../database/replica-set';
 import type { SentBody } from './content-cache';
+import type { ReadSource } from './content-db';
+import { CURRENT_LSN_SQL, PublicationHorizon, lastRecordEnd, readIsCurrent } from './publication-horizon';
 
 export const PUBLICATION_CHANGED_CHANNEL = 'dateline_publication_changed';
 const TTL_MS = 10_000;
@@ -19,12 +22,16 @@ interface Entry {
   slug?: string;
 }
 
-/** A read that may be stored: the invalidation count when it started. */
+/**
+ * A read that may be stored: the invalidation count when it started and, once read, where it was read
+ * (`ContentDb.read`): on the primary, or on a replica at the WAL position it had replayed then.
+ */
 export interface CacheTicket {
   key: string;
   epoch: number;
   /** The slug, for a single-article read. */
   slug?: string;
+  source: ReadSource | null;
 }
 
 /**
@@ -38,6 +45,10 @@ export interface CacheTicket {
  * make articles appear (an embargo passing), never disappear, so the 10 s lifetime bounds how late a
  * newly released article shows in a cached list; it never shows one that should be hidden.
  * Responses to keys with content:embargoed are never cached. CONTENT_READ_CACHE=false turns it off.
+ *
+ * With read replicas the same notifications keep the replicas' horizon (`PublicationHorizon`), and a
+ * response read on a replica is stored only if that replica had replayed the newest change when the
+ * read started. The listener runs whenever there are replicas, cache or not.
  */
 @Injectable()
 export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
@@ -46,23 +57,43 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
   private bytes = 0;
   private epoch = 0;
   private readonly listener: NotifyListener;
+  private readonly horizon: PublicationHorizon;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
     @Inject(contentConfig.KEY) private readonly config: ContentConfig,
+    private readonly replicas: ReplicaSet,
   ) {
+    this.horizon = new PublicationHorizon(
+      replicas,
+      async () => {
+        const [at] =
+          await dataSource.query<{ lsn: string; page: number; segment: string }[]>(CURRENT_LSN_SQL);
+        return lastRecordEnd(parseLsn(at.lsn), BigInt(at.page), BigInt(at.segment));
+      },
+      () => this.listener.listening,
+      this.logger,
+    );
     this.listener = new NotifyListener({
       url: (dataSource.options as { url?: string }).url,
       channel: PUBLICATION_CHANGED_CHANNEL,
       logger: this.logger,
-      lostMessage: 'Publication change listener lost; the read cache is off until it reconnects',
-      onNotify: (payload) => this.changed(payload),
-      onReset: () => this.clear(),
+      lostMessage:
+        'Publication change listener lost; the read cache is off and reads stay on the primary until it reconnects',
+      onNotify: (payload) => {
+        this.changed(payload);
+        this.horizon.changed();
+      },
+      onReset: () => {
+        this.clear();
+        this.horizon.lost();
+      },
+      onListen: () => this.horizon.changed(),
     });
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.config.readCache) await this.listener.start();
+    if (this.config.readCache || this.replicas.size > 0) await this.listener.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -72,16 +103,20 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
 
   /** A cached response, or a ticket to store the one about to be computed (null: do not cache). */
   lookup(key: string, slug?: string): { hit: SentBody } | { ticket: CacheTicket | null } {
-    if (!this.listener.listening) return { ticket: null };
+    if (!this.config.readCache || !this.listener.listening) return { ticket: null };
     const entry = this.entries.get(key);
     if (entry && entry.until > Date.now()) return { hit: entry.sent };
     if (entry) this.drop(key, entry);
-    return { ticket: { key, epoch: this.epoch, slug } };
+    return { ticket: { key, epoch: this.epoch, slug, source: null } };
   }
 
-  /** Stores a response unless a change was announced since its ticket was taken. */
+  /**
+   * Stores a response unless a change was announced since its ticket was taken, or it was read on a
+   * replica that had not replayed the newest change (or from where is not known).
+   */
   store(ticket: CacheTicket, sent: SentBody): void {
     if (!this.listener.listening || ticket.epoch !== this.epoch) return;
+    if (!ticket.source || !readIsCurrent(ticket.source, this.replicas.horizon)) return;
     if (sent.bytes.length > MAX_BYTES / 64) return;
     const old = this.entries.get(ticket.key);
     if (old) this.drop(ticket.key, old);

@@ -13,6 +13,8 @@ export interface NotifyListenerOptions {
   onNotify: (payload: string | undefined) => void;
   /** Called when listening starts or stops: anything cached meanwhile may have missed a notification. */
   onReset: () => void;
+  /** Called once listening has (re)started, after `onReset`: from now on no notification is missed. */
+  onListen?: () => void;
 }
 
 /**
@@ -56,6 +58,7 @@ export class NotifyListener {
       }
       this.opts.onReset();
       this.listening = true;
+      this.opts.onListen?.();
     } catch (err) {
       if (this.client === client) lost(err);
       else await client.end().catch(() => undefined);
