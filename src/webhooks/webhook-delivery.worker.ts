@@ -126,13 +126,17 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
     await this.agent.close();
   }
 
-  /** The handler of a delivery job: sends what is due for the webhook, its own article's lane first. */
+  /**
+   * The handler of a delivery job: sends what is due for the webhook, its own article's lane first. Each
+   * round leases up to the webhook's free in-flight slots, one head of a different lane each, sends them
+   * at once (their order within a lane cannot matter: one per lane) and records each outcome.
+   */
   async work(job: DeliverJob): Promise<void> {
     const deadline = Date.now() + JOB_BUDGET_MS;
     for (;;) {
       const claimed = await this.claim(job.webhookId, job.articleId);
-      if (!claimed) return;
-      await this.record(claimed, await this.send(claimed));
+      if (claimed.length === 0) return;
+      await Promise.all(claimed.map(async (d) => this.record(d, await this.send(d))));
       if (Date.now() > deadline) {
         await this.jobs.send(DELIVER_QUEUE, job);
         return;
@@ -162,33 +166,39 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
     return lanes.length;
   }
 
-  /** Leases the next due lane head of the webhook (its `articleId` lane first), or null when none may go. */
-  private claim(webhookId: string, articleId: string | null): Promise<Claimed | null> {
+  /**
+   * Leases due lane heads of the webhook, one per lane, as many as it has free in-flight slots (its
+   * `articleId` lane first, then the oldest): none when all may not go.
+   */
+  private claim(webhookId: string, articleId: string | null): Promise<Claimed[]> {
     return this.dataSource.transaction(async (em) => {
-      // Claims of one webhook take turns, so its in-flight cap holds exactly.
+      // The webhook's row lock serializes claims, so the slot count below cannot be overtaken.
       const active = await em.query<unknown[]>(
         `SELECT 1 FROM webhook WHERE id = $1 AND active FOR NO KEY UPDATE`,
         [webhookId],
       );
-      if (active.length === 0) return null;
-      const [leased] = await em.query<[{ id: string; leaseToken: string }[], number]>(
-        `WITH candidate AS (
-           SELECT d.id FROM webhook_delivery d
-            WHERE d.webhook_id = $1 AND d.status = 'pending' AND d.next_attempt_at <= now()
-              AND (d.lease_until IS NULL OR d.lease_until <= now())
-              AND ${IS_LANE_HEAD}
-              AND (SELECT count(*) FROM webhook_delivery f
-                    WHERE f.webhook_id = $1 AND f.status = 'pending' AND f.lease_until > now()) < $3
-            ORDER BY (d.article_id IS NOT DISTINCT FROM $2::uuid) DESC, d.event_seq
-            LIMIT 1)
+      if (active.length === 0) return [];
+      const [leased] = await em.query<[{ id: string }[], number]>(
+        `WITH heads AS (
+           -- Each lane's head: its lowest pending seq (all deliveries with no article are one lane).
+           SELECT DISTINCT ON (d.article_id) d.id, d.article_id, d.event_seq, d.next_attempt_at, d.lease_until
+             FROM webhook_delivery d
+            WHERE d.webhook_id = $1 AND d.status = 'pending'
+            ORDER BY d.article_id, d.event_seq),
+         candidate AS (
+           SELECT h.id FROM heads h
+            WHERE h.next_attempt_at <= now() AND (h.lease_until IS NULL OR h.lease_until <= now())
+            ORDER BY (h.article_id IS NOT DISTINCT FROM $2::uuid) DESC, h.event_seq
+            LIMIT greatest(0, $3 - (SELECT count(*) FROM webhook_delivery f
+                                     WHERE f.webhook_id = $1 AND f.status = 'pending' AND f.lease_until > now())))
          UPDATE webhook_delivery d
             SET lease_until = now() + $4 * interval '1 millisecond', lease_token = gen_random_uuid()
            FROM candidate WHERE d.id = candidate.id
-         RETURNING d.id, d.lease_token AS "leaseToken"`,
+         RETURNING d.id`,
         [webhookId, articleId, MAX_IN_FLIGHT_PER_WEBHOOK, this.leaseMs()],
       );
-      if (leased.length === 0) return null;
-      const [claimed] = await em.query<Claimed[]>(
+      if (leased.length === 0) return [];
+      return em.query<Claimed[]>(
         `SELECT d.id, d.webhook_id AS "webhookId", d.article_id AS "articleId", d.attempts,
                 d.lease_token AS "leaseToken", w.url, w.secret, e.id AS "eventId", e.type,
                 e.occurred_at AS "occurredAt", e.version, e.payload,
@@ -196,10 +206,10 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
            FROM webhook_delivery d
            JOIN webhook w ON w.id = d.webhook_id
            JOIN event e ON e.id = d.event_id
-          WHERE d.id = $1`,
-        [leased[0].id],
+          WHERE d.id = ANY ($1::uuid[])
+          ORDER BY d.event_seq`,
+        [leased.map((l) => l.id)],
       );
-      return claimed;
     });
   }
 
