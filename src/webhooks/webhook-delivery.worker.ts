@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Agent, fetch } from 'undici';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { webhooksConfig, type WebhooksConfig } from '../config/configuration';
 import { JobEngine } from '../jobs/job-engine.service';
@@ -136,7 +136,8 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
     for (;;) {
       const claimed = await this.claim(job.webhookId, job.articleId);
       if (claimed.length === 0) return;
-      await Promise.all(claimed.map(async (d) => this.record(d, await this.send(d))));
+      const outcomes = await Promise.all(claimed.map((d) => this.send(d)));
+      await this.record(claimed, outcomes);
       if (Date.now() > deadline) {
         await this.jobs.send(DELIVER_QUEUE, job);
         return;
@@ -263,36 +264,50 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
     }
   }
 
-  /** Records an attempt under the lease it was made with; a failure schedules the retry in the same transaction. */
-  private async record(d: Claimed, outcome: Outcome): Promise<void> {
-    const attempts = d.attempts + 1;
-    if (outcome.ok) {
-      // With the success, in its transaction: what reached a partner, and a receiver's acknowledgement.
+  /**
+   * Records a round's attempts, each under the lease it was made with: the successes in one transaction
+   * (one commit for the round), each failure in its own, which schedules its retry.
+   */
+  private async record(claimed: Claimed[], outcomes: Outcome[]): Promise<void> {
+    const done = claimed.flatMap((d, i) => (outcomes[i].ok ? [{ d, outcome: outcomes[i] }] : []));
+    if (done.length > 0) {
       await this.dataSource.transaction(async (em) => {
-        const [rows] = await em.query<[unknown[], number]>(
-          `UPDATE webhook_delivery
-              SET status = 'succeeded', attempts = $3, last_status_code = $4, last_error = NULL,
-                  delivered_at = now(), next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
-                  updated_at = now()
-            WHERE id = $1 AND lease_token = $2
-            RETURNING id`,
-          [d.id, d.leaseToken, attempts, outcome.statusCode],
-        );
-        if (rows.length === 0 || !d.partnerId) return;
-        await this.partnerPushes.deliveredIn(em, {
-          partnerId: d.partnerId,
-          webhookId: d.webhookId,
-          deliveryId: d.id,
-          eventId: d.eventId,
-          eventType: d.type,
-          articleId: d.articleId,
-          payload: d.payload,
-          secret: d.secret,
-          ackHeader: outcome.ack,
-        });
+        for (const { d, outcome } of done) await this.recordSuccess(em, d, outcome);
       });
-      return;
     }
+    for (const [i, d] of claimed.entries()) {
+      if (!outcomes[i].ok) await this.recordFailure(d, outcomes[i]);
+    }
+  }
+
+  /** A success, and with it (in its transaction) what reached a partner and a receiver's acknowledgement. */
+  private async recordSuccess(em: EntityManager, d: Claimed, outcome: Outcome): Promise<void> {
+    const [rows] = await em.query<[unknown[], number]>(
+      `UPDATE webhook_delivery
+          SET status = 'succeeded', attempts = $3, last_status_code = $4, last_error = NULL,
+              delivered_at = now(), next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+              updated_at = now()
+        WHERE id = $1 AND lease_token = $2
+        RETURNING id`,
+      [d.id, d.leaseToken, d.attempts + 1, outcome.statusCode],
+    );
+    if (rows.length === 0 || !d.partnerId) return;
+    await this.partnerPushes.deliveredIn(em, {
+      partnerId: d.partnerId,
+      webhookId: d.webhookId,
+      deliveryId: d.id,
+      eventId: d.eventId,
+      eventType: d.type,
+      articleId: d.articleId,
+      payload: d.payload,
+      secret: d.secret,
+      ackHeader: outcome.ack,
+    });
+  }
+
+  /** A failed attempt; the retry is scheduled in the same transaction. */
+  private async recordFailure(d: Claimed, outcome: Outcome): Promise<void> {
+    const attempts = d.attempts + 1;
     const final = attempts >= this.config.maxAttempts;
     const delay = retryDelayMs(attempts, this.config.retryBaseMs);
     await this.dataSource.transaction(async (em) => {
