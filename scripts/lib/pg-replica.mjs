@@ -136,11 +136,12 @@ export async function startReplicaPair(database = 'dateline', { log = console.lo
   const [{ recovery }] = await replica.query(database, 'SELECT pg_is_in_recovery() AS recovery');
   if (!recovery) throw new Error('the replica is not in recovery');
 
-  /** How far the replica's replay is behind the primary's current WAL position, now (bytes), and the
-   *  primary's own view of it (pg_stat_replication.replay_lag, null when idle). */
+  /** How far the replica's replay is behind the primary's current WAL position, now (bytes, at most), and
+   *  the primary's own view of it (pg_stat_replication.replay_lag, null when idle). */
   const lag = async () => {
-    const [{ lsn }] = await primary.query(database, 'SELECT pg_current_wal_lsn()::text AS lsn');
+    // The replica first: the primary's position read after it makes the difference an upper bound.
     const [{ replayed }] = await replica.query(database, 'SELECT pg_last_wal_replay_lsn()::text AS replayed');
+    const [{ lsn }] = await primary.query(database, 'SELECT pg_current_wal_lsn()::text AS lsn');
     const [row] = await primary.query(
       database,
       `SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::bigint::text AS bytes,
