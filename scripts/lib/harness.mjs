@@ -356,7 +356,7 @@ export async function startReceiver({ answer } = {}) {
     requests: 0,
     byDelivery: new Map(), // delivery id -> { eventId, count, firstAt, type, articleId }
     byEvent: new Map(), // event id -> Set(delivery ids)
-    arrivals: [], // { at, deliveryId, eventId, occurredAt }
+    arrivals: [], // { at, deliveryId, eventId, occurredAt, articleId, version }
   };
   const sockets = new Set();
   const server = http.createServer((req, res) => {
@@ -384,7 +384,14 @@ export async function startReceiver({ answer } = {}) {
         });
       if (!state.byEvent.has(body.id)) state.byEvent.set(body.id, new Set());
       state.byEvent.get(body.id).add(deliveryId);
-      state.arrivals.push({ at, deliveryId, eventId: body.id, occurredAt: Date.parse(body.occurredAt) });
+      state.arrivals.push({
+        at,
+        deliveryId,
+        eventId: body.id,
+        occurredAt: Date.parse(body.occurredAt),
+        articleId: body.articleId ?? null,
+        version: body.version ?? null,
+      });
       void Promise.resolve(answer ? answer(req, body) : 200).then((status) => {
         if (!res.destroyed) res.writeHead(status).end();
       });
