@@ -109,6 +109,10 @@ function isConnectionError(e: unknown): boolean {
     code === 'ECONNRESET' ||
     code === '57P01' ||
     code === '57P03' ||
+    // too_many_connections: the server is full (other clients hold its connections); and class 08, a
+    // connection exception.
+    code === '53300' ||
+    (typeof code === 'string' && code.startsWith('08')) ||
     /Connection terminated|timeout exceeded when trying to connect/i.test(msg)
   );
 }
