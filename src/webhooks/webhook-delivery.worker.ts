@@ -18,6 +18,7 @@ import {
   DELIVER_QUEUE,
   type DeliverJob,
   MAX_IN_FLIGHT_PER_WEBHOOK,
+  MAX_ROUNDS_PER_WEBHOOK,
 } from './webhooks.constants';
 
 /** A delivery this worker holds the lease of, with what it needs to send it. */
@@ -128,8 +129,8 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
 
   /**
    * The handler of a delivery job: sends what is due for the webhook, its own article's lane first. Each
-   * round leases up to the webhook's free in-flight slots, one head of a different lane each, sends them
-   * at once (their order within a lane cannot matter: one per lane) and records each outcome.
+   * round leases the due heads of several lanes, one per lane, sends them at once (one per lane, so no
+   * order within a lane is at stake) and records the outcomes; then the next round, until none is due.
    */
   async work(job: DeliverJob): Promise<void> {
     const deadline = Date.now() + JOB_BUDGET_MS;
@@ -168,12 +169,13 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
   }
 
   /**
-   * Leases due lane heads of the webhook, one per lane, as many as it has free in-flight slots (its
-   * `articleId` lane first, then the oldest): none when all may not go.
+   * Leases due lane heads of the webhook, one per lane (its `articleId` lane first, then the oldest), as
+   * one round (one lease token): none when MAX_ROUNDS_PER_WEBHOOK rounds of it are running, and never more
+   * than MAX_IN_FLIGHT_PER_WEBHOOK of its deliveries leased at once.
    */
   private claim(webhookId: string, articleId: string | null): Promise<Claimed[]> {
     return this.dataSource.transaction(async (em) => {
-      // The webhook's row lock serializes claims, so the slot count below cannot be overtaken.
+      // The webhook's row lock serializes claims, so the counts below cannot be overtaken.
       const active = await em.query<unknown[]>(
         `SELECT 1 FROM webhook WHERE id = $1 AND active FOR NO KEY UPDATE`,
         [webhookId],
@@ -190,13 +192,17 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
            SELECT h.id FROM heads h
             WHERE h.next_attempt_at <= now() AND (h.lease_until IS NULL OR h.lease_until <= now())
             ORDER BY (h.article_id IS NOT DISTINCT FROM $2::uuid) DESC, h.event_seq
-            LIMIT greatest(0, $3 - (SELECT count(*) FROM webhook_delivery f
-                                     WHERE f.webhook_id = $1 AND f.status = 'pending' AND f.lease_until > now())))
+            -- At most $5 rounds (workers) and $3 deliveries of the webhook in flight at once.
+            LIMIT (SELECT CASE WHEN count(DISTINCT f.lease_token) >= $5 THEN 0
+                               ELSE greatest(0, $3 - count(*)) END
+                     FROM webhook_delivery f
+                    WHERE f.webhook_id = $1 AND f.status = 'pending' AND f.lease_until > now())),
+         round AS (SELECT gen_random_uuid() AS token)
          UPDATE webhook_delivery d
-            SET lease_until = now() + $4 * interval '1 millisecond', lease_token = gen_random_uuid()
-           FROM candidate WHERE d.id = candidate.id
+            SET lease_until = now() + $4 * interval '1 millisecond', lease_token = round.token
+           FROM candidate, round WHERE d.id = candidate.id
          RETURNING d.id`,
-        [webhookId, articleId, MAX_IN_FLIGHT_PER_WEBHOOK, this.leaseMs()],
+        [webhookId, articleId, MAX_IN_FLIGHT_PER_WEBHOOK, this.leaseMs(), MAX_ROUNDS_PER_WEBHOOK],
       );
       if (leased.length === 0) return [];
       return em.query<Claimed[]>(

@@ -10,7 +10,7 @@ import {
   DELIVER_QUEUE,
   DISPATCH_BATCH_SIZE,
   type DeliverJob,
-  MAX_IN_FLIGHT_PER_WEBHOOK,
+  JOBS_PER_WEBHOOK,
   WEBHOOK_DISPATCH_CHANNEL,
 } from './webhooks.constants';
 
@@ -151,7 +151,7 @@ export function laneJobs(created: DeliverJob[]): DeliverJob[] {
   for (const { webhookId, articleId } of created) {
     let mine = lanes.get(webhookId);
     if (!mine) lanes.set(webhookId, (mine = new Set()));
-    if (mine.size < MAX_IN_FLIGHT_PER_WEBHOOK) mine.add(articleId);
+    if (mine.size < JOBS_PER_WEBHOOK) mine.add(articleId);
   }
   return [...lanes].flatMap(([webhookId, articles]) =>
     [...articles].map((articleId) => ({ webhookId, articleId })),

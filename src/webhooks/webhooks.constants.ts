@@ -8,8 +8,20 @@ export interface DeliverJob {
   articleId: string | null;
 }
 
-/** Deliveries of one webhook in flight at once, so one slow or dead receiver holds few worker slots. */
-export const MAX_IN_FLIGHT_PER_WEBHOOK = 3;
+/** Deliveries of one webhook in flight at once (requests its receiver may see together). */
+export const MAX_IN_FLIGHT_PER_WEBHOOK = 8;
+
+/**
+ * Delivery rounds (worker slots) of one webhook running at once, so one slow or dead receiver holds few
+ * of an instance's DELIVER_CONCURRENCY workers.
+ */
+export const MAX_ROUNDS_PER_WEBHOOK = 3;
+
+/**
+ * Delivery jobs a dispatch batch queues per webhook: one round at a time runs per webhook and a running
+ * round goes on to what was queued meanwhile, so a second job is only a spare.
+ */
+export const JOBS_PER_WEBHOOK = 2;
 
 /** Parallel delivery workers on each instance. */
 export const DELIVER_CONCURRENCY = 8;
