@@ -140,10 +140,13 @@ function sample(pid, admin, database, t0) {
   const timer = setInterval(async () => {
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      // An exited process (a zombie until it is reaped) has no VmRSS line: not a sample.
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      peak = Math.max(peak, kb);
-      rss.push([Date.now() - t0, kb / 1024]);
-      load.push(os.loadavg()[0]);
+      if (kb > 0) {
+        peak = Math.max(peak, kb);
+        rss.push([Date.now() - t0, kb / 1024]);
+        load.push(os.loadavg()[0]);
+      }
       nodeCpu = cpuSeconds(pid) ?? nodeCpu;
     } catch {
       // exited
