@@ -2,13 +2,15 @@
 // Archive import throughput through the command-line path (`import-archive`), on a fresh database:
 //
 //   npm run bench:import                       (100,000 items)
-//   npm run bench:import -- --items 1000000    (options: --batch-size N, --keep, --seed N)
+//   npm run bench:import -- --items 1000000    (a million: ~3.5 GB of NDJSON, ~17 min at 1,000 items/s)
+//   options: --batch-size N, --heap MB (the CLI's V8 heap cap, default 128; 0 for Node's default), --keep, --seed N
 //
 // Writes N deterministic wire stories (the yardstick's shape: ~3 KB bodies, 1–2 of 50 authors, 3–6 of 500
 // tags, ten years of publication times) as NDJSON under $BENCH_ROOT/import (streamed, never held in memory),
 // creates a database on DATABASE_URL's server, runs the CLI from this checkout's sources on it, samples
-// the importer's RSS, and prints items/s, the RSS peak, the load average and the machine. The database is
-// dropped at the end (unless --keep).
+// the importer's RSS (every 200 ms), and prints items/s, the RSS over the run (start, middle, end, peak, and a
+// line per tenth of the records imported, so flat memory shows as flat figures), the load average and the
+// machine. The database is dropped at the end (unless --keep).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { rssByProgress, startMiddleEnd } from './rss-timeline.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -23,12 +26,15 @@ const { values } = parseArgs({
     items: { type: 'string', default: '100000' },
     seed: { type: 'string', default: '20260101' },
     'batch-size': { type: 'string' },
+    heap: { type: 'string', default: '128' },
     keep: { type: 'boolean', default: false },
   },
 });
 const ITEMS = Number(values.items);
 const SEED = Number(values.seed);
 if (!Number.isInteger(ITEMS) || ITEMS < 1) throw new Error('--items must be a positive integer');
+const HEAP_MB = Number(values.heap);
+if (!Number.isInteger(HEAP_MB) || HEAP_MB < 0) throw new Error('--heap must be a whole number of MB (0: no cap)');
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DIR = path.join(process.env.BENCH_ROOT || '/tmp/dateline-bench', 'import');
 
@@ -124,19 +130,23 @@ function cpuSeconds(pid) {
  * the PostgreSQL backends serving the bench database (found through pg_stat_activity), so the figures say
  * what an item costs whatever else the machine is doing.
  */
-function sample(pid, admin, database) {
+function sample(pid, admin, database, t0) {
   let peak = 0;
   let nodeCpu = 0;
   const rss = []; // [ms since start, MB]
-  const t0 = Date.now();
+  const load = []; // 1-minute load average at each sample
   const backends = new Map();
   let busy = false;
   const timer = setInterval(async () => {
     try {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      // An exited process (a zombie until it is reaped) has no VmRSS line: not a sample.
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      peak = Math.max(peak, kb);
-      rss.push([Date.now() - t0, kb / 1024]);
+      if (kb > 0) {
+        peak = Math.max(peak, kb);
+        rss.push([Date.now() - t0, kb / 1024]);
+        load.push(os.loadavg()[0]);
+      }
       nodeCpu = cpuSeconds(pid) ?? nodeCpu;
     } catch {
       // exited
@@ -161,7 +171,8 @@ function sample(pid, admin, database) {
     const quarters = [0, 1, 2, 3].map((q) =>
       Math.max(0, ...rss.filter(([t]) => t >= (q * end) / 4 && t <= ((q + 1) * end) / 4).map(([, mb]) => mb)),
     );
-    return { rssMb: peak / 1024, quarters, nodeCpu, pgCpu };
+    const loadDuring = load.length ? { mean: load.reduce((a, b) => a + b, 0) / load.length, max: Math.max(...load) } : null;
+    return { rssMb: peak / 1024, rss, quarters, nodeCpu, pgCpu, loadDuring };
   };
 }
 
@@ -178,7 +189,15 @@ async function main() {
   url.pathname = `/${name}`;
   const load = os.loadavg();
   try {
-    const args = ['scripts/cli-from-source.cjs', 'import-archive', file, '--format', 'ndjson'];
+    // The heap cap the server has too (Dockerfile): V8 otherwise lets the heap grow far past what is live.
+    const args = [
+      ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : []),
+      'scripts/cli-from-source.cjs',
+      'import-archive',
+      file,
+      '--format',
+      'ndjson',
+    ];
     if (values['batch-size']) args.push('--batch-size', values['batch-size']);
     const started = Date.now();
     const child = spawn(process.execPath, args, {
@@ -186,14 +205,20 @@ async function main() {
       env: { ...process.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const stop = sample(child.pid, admin, name);
+    const stop = sample(child.pid, admin, name, started);
     let output = '';
+    const progress = []; // [ms since start, records], from the CLI's progress lines
     child.stdout.on('data', (d) => {
       output += d;
+      for (const m of String(d).matchAll(/^([\d,]+) records/gm)) {
+        progress.push([Date.now() - started, Number(m[1].replaceAll(',', ''))]);
+      }
       process.stdout.write(d);
     });
     const code = await new Promise((resolve) => child.on('exit', resolve));
-    const { rssMb: peak, quarters, nodeCpu, pgCpu } = stop();
+    const { rssMb: peak, rss, quarters, nodeCpu, pgCpu, loadDuring } = stop();
+    const timeline = rssByProgress(rss, progress, ITEMS, 10);
+    const sme = startMiddleEnd(timeline);
     const wall = (Date.now() - started) / 1000;
     if (code !== 0) throw new Error(`the import exited with ${code}`);
     const summary = /completed: ([\d,]+) records in ([\d.]+) s \(([\d,]+) items\/s\)/.exec(output);
@@ -213,11 +238,20 @@ async function main() {
     console.log(
       `importer RSS     peak ${peak.toFixed(0)} MB; peak per quarter of the run ${quarters.map((q) => q.toFixed(0)).join(' / ')} MB (sampled every 200 ms)`,
     );
+    const mb = (x) => (x === null ? '-' : x.toFixed(0));
+    if (sme) console.log(`RSS by progress  start ${mb(sme.start)} MB, middle ${mb(sme.middle)} MB, end ${mb(sme.end)} MB, peak ${peak.toFixed(0)} MB (peaks of the first, middle and last tenth of the records)`);
+    for (const part of timeline) {
+      console.log(`  up to ${part.upTo.toLocaleString('en').padStart(9)} records: peak ${mb(part.peakMb).padStart(4)} MB, last ${mb(part.lastMb).padStart(4)} MB`);
+    }
+    console.log(`heap cap         ${HEAP_MB > 0 ? `--max-old-space-size=${HEAP_MB}` : 'none (Node default)'}${values['batch-size'] ? `, --batch-size ${values['batch-size']}` : ''}`);
     console.log(
       `CPU per item     importer ${((1000 * nodeCpu) / ITEMS).toFixed(2)} ms, PostgreSQL ${((1000 * pgCpu) / ITEMS).toFixed(2)} ms ` +
         `(${nodeCpu.toFixed(1)} s and ${pgCpu.toFixed(1)} s in all, start-up included)`,
     );
-    console.log(`load average     ${load.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after`);
+    console.log(
+      `load average     ${load.map((x) => x.toFixed(2)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(2)).join(' ')} after` +
+        (loadDuring ? `; 1-minute during the run mean ${loadDuring.mean.toFixed(2)}, max ${loadDuring.max.toFixed(2)}` : ''),
+    );
     console.log(`machine          ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
     if (articles !== ITEMS || publications !== ITEMS) throw new Error('not every item became a published story');
   } finally {

@@ -26,8 +26,8 @@ import {
   ImportJobProblem,
 } from './import-job.entity';
 
-/** Items per transaction unless the job says otherwise. */
-export const DEFAULT_BATCH_SIZE = 1000;
+/** Items per transaction unless the job says otherwise (smaller batches keep less in memory at once). */
+export const DEFAULT_BATCH_SIZE = 500;
 export const MIN_BATCH_SIZE = 1;
 export const MAX_BATCH_SIZE = 5000;
 
