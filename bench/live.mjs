@@ -88,8 +88,8 @@ const BENCH_ROOT = path.join(process.env.BENCH_ROOT || '/tmp/dateline-bench', St
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const RL_PREFIX = `dateline-live-${process.pid}`;
 const JSONL = path.join(PROJECT, 'bench', 'results', `live-${new Date().toISOString().slice(0, 10)}.jsonl`);
-// Targets: without the cache A ≥ 0.8×, B–D ≥ 1.0× the baseline; with it A ≥ 2×.
-const TARGET = CACHE ? { A: 2, B: 1, C: 1, D: 1 } : { A: 0.8, B: 1, C: 1, D: 1 };
+// Target under the newsroom's writes: every scenario at least the baseline's rate under the same writes.
+const TARGET = { A: 1, B: 1, C: 1, D: 1 };
 const log = logger('live');
 
 const WORDS = ['astana', 'minister', 'energy', 'grain', 'railway', 'summit', 'budget', 'water', 'trade'];
