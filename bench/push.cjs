@@ -12,7 +12,10 @@
 //     had committed by then: a lower bound of commit-to-200) and from the moment the request was sent
 //     (an upper bound); prints p50/p90/p99 of both, and the per-article order violations found (must be 0).
 //  2. burst: publishes --burst stories as fast as 8 concurrent requests allow, and prints deliveries per
-//     second over the window from the first to the last delivery of the burst.
+//     second over the window from the first to the last delivery of the burst (bounded by the publishing).
+//  3. backlog: the receivers hold their requests open while --burst more stories are published, so the
+//     deliveries queue up; then they answer, and the deliveries per second are counted from that moment to
+//     the last one: the dispatch throughput.
 const os = require('node:os');
 const http = require('node:http');
 const { parseArgs } = require('node:util');
@@ -30,19 +33,29 @@ const { values: opt } = parseArgs({
 
 function receiver() {
   const got = [];
+  // While `held`, requests are kept open (answered at release): the deliveries behind them wait as a backlog.
+  const r = { got, held: null };
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      const at = performance.now();
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      got.push({ at, type: body.type, articleId: body.articleId, version: body.version });
-      res.writeHead(200).end();
+      const answer = () => {
+        got.push({
+          at: performance.now(),
+          type: body.type,
+          articleId: body.articleId,
+          version: body.version,
+        });
+        res.writeHead(200).end();
+      };
+      if (r.held) r.held.push(answer);
+      else answer();
     });
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ got, url: `http://127.0.0.1:${server.address().port}/hook`, server }),
+      resolve(Object.assign(r, { url: `http://127.0.0.1:${server.address().port}/hook`, server })),
     ),
   );
 }
@@ -54,11 +67,30 @@ async function main() {
   const rate = Number(opt.rate);
   const seconds = Number(opt.seconds);
   const burst = Number(opt.burst);
-  const { port, token, stop } = await startApp(__filename, 'dateline_bench_push', {
+  const { port, token, stop, databaseUrl } = await startApp(__filename, 'dateline_bench_push', {
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    // The backlog phase holds receivers' requests for several seconds.
+    WEBHOOK_TIMEOUT_MS: '60000',
     RATE_LIMIT_ANON_PER_MINUTE: '100000000',
   });
   const receivers = await Promise.all(Array.from({ length: Number(opt.receivers) }, receiver));
+  // Production runs autovacuum; where the server has it off (as here), ANALYZE stands in for its
+  // auto-analyze, or the planner keeps guessing one row per table as the delivery table grows.
+  const { Client } = require('pg');
+  const analyzer = new Client({ connectionString: databaseUrl });
+  await analyzer.connect();
+  const autovacuum = (await analyzer.query('SHOW autovacuum')).rows[0].autovacuum === 'on';
+  let analyzing = Promise.resolve();
+  const analyzeTimer = autovacuum
+    ? null
+    : setInterval(() => {
+        analyzing = analyzing.then(() =>
+          analyzer.query('ANALYZE').then(
+            () => undefined,
+            () => undefined,
+          ),
+        );
+      }, 5_000);
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const call = async (method, url, body, headers = {}) => {
     const res = await request(port, method, url, {
@@ -136,7 +168,8 @@ async function main() {
     }
     fromAnswer.sort((a, b) => a - b);
     fromSent.sort((a, b) => a - b);
-    const f = (xs) => `p50 ${pct(xs, 50).toFixed(0)} ms, p90 ${pct(xs, 90).toFixed(0)} ms, p99 ${pct(xs, 99).toFixed(0)} ms`;
+    const f = (xs) =>
+      `p50 ${pct(xs, 50).toFixed(0)} ms, p90 ${pct(xs, 90).toFixed(0)} ms, p99 ${pct(xs, 99).toFixed(0)} ms`;
     console.log(
       `paced: ${expected} events (${rate}/s publish + unpublish, ${(expected / seconds).toFixed(0)} events/s) x ` +
         `${receivers.length} receivers = ${fromAnswer.length} deliveries, ${missing} missing, ${violations} out of order`,
@@ -166,7 +199,41 @@ async function main() {
       `burst: ${burst} stories published by 8 concurrent requests -> ${times.length}/${want} deliveries in ` +
         `${span.toFixed(2)} s = ${(times.length / span).toFixed(0)} deliveries/s`,
     );
+
+    // 3. Backlog drain: the receivers hold their requests while --burst more stories are published, so the
+    // deliveries queue up; then they answer, and the rate is counted from that moment to the last delivery.
+    for (const r of receivers) {
+      r.got.length = 0;
+      r.held = [];
+    }
+    const drainDrafts = [];
+    for (let i = 0; i < burst; i++) drainDrafts.push(await draft(`d${i}`));
+    const drainIds = new Set(drainDrafts.map((d) => d.id));
+    next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < drainDrafts.length) await act(drainDrafts[next++], 'publish');
+      }),
+    );
+    await sleep(3000); // dispatch has created every delivery by then (batches of 100 events)
+    const released = performance.now();
+    for (const r of receivers) {
+      const held = r.held;
+      r.held = null;
+      for (const answer of held) answer();
+    }
+    const drainGot = () => receivers.flatMap((r) => r.got.filter((g) => drainIds.has(g.articleId)));
+    for (let t = 0; t < 1200 && drainGot().length < want; t++) await sleep(50);
+    const last = Math.max(...drainGot().map((g) => g.at));
+    const drainSpan = (last - released) / 1000;
+    console.log(
+      `backlog: ${drainGot().length}/${want} queued deliveries sent in ${drainSpan.toFixed(2)} s after the ` +
+        `receivers answered = ${(drainGot().length / drainSpan).toFixed(0)} deliveries/s`,
+    );
   } finally {
+    if (analyzeTimer) clearInterval(analyzeTimer);
+    await analyzing;
+    await analyzer.end();
     for (const r of receivers) r.server.close();
     await stop();
   }

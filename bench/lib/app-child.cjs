@@ -109,7 +109,7 @@ async function startApp(script, prefix, env = {}) {
       body: JSON.stringify(ADMIN),
     });
     if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
-    return { port, token: login.json.accessToken, child, stop };
+    return { port, token: login.json.accessToken, child, stop, databaseUrl: url.toString() };
   } catch (e) {
     await stop();
     throw e;
