@@ -699,8 +699,12 @@ describe('Content API (e2e)', () => {
       expect(changes.map((c) => c.id)).not.toContain(scheduled.id);
       const cursors = changes.map((c) => BigInt(c.cursor));
       expect(cursors).toEqual([...cursors].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      // Nothing of this test's after its cursor (a story scheduled by an earlier file in the shared database
+      // may go live meanwhile, so other changes can follow).
       const after = await get(`/changes?since=${cursor}`);
-      expect(after.json()).toEqual({ data: [], meta: { nextCursor: cursor, hasMore: false } });
+      expect(after.statusCode).toBe(200);
+      const later = after.json<{ data: { id: string }[] }>().data;
+      expect(later.filter((c) => c.id === a.id || c.id === scheduled.id)).toEqual([]);
     });
   });
 
