@@ -20,12 +20,7 @@ import { WebhookDelivery } from './webhook-delivery.entity';
 import { Webhook } from './webhook.entity';
 import { assertDeliverableUrl } from './webhook-url-guard';
 import type { PageQueryDto } from '../common/pagination';
-import {
-  DELIVER_QUEUE,
-  type DeliverJob,
-  MAX_IN_FLIGHT_PER_WEBHOOK,
-  generateSecret,
-} from './webhooks.constants';
+import { DELIVER_QUEUE, type DeliverJob, JOBS_PER_WEBHOOK, generateSecret } from './webhooks.constants';
 
 /** Whether a webhook subscribed to `current` already receives every type in `next`. */
 function covers(current: string[], next: string[]): boolean {
@@ -250,12 +245,12 @@ export class WebhooksService {
     return delivery;
   }
 
-  /** Queues delivery work for a webhook's lanes with pending deliveries (as many as may run at once). */
+  /** Queues delivery work for a webhook's lanes with pending deliveries (JOBS_PER_WEBHOOK, as dispatch does). */
   private async queuePending(em: EntityManager, webhookId: string): Promise<void> {
     const lanes = await em.query<{ articleId: string | null }[]>(
       `SELECT DISTINCT article_id AS "articleId" FROM webhook_delivery
         WHERE webhook_id = $1 AND status = 'pending' LIMIT $2`,
-      [webhookId, MAX_IN_FLIGHT_PER_WEBHOOK],
+      [webhookId, JOBS_PER_WEBHOOK],
     );
     for (const lane of lanes) {
       const job: DeliverJob = { webhookId, articleId: lane.articleId };
