@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Response as InjectResponse } from 'light-my-request';
-import { DbDigest, changedTables, errorShapeProblem } from './hostile';
+import { BACKGROUND_TABLES, DbDigest, changedTables, errorShapeProblem } from './hostile';
 import { asAdmin, bootApp, client, staff, uniq } from './helpers';
 import { type RouteInfo, fill, forgeToken, jwtPayload, walkRoutes } from './routes';
 
@@ -284,7 +284,7 @@ describe('access matrix: every route × every identity (e2e)', () => {
   });
 
   it('should answer every route for every identity as the expected table says, and change nothing when refusing', async () => {
-    const digest = await DbDigest.create(app, ['webhook_delivery', 'webhook_dispatch_queue']);
+    const digest = await DbDigest.create(app, BACKGROUND_TABLES);
     const wrong: string[] = [];
     let cells = 0;
     const tally = new Map<string, number>();

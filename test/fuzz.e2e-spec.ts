@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { DELIVER_QUEUE } from '../src/webhooks/webhooks.constants';
 import { asAdmin, bootApp, type Client, staff, uniq } from './helpers';
 import {
+  BACKGROUND_TABLES,
   DbDigest,
   type Digest,
   HOSTILE_STRINGS,
@@ -34,8 +35,6 @@ const REQUEST_TIMEOUT_MS = 5000;
 // Creating or resuming a webhook would start deliveries that a worker writes while digests are compared;
 // the suite sends no valid body to these collections and never learns their ids.
 const QUIET_COLLECTIONS = ['/api/v1/webhooks'];
-// Written only by the webhook workers (for webhooks other suites left behind), never by a request.
-const BACKGROUND_TABLES = ['webhook_delivery', 'webhook_dispatch_queue'];
 const BACKGROUND_QUEUES = [DELIVER_QUEUE];
 
 const IDENTITIES = ['anonymous', 'writer', 'editor', 'admin'] as const;

@@ -365,6 +365,9 @@ export interface Digest {
  * included, and it costs a scan, not the text of every row (an md5 of every row's text grew to most
  * of the fuzz run's time once the database held the other suites' data).
  */
+/** Written only by the webhook workers (for webhooks earlier spec files left behind), never by a request. */
+export const BACKGROUND_TABLES = ['webhook_delivery', 'webhook_dispatch_queue'];
+
 export class DbDigest {
   private constructor(
     private readonly ds: DataSource,

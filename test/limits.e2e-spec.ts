@@ -7,6 +7,7 @@ import { Parser } from 'htmlparser2';
 import { loadEnv } from '../src/config/env';
 import { asAdmin, bootApp, type Client, client, staff, uniq, waitFor } from './helpers';
 import {
+  BACKGROUND_TABLES,
   DbDigest,
   SQL_STRINGS,
   changedTables,
@@ -374,7 +375,7 @@ describe('request limits and hostile content (e2e)', () => {
         (op) => op.method === 'GET' && op.params.some((p) => p.in === 'query' || p.in === 'path'),
       );
       await waitForIdleJobs(app, ['webhook-deliver']);
-      const digest = await DbDigest.create(app, ['webhook_delivery', 'webhook_dispatch_queue']);
+      const digest = await DbDigest.create(app, BACKGROUND_TABLES);
       const tablesBefore = digest.tables;
       const before = await digest.take();
       const wrong: string[] = [];
@@ -416,7 +417,7 @@ describe('request limits and hostile content (e2e)', () => {
         }
       }
       const after = await digest.take();
-      const tablesAfter = (await DbDigest.create(app, ['webhook_delivery', 'webhook_dispatch_queue'])).tables;
+      const tablesAfter = (await DbDigest.create(app, BACKGROUND_TABLES)).tables;
       console.log(`SQL-shaped strings: ${sent} requests over ${ops.length} GET operations`);
       expect(wrong).toEqual([]);
       expect(tablesAfter).toEqual(tablesBefore);

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DbDigest, changedTables } from './hostile';
+import { BACKGROUND_TABLES, DbDigest, changedTables } from './hostile';
 import { type Client, bootApp, client, staff, uniq } from './helpers';
 import { createPicture } from './picture.helpers';
 
@@ -89,7 +89,7 @@ describe('article preview (e2e)', () => {
     expect(created.statusCode).toBe(201);
     const a = created.json<{ id: string; version: number; slug: string; headline: string }>();
 
-    const digest = await DbDigest.create(app, ['webhook_delivery', 'webhook_dispatch_queue']);
+    const digest = await DbDigest.create(app, BACKGROUND_TABLES);
     const before = await digest.take();
     const res = await writer.get(`/api/v1/articles/${a.id}/preview`);
     expect(changedTables(before, await digest.take())).toEqual([]);

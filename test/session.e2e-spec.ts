@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Response as InjectResponse } from 'light-my-request';
-import { DbDigest, changedTables } from './hostile';
+import { BACKGROUND_TABLES, DbDigest, changedTables } from './hostile';
 import { ADMIN, asAdmin, bootApp, client, login, staff, uniq } from './helpers';
 
 const PROXY = '10.77.0.1';
@@ -122,7 +122,7 @@ describe('browser sessions: cookie, CSRF, sign-out (e2e)', () => {
       id: writer.user.id,
     });
     const payload = { headline: `Cookie story ${uniq()}`, language: 'en' };
-    const digest = await DbDigest.create(app, ['webhook_delivery', 'webhook_dispatch_queue']);
+    const digest = await DbDigest.create(app, BACKGROUND_TABLES);
     const before = await digest.take();
     const missing = await client(app).post('/api/v1/articles', payload, withCookie(s));
     const wrong = await client(app).post(
