@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import type { INestApplication } from '@nestjs/common';
@@ -16,25 +15,39 @@ import { jsonTooDeep, jsonWellFormed } from './common/json-body';
 import { PinoNestLogger, createRootLogger } from './common/logger';
 import { requestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation';
+import { ContentRateLimiter } from './api-keys/content-rate-limiter.service';
+import { contentConfig, type ContentConfig } from './config/configuration';
+import { ContentResponder } from './content-api/content-cache';
 import { installDirectContentRoutes } from './content-api/content-direct-routes';
+import { ContentFrontDoor, requestIdOf } from './content-api/content-front-door';
+import { ContentReadCache } from './content-api/content-read-cache.service';
 import { DEFAULT_DESK_ROOT, registerDesk } from './desk/desk-static';
 import { registerNdjsonStreaming } from './importer/archive/ndjson-body.decorator';
 import { loadEnv } from './config/env';
 import { JobEngine } from './jobs/job-engine.service';
 import { UsersService } from './users/users.service';
 
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
+/** Each adapter's front door (content-front-door.ts), opened by configureApp once the app's parts exist. */
+const frontDoors = new WeakMap<object, ContentFrontDoor>();
+
+/** The front door of an app built by createApp (its `answered` count shows what it served). */
+export function frontDoorOf(app: NestFastifyApplication): ContentFrontDoor | undefined {
+  return frontDoors.get(app.getHttpAdapter().getInstance());
+}
 
 export function createAdapter(root: Logger): FastifyAdapter {
   const env = loadEnv();
-  return new FastifyAdapter({
+  const door = new ContentFrontDoor();
+  const adapter = new FastifyAdapter({
     loggerInstance: root,
     bodyLimit: env.bodyLimitBytes,
     // A client's own request id is kept when it is sane, so logs can be joined across systems.
-    genReqId: (req: IncomingMessage) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    // The server's requests pass the read cache's front door before Fastify (cached public articles).
+    serverFactory: (
+      handler: (req: IncomingMessage, res: ServerResponse) => void,
+      options: Parameters<ContentFrontDoor['serverFactory']>[1],
+    ) => door.serverFactory(handler, options),
     // Only the named proxies may set the client IP that rate limits and the audit log use: a request
     // from anywhere else is counted by its own address, whatever X-Forwarded-For it sends.
     trustProxy: env.trustProxy.length > 0 ? env.trustProxy : false,
@@ -65,6 +78,8 @@ export function createAdapter(root: Logger): FastifyAdapter {
         });
     },
   });
+  frontDoors.set(adapter.getInstance(), door);
+  return adapter;
 }
 
 /** Everything HTTP-wide, shared by main.ts and the e2e tests. */
@@ -126,7 +141,7 @@ export async function configureApp(
   fastify.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
   );
-  app.enableCors({
+  const cors = {
     origin: env.corsOrigins,
     exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'Location'],
     allowedHeaders: [
@@ -138,7 +153,30 @@ export async function configureApp(
       'X-Api-Key',
       'X-CSRF-Token',
     ],
-  });
+  };
+  const door = frontDoors.get(fastify);
+  if (door) {
+    door.open({
+      cache: app.get(ContentReadCache),
+      limiter: app.get(ContentRateLimiter),
+      responder: app.get(ContentResponder),
+      publicAccess: app.get<ContentConfig>(contentConfig.KEY).publicAccess,
+      // What CORS sets on an answer to a request without Origin: Vary (the origins are a list, or any)
+      // and the exposed headers.
+      vary: 'Origin',
+      fixed: {
+        ...headersSetBy(securityHeaders),
+        'access-control-expose-headers': cors.exposedHeaders.join(', '),
+      },
+      trustProxy: env.trustProxy.length > 0 ? env.trustProxy : false,
+      log: fastify.log as unknown as Logger,
+    });
+    fastify.addHook('preClose', (done) => {
+      door.close();
+      done();
+    });
+  }
+  app.enableCors(cors);
   // Picture uploads (POST /api/v1/media) stream their file part; nothing is buffered or written by the plugin.
   await app.register(multipart, {
     limits: {
@@ -153,6 +191,23 @@ export async function configureApp(
   setupOpenApi(app);
   await registerDesk(fastify, options.deskRoot ?? DEFAULT_DESK_ROOT);
   return app;
+}
+
+/** The headers a header-setting middleware built once sets on every response (helmet's do not depend on the request). */
+function headersSetBy(
+  middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: unknown) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  return headers;
 }
 
 /** The OpenAPI document of the app (served at /docs; written to desk/openapi.json by scripts/openapi.mjs). */

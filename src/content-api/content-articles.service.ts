@@ -66,6 +66,10 @@ export function acceptsNinjs(accept: string | undefined): boolean {
   });
 }
 
+/** The read cache's key of a single article's answer (also looked up by the front door, content-front-door.ts). */
+export const articleCacheKey = (slug: string, lang: string | undefined, ninjs: boolean): string =>
+  JSON.stringify(['article', slug, lang ?? null, ninjs]);
+
 const sql = (q: { text: string; values: unknown[] }): [string, unknown[]] => [q.text, q.values];
 
 /** Public reads of articles: lists, search, single documents, versions as of a time. */
@@ -254,7 +258,7 @@ export class ContentArticlesService {
     const compute = () => this.computeGet(access, slug, query.lang, asOf, ninjs);
     // Versions as of a time are not cached (rare, and each time is its own URL).
     if (asOf !== undefined) return finish((await this.db.read(compute)).value);
-    return this.cached(access, JSON.stringify(['article', slug, query.lang ?? null, ninjs]), compute, slug);
+    return this.cached(access, articleCacheKey(slug, query.lang, ninjs), compute, slug);
   }
 
   /**

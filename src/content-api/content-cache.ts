@@ -90,6 +90,19 @@ export class ContentResponder {
     return headers;
   }
 
+  /** The caching headers of a body: ETag, Cache-Control, Vary (added to `vary`, as CORS set it), Surrogate-Key… */
+  headers(access: ContentAccess, content: SentBody, vary: unknown): Record<string, string> {
+    const headers: Record<string, string> = {
+      etag: content.etag,
+      'cache-control': this.cacheControl(access),
+      vary: varyHeader(vary, ['X-Api-Key', ...(content.vary ?? [])]),
+    };
+    if (shareable(access)) headers['surrogate-key'] = content.keys.join(' ');
+    if (content.location) headers.location = content.location;
+    if (content.cache) headers['x-content-cache'] = content.cache;
+    return headers;
+  }
+
   /**
    * Sets the caching headers of a body on the reply and gives what goes on the wire: the bytes of a 200
    * (sent with the route's own status), or a web Response for any other status (301, 304, 410), which
@@ -104,15 +117,7 @@ export class ContentResponder {
     // Encoded once: hashed for the ETag and written to the socket as the same bytes.
     const content = finish(body);
     const { bytes, etag } = content;
-    const headers: Record<string, string> = {
-      etag,
-      'cache-control': this.cacheControl(access),
-      vary: varyHeader(reply.getHeader('vary'), ['X-Api-Key', ...(content.vary ?? [])]),
-    };
-    if (shareable(access)) headers['surrogate-key'] = content.keys.join(' ');
-    if (content.location) headers.location = content.location;
-    if (content.cache) headers['x-content-cache'] = content.cache;
-    void reply.headers(headers);
+    void reply.headers(this.headers(access, content, reply.getHeader('vary')));
     const status = content.status ?? 200;
     if (status === 200 && matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
       return new Response(null, { status: 304 });

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import proxyAddr from '@fastify/proxy-addr';
+import type { Logger } from 'pino';
+import type { ContentRateLimiter } from '../api-keys/content-rate-limiter.service';
+import { PUBLIC_ACCESS } from '../api-keys/content-access.guard';
+import type { ContentResponder, SentBody } from './content-cache';
+import { acceptsNinjs, articleCacheKey } from './content-articles.service';
+import type { ContentReadCache } from './content-read-cache.service';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** What the front door answers with, known once the app is built (`ContentFrontDoor.open`). */
+export interface FrontDoorParts {
+  cache: ContentReadCache;
+  limiter: ContentRateLimiter;
+  responder: ContentResponder;
+  /** CONTENT_API_PUBLIC: anonymous readers are served. */
+  publicAccess: boolean;
+  /** The Vary the request hooks set on every answer to a request without Origin (CORS: `Origin`). */
+  vary: string;
+  /** The headers the request hooks set on every such answer (helmet's security headers, CORS's exposed headers). */
+  fixed: Record<string, string>;
+  /** TRUST_PROXY: the proxies whose X-Forwarded-For names the client, as Fastify reads it. */
+  trustProxy: string[] | false;
+  log: Logger;
+}
+
+const PREFIX = '/api/v1/content/articles/';
+/** Slug characters the front door decodes itself; anything else goes the whole way (the router decides). */
+const PLAIN_SEGMENT = /^[\w\-.~%]{1,500}$/;
+const UNSAFE_DECODED = /[/?#%]/;
+
+/** The request id Fastify gives a request (`genReqId`): the client's X-Request-Id when sane, else a new UUID. */
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * Answers anonymous single-article reads that the read cache holds before the request reaches Fastify,
+ * with the same bytes and headers the whole path sends (ETag, Cache-Control, Surrogate-Key, Vary, the
+ * security headers, X-Request-Id) and the same per-address rate limit. A cached answer needs neither the
+ * database nor the framework: the router, the request hooks, Nest, validation and the reply pipeline are
+ * skipped, which is what lets one instance serve cached articles at close to the speed of bare Node.
+ *
+ * Everything else goes the whole way: a miss, a query string, an API key, an Origin (CORS answers),
+ * If-None-Match, HEAD, a slug with unusual characters, a refused rate limit, and every request until
+ * `open` is called or after `close`. The read cache decides what is a hit exactly as for the whole
+ * path (invalidated on every publication change, never while its listener is down).
+ */
+export class ContentFrontDoor {
+  private parts: FrontDoorParts | undefined;
+  /** How many requests it answered (the rest went to Fastify). */
+  answered = 0;
+  private trust: ((addr: string, i: number) => boolean) | undefined;
+
+  open(parts: FrontDoorParts): void {
+    this.parts = parts;
+    this.trust = parts.trustProxy ? proxyAddr.compile(parts.trustProxy) : undefined;
+  }
+
+  close(): void {
+    this.parts = undefined;
+  }
+
+  /** An HTTP server (as Fastify would create it) whose requests pass the front door first. */
+  serverFactory(
+    handler: NodeHandler,
+    options: {
+      http?: http.ServerOptions;
+      keepAliveTimeout?: number;
+      requestTimeout?: number;
+      connectionTimeout?: number;
+    },
+  ): Server {
+    const server = http.createServer(options.http ?? {}, (req, res) => this.serve(req, res, handler));
+    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+    if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+    if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
+    return server;
+  }
+
+  /** Answers the request from the read cache, or hands it to `next` (Fastify). */
+  serve(req: IncomingMessage, res: ServerResponse, next: NodeHandler): void {
+    const hit = this.hit(req);
+    if (!hit) return next(req, res);
+    const { parts, body } = hit;
+    const started = process.hrtime.bigint();
+    const ip = this.trust ? proxyAddr(req, this.trust) : (req.socket.remoteAddress ?? '');
+    parts.limiter.consumeIp(ip).then(
+      () => this.send(parts, req, res, body, ip, started),
+      // Over the limit (or the limiter failed): the whole path answers, in the one error shape.
+      () => next(req, res),
+    );
+  }
+
+  private hit(req: IncomingMessage): { parts: FrontDoorParts; body: SentBody } | undefined {
+    const parts = this.parts;
+    const url = req.url;
+    if (!parts || !parts.publicAccess || req.method !== 'GET' || !url?.startsWith(PREFIX)) return;
+    const h = req.headers;
+    if (h['x-api-key'] !== undefined || h.origin !== undefined || h['if-none-match'] !== undefined) return;
+    const segment = url.slice(PREFIX.length);
+    if (!PLAIN_SEGMENT.test(segment)) return;
+    let slug = segment;
+    if (segment.includes('%')) {
+      try {
+        slug = decodeURIComponent(segment);
+      } catch {
+        return;
+      }
+      if (UNSAFE_DECODED.test(slug)) return;
+    }
+    const found = parts.cache.lookup(articleCacheKey(slug, undefined, acceptsNinjs(h.accept)), slug);
+    if (!('hit' in found) || (found.hit.status ?? 200) !== 200) return;
+    return { parts, body: found.hit };
+  }
+
+  private send(
+    parts: FrontDoorParts,
+    req: IncomingMessage,
+    res: ServerResponse,
+    hit: SentBody,
+    ip: string,
+    started: bigint,
+  ): void {
+    const id = requestIdOf(req);
+    const body: SentBody = { ...hit, cache: 'hit' };
+    const headers: Record<string, string> = {
+      ...parts.fixed,
+      ...parts.responder.headers(PUBLIC_ACCESS, body, parts.vary),
+      'content-type': body.contentType,
+      'content-length': String(body.bytes.length),
+      'x-request-id': id,
+    };
+    if (parts.log.isLevelEnabled('info')) this.logRequest(parts.log, req, res, id, ip, started);
+    this.answered++;
+    res.writeHead(200, headers);
+    res.end(body.bytes);
+  }
+
+  /** The two lines Fastify logs for every request at level info, with the same fields. */
+  private logRequest(
+    root: Logger,
+    req: IncomingMessage,
+    res: ServerResponse,
+    reqId: string,
+    ip: string,
+    started: bigint,
+  ): void {
+    const log = root.child({ reqId });
+    log.info(
+      {
+        req: {
+          method: req.method,
+          url: req.url,
+          host: req.headers.host,
+          remoteAddress: ip,
+          remotePort: req.socket.remotePort,
+        },
+      },
+      'incoming request',
+    );
+    res.once('finish', () =>
+      log.info(
+        {
+          res: { statusCode: res.statusCode },
+          responseTime: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request completed',
+      ),
+    );
+  }
+}
