@@ -189,6 +189,9 @@ export async function snapshotDist(log = console.log) {
   }
 }
 
+/** The V8 heap cap the server runs with in production (the Dockerfile, `npm start`); HARNESS_HEAP_MB overrides. */
+const SERVER_HEAP_MB = Number(process.env.HARNESS_HEAP_MB ?? 192);
+
 /**
  * Starts `node dist/main.js` (the snapshot of it) with env; resolves with { pid, child, exited } once /health/ready answers 200.
  * The output goes to logFile (appended, so restarts keep one log).
@@ -198,7 +201,7 @@ export async function startApp(name, env, { logFile, timeoutMs = 90_000 } = {}) 
   const out = fs.openSync(logFile, 'a');
   const child = track(
     name,
-    spawn(process.execPath, [main], {
+    spawn(process.execPath, [`--max-old-space-size=${SERVER_HEAP_MB}`, main], {
       cwd: path.dirname(path.dirname(main)),
       env: { ...process.env, ...env },
       stdio: ['ignore', out, out],
