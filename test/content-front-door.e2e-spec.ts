@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { frontDoorOf } from '../src/app.setup';
 import type { ContentFrontDoor } from '../src/content-api/content-front-door';
-import { bootApp } from './helpers';
+import { createApp, frontDoorOf } from '../src/app.setup';
 import { CONTENT, type Newsroom, act, eventually, newsroom, published } from './content-api.helpers';
 
 /** Headers a server adds for the connection, or that differ per request by design. */
@@ -18,11 +17,21 @@ describe('Content API front door: cached articles answered before the framework 
   let room: Newsroom;
   /** Requests this file sent over HTTP from 127.0.0.1 (each spends the address's rate-limit budget). */
   let sent = 0;
+  /** The app's log lines (level info: a line per request arriving and per request answered). */
+  const logs: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    Object.assign(process.env, { RATE_LIMIT_ANON_PER_MINUTE: String(ANON_BUDGET), CONTENT_API_PUBLIC: 'true' });
+    Object.assign(process.env, {
+      RATE_LIMIT_ANON_PER_MINUTE: String(ANON_BUDGET),
+      CONTENT_API_PUBLIC: 'true',
+      LOG_LEVEL: 'info',
+    });
     delete process.env.REDIS_URL;
-    app = await bootApp();
+    app = await createApp(process.env.DATABASE_URL!, {
+      logDestination: {
+        write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
+      },
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     door = frontDoorOf(app)!;
@@ -82,6 +91,26 @@ describe('Content API front door: cached articles answered before the framework 
       vary: expect.stringContaining('X-Api-Key'),
     });
     expect(fast.headers['x-request-id']).toBe('front-door-check-1');
+    // The request log lines Fastify writes for the whole path (over HTTP too: If-None-Match sends it there).
+    const viaFastify = await http(`/articles/${a.slug}`, {
+      'x-request-id': 'front-door-check-2',
+      'if-none-match': '"another-version"',
+    });
+    expect([viaFastify.status, door.answered]).toEqual([200, before + 1]);
+    const logged = (reqId: string) =>
+      logs
+        .filter((l) => l.reqId === reqId)
+        .map((l) => ({
+          msg: l.msg,
+          fields: Object.keys(l).sort(),
+          res: l.res,
+          req: l.req ? Object.keys(l.req).sort() : undefined,
+        }));
+    expect(logged('front-door-check-1')).toEqual(logged('front-door-check-2'));
+    expect(logged('front-door-check-1').map((l) => [l.msg, l.res])).toEqual([
+      ['incoming request', undefined],
+      ['request completed', { statusCode: 200 }],
+    ]);
 
     // ninjs is a different answer of the same slug: cached apart, and the front door tells them apart.
     const ninjsFull = await warm(`/articles/${a.slug}`, { accept: 'application/ninjs+json' });
