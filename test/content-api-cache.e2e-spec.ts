@@ -123,4 +123,27 @@ describe('Content API read cache (e2e, two instances)', () => {
       expect(scoped.headers).not.toHaveProperty('x-content-cache');
     }
   });
+
+  it('should read an answer once for requests that ask for it together, and give each of them the same bytes', async () => {
+    const tag = await createTag(room.admin);
+    const a = await published(room.editor, { tags: [tag.id] });
+    // Let the publication's notice pass first, so that nothing moves the cache while the requests run.
+    await eventually(
+      () => read(`/articles/${a.slug}`),
+      (r) => r.headers['x-content-cache'] === 'hit',
+    );
+    // A list nobody asked for yet: every request misses the store, and all arrive before the read returns.
+    const url = `/articles?tag=${tag.slug}&limit=7`;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => read(url)));
+    expect(answers.map((r) => r.statusCode)).toEqual(Array<number>(8).fill(200));
+    expect(answers.map((r) => r.headers['x-content-cache']).sort()).toEqual([
+      'miss',
+      ...Array<string>(7).fill('shared'),
+    ]);
+    expect(new Set(answers.map((r) => r.body)).size).toBe(1);
+    expect(new Set(answers.map((r) => r.headers.etag)).size).toBe(1);
+    expect(answers[0].json<{ data: { id: string }[] }>().data.map((x) => x.id)).toEqual([a.id]);
+    // Stored by the one read: the next request is a hit.
+    expect((await read(url)).headers['x-content-cache']).toBe('hit');
+  });
 });

@@ -275,11 +275,18 @@ export class ContentArticlesService {
     const scope = access.partner;
     const found = this.cache.lookup(scope ? `partner ${scope.partnerId} ${scope.version} ${key}` : key, slug);
     if ('hit' in found) return { ...found.hit, cache: 'hit' };
+    const ticket = found.ticket;
+    // Requests for the same answer that come while it is read wait for that read instead of repeating it.
+    const shared = ticket && this.cache.joinable(ticket);
+    if (shared) return { ...(await shared), cache: 'shared' };
     // One read, on a replica that has replayed the newest change or on the primary; the ticket notes which.
-    const { value, source } = await this.db.read(compute);
-    const sent = finish(value);
-    if (found.ticket && (sent.status ?? 200) === 200) this.cache.store({ ...found.ticket, source }, sent);
-    return { ...sent, cache: 'miss' };
+    const answer = this.db.read(compute).then(({ value, source }) => {
+      const sent = finish(value);
+      if (ticket && (sent.status ?? 200) === 200) this.cache.store({ ...ticket, source }, sent);
+      return sent;
+    });
+    if (ticket) this.cache.reads(ticket, answer);
+    return { ...(await answer), cache: 'miss' };
   }
 
   private async computeGet(

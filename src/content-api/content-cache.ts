@@ -26,8 +26,11 @@ export interface ContentBody {
 export interface SentBody extends ContentBody {
   bytes: Buffer;
   etag: string;
-  /** x-content-cache: whether the in-process read cache answered */
-  cache?: 'hit' | 'miss';
+  /**
+   * x-content-cache: the in-process read cache answered (`hit`), or the answer was read for this request
+   * (`miss`), or for a request with the same key that was being read when this one came (`shared`)
+   */
+  cache?: 'hit' | 'miss' | 'shared';
 }
 
 export function finish(content: ContentBody): SentBody {

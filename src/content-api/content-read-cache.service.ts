@@ -54,6 +54,8 @@ export interface CacheTicket {
 export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ContentReadCache.name);
   private readonly entries = new Map<string, Entry>();
+  /** Answers being read now, by key, with the invalidation count when their read started. */
+  private readonly reading = new Map<string, { epoch: number; answer: Promise<SentBody> }>();
   private bytes = 0;
   private epoch = 0;
   private readonly listener: NotifyListener;
@@ -111,6 +113,27 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * The answer to the ticket's key that another request is reading now, if that read started after the
+   * last change notice (so it is as current as a read started now, by the same rule as a stored answer).
+   */
+  joinable(ticket: CacheTicket): Promise<SentBody> | undefined {
+    const pending = this.reading.get(ticket.key);
+    return pending && pending.epoch === ticket.epoch && ticket.epoch === this.epoch
+      ? pending.answer
+      : undefined;
+  }
+
+  /** Lets requests that come while `answer` is being read share it (`joinable`) until it settles. */
+  reads(ticket: CacheTicket, answer: Promise<SentBody>): void {
+    const pending = { epoch: ticket.epoch, answer };
+    this.reading.set(ticket.key, pending);
+    const done = () => {
+      if (this.reading.get(ticket.key) === pending) this.reading.delete(ticket.key);
+    };
+    answer.then(done, done);
+  }
+
+  /**
    * Stores a response unless a change was announced since its ticket was taken, or it was read on a
    * replica that had not replayed the newest change (or from where is not known).
    */
@@ -163,6 +186,7 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
   clear(): void {
     this.epoch++;
     this.entries.clear();
+    this.reading.clear();
     this.bytes = 0;
   }
 
