@@ -19,10 +19,12 @@ start() { # dir port
   echo "server $1 did not start"; cat /tmp/ab-$2.log; return 1
 }
 start "$AFTER_DIR" 3921 || exit 1
-# The newer build re-renders live documents of an older schema after start-up (3 = PUBLIC_DOCUMENT_SCHEMA
-# now): wait until that is done.
+# The newer build re-renders live documents of an older schema after start-up (PUBLIC_DOCUMENT_SCHEMA of
+# the newer build): wait until that is done.
+schema=$(grep -oP 'export const PUBLIC_DOCUMENT_SCHEMA = \K[0-9]+' "$AFTER_DIR/src/publishing/publication.renderer.ts")
+[ -n "$schema" ] || { echo "PUBLIC_DOCUMENT_SCHEMA not found in $AFTER_DIR"; exit 1; }
 for i in $(seq 1 600); do
-  n=$(psql -h 127.0.0.1 -U postgres -d dateline_bench_10000 -Atc "SELECT count(*) FROM publication WHERE status = 'live' AND document_schema < 3")
+  n=$(psql -h 127.0.0.1 -U postgres -d dateline_bench_10000 -Atc "SELECT count(*) FROM publication WHERE status = 'live' AND document_schema < $schema")
   [ "$n" = "0" ] && break; sleep 2
 done
 echo "outdated documents left: $n"
