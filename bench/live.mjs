@@ -49,6 +49,7 @@ import {
   track,
   withPg,
 } from '../scripts/lib/harness.mjs';
+import { SCENARIO_PATHS, datelinePage10Path } from './lib/scenarios.mjs';
 
 const Redis = requireProject('ioredis');
 const { values: opt } = parseArgs({
@@ -333,18 +334,6 @@ function killProbe(bases, token) {
   };
 }
 
-async function datelinePage10Path(base) {
-  let cursor = null;
-  for (let page = 1; page <= 9; page++) {
-    const r = await api(base).get(
-      `/api/v1/content/articles?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    cursor = r.body?.meta?.nextCursor;
-    if (!cursor) throw new Error(`C: page ${page} has no meta.nextCursor (${r.status})`);
-  }
-  return `/api/v1/content/articles?cursor=${encodeURIComponent(cursor)}&limit=20`;
-}
-
 function loadRun(label, port, pid, paths) {
   const args = [path.join(SHARED, 'bench.mjs'), '--base', `http://127.0.0.1:${port}`, '--pid', String(pid)];
   args.push('--label', label, '--json', JSONL, '--connections', String(CONNECTIONS));
@@ -441,17 +430,10 @@ async function main() {
   const token = await login(bases[1], editor.email, editor.password);
 
   const paths = {
-    baseline: {
-      A: '/api/v1/content/articles/{slug}',
-      B: '/api/v1/content/articles?tag={tag}&limit=20',
-      C: '/api/v1/content/articles?page=10&limit=20',
-      D: '/api/v1/content/search?q={word}&limit=20',
-    },
+    baseline: SCENARIO_PATHS.baseline,
     dateline: {
-      A: '/api/v1/content/articles/{slug}',
-      B: '/api/v1/content/articles?tag={tag}&limit=20',
+      ...SCENARIO_PATHS.dateline,
       C: ONLY.includes('C') ? await datelinePage10Path(bases[0]) : null,
-      D: '/api/v1/content/articles?q={word}&limit=20',
     },
   };
 

@@ -28,6 +28,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // a cap V8 lets garbage grow the process past the 250 MB target under load.
 const DATELINE_HEAP_MB = Number(process.env.BENCH_DATELINE_HEAP_MB ?? 192);
 import { parseArgs } from 'node:util';
+import { SCENARIO_PATHS, datelinePage10Path } from './lib/scenarios.mjs';
 
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(PROJECT, 'package.json'));
@@ -104,20 +105,7 @@ const YARDSTICK_NODE_ARGS = [
 ];
 const JSONL = path.join(RESULTS, `${new Date().toISOString().slice(0, 10)}.jsonl`);
 
-const PATHS = {
-  baseline: {
-    A: '/api/v1/content/articles/{slug}',
-    B: '/api/v1/content/articles?tag={tag}&limit=20',
-    C: '/api/v1/content/articles?page=10&limit=20',
-    D: '/api/v1/content/search?q={word}&limit=20',
-  },
-  dateline: {
-    A: '/api/v1/content/articles/{slug}',
-    B: '/api/v1/content/articles?tag={tag}&limit=20',
-    C: null, // the cursor of page 10, found by walking 9 pages first
-    D: '/api/v1/content/articles?q={word}&limit=20',
-  },
-};
+const PATHS = SCENARIO_PATHS;
 
 // ---- processes: every child is tracked by pid and stopped on the way out ------------------------
 
@@ -378,20 +366,6 @@ function baselineEnv() {
     HOST: '127.0.0.1',
     MODE: 'doc',
   };
-}
-
-/** Scenario C for Dateline: walk 9 pages of 20 by cursor, then page 10 is the one measured. */
-async function datelinePage10Path(base) {
-  let cursor = null;
-  for (let page = 1; page <= 9; page++) {
-    const url = `${base}/api/v1/content/articles?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const r = await fetch(url);
-    if (!r.ok) throw new Error(`C: page ${page} answered ${r.status}: ${(await r.text()).slice(0, 300)}`);
-    const body = await r.json();
-    cursor = body?.meta?.nextCursor;
-    if (!cursor) throw new Error(`C: page ${page} has no meta.nextCursor`);
-  }
-  return `/api/v1/content/articles?cursor=${encodeURIComponent(cursor)}&limit=20`;
 }
 
 async function benchOnce(label, port, pid, paths) {

@@ -83,7 +83,13 @@ export class PgServer {
  * { root, primary, replica, stop() }; `stop()` stops both with `pg_ctl stop -m fast` (`onStopError` hears
  * of a failure to stop) and removes the folder. A failure on the way stops what was started.
  */
-export async function startPgPair({ database, settings = [], replicaSettings = [], prepare, onStopError } = {}) {
+export async function startPgPair({
+  database,
+  settings = [],
+  replicaSettings = [],
+  prepare,
+  onStopError,
+} = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dateline-replicas-'));
   if (asRoot) {
     const uid = Number((await exec('id', ['-u', 'postgres'])).stdout.trim());
@@ -101,7 +107,18 @@ export async function startPgPair({ database, settings = [], replicaSettings = [
     fs.rmSync(root, { recursive: true, force: true });
   };
   try {
-    await pgRun('initdb', ['-D', primary.dir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    await pgRun('initdb', [
+      '-D',
+      primary.dir,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-sync',
+    ]);
     const conf = [
       `port = ${primary.port}`,
       "listen_addresses = '127.0.0.1'",
