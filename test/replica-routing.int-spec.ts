@@ -42,7 +42,7 @@ describe('ContentDb with replicas (service level)', () => {
   afterAll(() => primary.destroy());
 
   function replicaAt(replicaUrl: string, replayed: bigint) {
-    set = new ReplicaSet({ urls: [replicaUrl], poolSize: 2, statementTimeoutMs: 0 });
+    set = new ReplicaSet({ urls: [replicaUrl], poolSize: 2, statementTimeoutMs: 0, pollMs: 200 });
     const [replica] = set.replicas;
     replica.healthy = true;
     replica.replayed = replayed;

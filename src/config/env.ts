@@ -38,7 +38,7 @@ export interface Env {
   /** Longest a request-path SQL statement may run before PostgreSQL cancels it (503); 0: no limit. */
   dbStatementTimeoutMs: number;
   /** Streaming replicas of DATABASE_URL that serve Content API reads, and the pool size of each. */
-  replicas: { urls: string[]; poolSize: number };
+  replicas: { urls: string[]; poolSize: number; pollMs: number };
   /** Addresses, CIDRs or proxy-addr names (loopback, linklocal, uniquelocal) of the proxies whose
    * X-Forwarded-For is believed for the client IP; empty: the header is ignored. */
   trustProxy: string[];
@@ -253,6 +253,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv): Env {
     replicas: {
       urls: parseReplicaUrls(str('DATABASE_REPLICA_URLS'), databaseUrl, problems),
       poolSize: int('DATABASE_REPLICA_POOL_SIZE', 10, 1, 200),
+      pollMs: int('DATABASE_REPLICA_POLL_MS', 200, 10, 600_000),
     },
     trustProxy: parseTrustProxy(str('TRUST_PROXY'), problems),
     webhooks: {

@@ -23,6 +23,7 @@ describe('ReplicaSet.pick', () => {
     urls: ['postgres://u@10.0.0.2/db', 'postgres://u@10.0.0.3:5433/db', 'postgres://u@10.0.0.4/db'],
     poolSize: 2,
     statementTimeoutMs: 0,
+    pollMs: 200,
   });
   const [a, b, c] = set.replicas;
   afterAll(() => set.onApplicationShutdown());

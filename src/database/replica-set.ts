@@ -3,8 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client, Pool } from 'pg';
 import { replicasConfig, type ReplicasConfig } from '../config/configuration';
 
-/** How often each replica is asked whether it is a replica and how far it has replayed. */
-export const REPLICA_POLL_MS = 200;
+/** While a replica is behind a newly announced change: how often it is asked again (it replays in milliseconds). */
+const CATCH_UP_MS = 5;
 const POLL_TIMEOUT_MS = 1_000;
 const POLL_SQL = 'SELECT pg_is_in_recovery() AS recovery, pg_last_wal_replay_lsn()::text AS lsn';
 
@@ -40,8 +40,8 @@ export interface ReplicaStatus {
 }
 
 /**
- * The read replicas of DATABASE_REPLICA_URLS: one pg pool each, a poll every 200 ms on a connection of
- * its own (`pg_is_in_recovery()`, `pg_last_wal_replay_lsn()`), and `pick()`, which hands out the healthy
+ * The read replicas of DATABASE_REPLICA_URLS: one pg pool each, a poll every DATABASE_REPLICA_POLL_MS
+ * (200 ms) on a connection of its own (`pg_is_in_recovery()`, `pg_last_wal_replay_lsn()`), and `pick()`, which hands out the healthy
  * ones in turn, but only those that have replayed the horizon: the WAL position of the newest change
  * readers must see. The horizon is kept by whoever hears of the changes (the Content API's publication
  * listener); while it is unknown (null) no replica is picked and every read goes to the primary.
@@ -54,8 +54,14 @@ export class ReplicaSet implements OnModuleInit, OnApplicationShutdown {
   private horizonLsn: bigint | null = null;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly pollMs: number;
+  /** Polling runs (onModuleInit): only then do catch-up polls run too. */
+  private polling = false;
+  private catchingUp = false;
+  private catchUpUntil = 0;
 
   constructor(@Inject(replicasConfig.KEY) config: ReplicasConfig) {
+    this.pollMs = config.pollMs;
     const timeout = config.statementTimeoutMs;
     this.replicas = config.urls.map((url) => {
       const u = new URL(url);
@@ -86,6 +92,35 @@ export class ReplicaSet implements OnModuleInit, OnApplicationShutdown {
   /** A change at or before `lsn` was announced: replicas serve again once they have replayed it. */
   setHorizon(lsn: bigint): void {
     this.horizonLsn = this.horizonLsn !== null && this.horizonLsn > lsn ? this.horizonLsn : lsn;
+    this.catchUp();
+  }
+
+  /**
+   * Asks the healthy replicas that are behind the horizon again every few milliseconds, until they have
+   * replayed it or a poll interval has passed since the last announced change, so that reads go back to
+   * them as soon as they can instead of at the next regular poll.
+   */
+  private catchUp(): void {
+    if (!this.polling || this.stopped) return;
+    this.catchUpUntil = Date.now() + this.pollMs;
+    if (this.catchingUp) return;
+    this.catchingUp = true;
+    const behind = () => {
+      const horizon = this.horizonLsn;
+      if (horizon === null || this.stopped || Date.now() > this.catchUpUntil) return [];
+      // Only over a poll connection already open: a new one is the regular poll's to make.
+      return this.replicas.filter((r) => r.healthy && r.poller !== null && r.replayed < horizon);
+    };
+    void (async () => {
+      try {
+        for (let late = behind(); late.length > 0; late = behind()) {
+          await Promise.all(late.map((r) => this.poll(r)));
+          if (behind().length > 0) await new Promise((r) => setTimeout(r, CATCH_UP_MS));
+        }
+      } finally {
+        this.catchingUp = false;
+      }
+    })();
   }
 
   /** The newest change is not known (being looked up, or changes may go unheard): the primary serves. */
@@ -127,6 +162,7 @@ export class ReplicaSet implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (this.replicas.length === 0) return;
+    this.polling = true;
     await this.pollAll();
   }
 
@@ -147,7 +183,7 @@ export class ReplicaSet implements OnModuleInit, OnApplicationShutdown {
   private async pollAll(): Promise<void> {
     await Promise.all(this.replicas.map((r) => this.poll(r)));
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.pollAll(), REPLICA_POLL_MS);
+    this.timer = setTimeout(() => void this.pollAll(), this.pollMs);
     this.timer.unref();
   }
 
