@@ -172,10 +172,12 @@ describe('parseEnv', () => {
         DATABASE_REPLICA_URLS:
           ' postgres://app@10.0.0.2:5432/dateline,postgresql://app:pw@10.0.0.3/dateline ',
         DATABASE_REPLICA_POOL_SIZE: '4',
+        DATABASE_REPLICA_POLL_MS: '500',
       }).replicas,
     ).toEqual({
       urls: ['postgres://app@10.0.0.2:5432/dateline', 'postgresql://app:pw@10.0.0.3/dateline'],
       poolSize: 4,
+      pollMs: 500,
     });
   });
 
