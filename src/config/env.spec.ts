@@ -162,7 +162,7 @@ describe('parseEnv', () => {
   });
 
   it('should have no read replicas by default and read a list of them with a pool size each', () => {
-    expect(parseEnv(base).replicas).toEqual({ urls: [], poolSize: 10 });
+    expect(parseEnv(base).replicas).toEqual({ urls: [], poolSize: 10, pollMs: 200 });
     expect(parseEnv({ ...base, DATABASE_REPLICA_URLS: '' }).replicas.urls).toEqual([]);
     const primary = 'postgres://app@10.0.0.1:5432/dateline';
     expect(
