@@ -46,7 +46,9 @@ describe('ReplicaSet catch-up polls (a real primary and streaming replica)', () 
     expect(replica.healthy).toBe(true);
     const horizon = await change();
     expect(replica.replayed < horizon).toBe(true);
-    expect(await waitFor(() => Promise.resolve(set.pick()), 15_000, 'the replica to be picked')).toBe(replica);
+    expect(await waitFor(() => Promise.resolve(set.pick()), 15_000, 'the replica to be picked')).toBe(
+      replica,
+    );
     expect(replica.replayed >= horizon).toBe(true);
   });
 
@@ -60,7 +62,9 @@ describe('ReplicaSet catch-up polls (a real primary and streaming replica)', () 
     }
     expect(replica.replayed < horizon).toBe(true);
     await pair.resumeReplay();
-    expect(await waitFor(() => Promise.resolve(set.pick()), 15_000, 'the replica to be picked')).toBe(replica);
+    expect(await waitFor(() => Promise.resolve(set.pick()), 15_000, 'the replica to be picked')).toBe(
+      replica,
+    );
     expect(replica.replayed >= horizon).toBe(true);
   });
 });

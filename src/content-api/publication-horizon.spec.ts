@@ -26,7 +26,12 @@ describe('lastRecordEnd', () => {
 
 describe('PublicationHorizon', () => {
   // One replica that is never connected to: only the horizon it keeps is looked at.
-  const replicas = new ReplicaSet({ urls: ['postgres://u@10.0.0.2/db'], poolSize: 1, statementTimeoutMs: 0, pollMs: 200 });
+  const replicas = new ReplicaSet({
+    urls: ['postgres://u@10.0.0.2/db'],
+    poolSize: 1,
+    statementTimeoutMs: 0,
+    pollMs: 200,
+  });
   afterAll(() => replicas.onApplicationShutdown());
 
   /** The primary's position lookups, answered by the test one at a time. */
