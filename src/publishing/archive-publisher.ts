@@ -4,6 +4,7 @@ import { type BulkArticleInput, insertArticlesBulk } from '../articles/article-a
 import { authorsByIds } from '../authors/author-directory';
 import type { Actor } from '../common/auth.decorators';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
+import { jsonbArray, textArray } from '../database/binary-arrays';
 import { OutboxService } from '../events/outbox.service';
 import { tagsByIds } from '../tags/tag-directory';
 import {
@@ -185,16 +186,16 @@ export class ArchivePublisher {
          JOIN article a ON a.id = x.id`,
       [
         documents.map((d) => d.id),
-        documents.map(({ bodyHtml: _html, bodyText: _text, ...rest }) => JSON.stringify(rest)),
-        bodies.map((b) => b.html),
-        documents.map((d) => `{${d.tags.map((t) => t.id).join(',')}}`),
-        documents.map((d) => `{${d.authors.map((x) => x.id).join(',')}}`),
-        search.map((x) => x.config),
-        search.map((x) => x.a),
+        jsonbArray(documents.map(({ bodyHtml: _html, bodyText: _text, ...rest }) => JSON.stringify(rest))),
+        textArray(bodies.map((b) => b.html)),
+        textArray(documents.map((d) => `{${d.tags.map((t) => t.id).join(',')}}`)),
+        textArray(documents.map((d) => `{${d.authors.map((x) => x.id).join(',')}}`)),
+        textArray(search.map((x) => x.config)),
+        textArray(search.map((x) => x.a)),
         PUBLIC_DOCUMENT_SCHEMA,
-        search.map((x) => x.b),
-        bodies.map((b) => b.head),
-        bodies.map((b) => b.lead),
+        textArray(search.map((x) => x.b)),
+        textArray(bodies.map((b) => b.head)),
+        textArray(bodies.map((b) => b.lead)),
       ],
     );
   }
