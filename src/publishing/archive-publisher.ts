@@ -119,14 +119,6 @@ export class ArchivePublisher {
       documents,
       created.map((c) => c.snapshot.bodyHtml),
     );
-    // Every version that was ever public: this one, valid from the story's own publication time.
-    await em.query(
-      `INSERT INTO publication_version (article_id, version, status, change, document, document_schema,
-         valid_from, embargo_until, article_version)
-       SELECT article_id, version, status, 'publish', document, document_schema, published_at, NULL, 1
-         FROM publication WHERE article_id = ANY($1::uuid[])`,
-      [ids],
-    );
     return result;
   }
 
@@ -169,8 +161,10 @@ export class ArchivePublisher {
   ): Promise<void> {
     const search = documents.map((d) => searchTexts(d.language, d));
     const bodies = documents.map((d, i) => asInsertion(d.bodyHtml, stored[i]));
+    // With every version that was ever public: this one, valid from the story's own publication time (taken
+    // from the rows as inserted, not read back).
     await em.query(
-      `INSERT INTO publication (article_id, translation_group_id, language, slug, genre, status, version, document,
+      `WITH inserted AS (INSERT INTO publication (article_id, translation_group_id, language, slug, genre, status, version, document,
          tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search, document_schema,
          media_ids)
        SELECT a.id, a.translation_group_id, a.language, a.slug, a.genre, 'live', 1,
@@ -183,7 +177,12 @@ export class ArchivePublisher {
          FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $9::text[],
                      $10::text[], $11::text[])
            AS x(id, document, body_html, tag_ids, author_ids, config, a, b, head, lead)
-         JOIN article a ON a.id = x.id`,
+         JOIN article a ON a.id = x.id
+       RETURNING article_id, version, status, document, document_schema, published_at)
+       INSERT INTO publication_version (article_id, version, status, change, document, document_schema,
+         valid_from, embargo_until, article_version)
+       SELECT article_id, version, status, 'publish', document, document_schema, published_at, NULL, 1
+         FROM inserted`,
       [
         documents.map((d) => d.id),
         jsonbArray(documents.map(({ bodyHtml: _html, bodyText: _text, ...rest }) => JSON.stringify(rest))),
