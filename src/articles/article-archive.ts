@@ -4,6 +4,7 @@ import { authorsByIds } from '../authors/author-directory';
 import type { Actor } from '../common/auth.decorators';
 import { DomainError } from '../common/errors';
 import { SLUG_MAX } from '../common/slug';
+import { jsonbArray, textArray } from '../database/binary-arrays';
 import { tagsByIds } from '../tags/tag-directory';
 import type { User } from '../users/user.entity';
 import type { ArticleGenre, ArticleStatus, AuthorRole } from './article.constants';
@@ -154,7 +155,9 @@ export async function insertArticlesBulk(
          JOIN article a ON a.id = x.id`,
       [
         created.map((c) => c.snapshot.id),
-        created.map(({ snapshot: { bodyHtml: _html, bodyText: _text, ...rest } }) => JSON.stringify(rest)),
+        jsonbArray(
+          created.map(({ snapshot: { bodyHtml: _html, bodyText: _text, ...rest } }) => JSON.stringify(rest)),
+        ),
         actor.id,
         reason,
         now,
@@ -291,7 +294,10 @@ async function insertRows(
     for (const c of ARTICLE_COLUMN_NAMES) columns[c].push(row[c]);
   }
   const result = await em.query<{ id: string }[]>(INSERT_ARTICLES, [
-    ...ARTICLE_COLUMN_NAMES.map((c) => columns[c]),
+    // Text columns in the binary array format (the long bodies are read by length, not parsed).
+    ...ARTICLE_COLUMN_NAMES.map((c) =>
+      ARTICLE_COLUMNS[c] === 'text' ? textArray(columns[c] as (string | null)[]) : columns[c],
+    ),
     actor.id,
     now,
   ]);

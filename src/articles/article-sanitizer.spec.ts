@@ -1,4 +1,12 @@
-import { bodyTextOf, figureMediaIds, prepareBody, sanitizeBody, wordCountOf } from './article-sanitizer';
+import {
+  bodyTextOf,
+  figureMediaIds,
+  inPlainShape,
+  prepareBody,
+  sanitizeBody,
+  sanitizeBodyFully,
+  wordCountOf,
+} from './article-sanitizer';
 
 const ALLOWED: Record<string, string[]> = {
   p: [],
@@ -200,5 +208,133 @@ describe('library pictures in the body', () => {
         `<figure data-media-id="${id}"></figure><figure data-media-id="${other}"></figure>`,
     );
     expect(figureMediaIds(clean)).toEqual([other, id]);
+  });
+});
+
+describe('bodies already in the plain shape', () => {
+  // Pieces a body is built from: plain-shape tags, near misses of them, markup characters and text.
+  const PIECES = [
+    '<p>',
+    '</p>',
+    '<h2>',
+    '</h2>',
+    '<h6>',
+    '</h6>',
+    '<strong>',
+    '</strong>',
+    '<em>',
+    '</em>',
+    '<b>',
+    '</b>',
+    '<i>',
+    '</i>',
+    '<P>',
+    '<p >',
+    '<p class="x">',
+    '<h1>',
+    '</h1>',
+    '<ul>',
+    '<li>',
+    '</li>',
+    '</ul>',
+    '<blockquote>',
+    '</blockquote>',
+    '<br>',
+    '<br />',
+    '<a href="https://a.example/">',
+    '</a>',
+    '<script>',
+    '</script>',
+    '<style>',
+    '<img src=x onerror=alert(1)>',
+    '<!-- c -->',
+    '<![CDATA[x]]>',
+    '<svg>',
+    '</svg>',
+    '<figure data-media-id="00000000-0000-4000-8000-000000000001">',
+    '</figure>',
+    '<figcaption>',
+    '&',
+    '&amp;',
+    '&lt;',
+    '<',
+    '>',
+    '"',
+    "'",
+    ' ',
+    '  ',
+    '\n',
+    '\r\n',
+    '\t',
+    'word',
+    'Astana',
+    'Ünïcödé',
+    'Қазақстан',
+    '“quoted”',
+    '—',
+    '\u00a0',
+    '=',
+    '/',
+  ];
+  function rng(seed: number) {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('should give back exactly what the full sanitizer gives for random bodies, in the shape or not', () => {
+    const R = rng(20261206);
+    const pick = <T>(a: readonly T[]) => a[Math.floor(R() * a.length)];
+    let plain = 0;
+    for (let n = 0; n < 5_000; n++) {
+      let html = '';
+      if (R() < 0.5) {
+        // Mostly well-formed: paragraphs and headings with inline tags, with now and then one odd piece.
+        const blocks = 1 + Math.floor(R() * 4);
+        for (let b = 0; b < blocks; b++) {
+          const tag = pick(['p', 'p', 'h2', 'h3', 'h5']);
+          const inline = pick(['strong', 'em', 'b', 'i']);
+          html += `${pick(['', ' ', '\n'])}<${tag}>${pick(PIECES.slice(-16))} <${inline}>${pick(PIECES.slice(-16))}</${inline}>${R() < 0.15 ? pick(PIECES) : ''}</${tag}>`;
+        }
+      } else {
+        const count = Math.floor(R() * 12);
+        for (let i = 0; i < count; i++) html += pick(PIECES);
+      }
+      if (inPlainShape(html)) plain += 1;
+      expect({ html, clean: sanitizeBody(html) }).toEqual({ html, clean: sanitizeBodyFully(html) });
+    }
+    // Both kinds were tried, many times each.
+    expect(plain).toBeGreaterThan(750);
+    expect(plain).toBeLessThan(4_250);
+  });
+
+  it('should take a wire body of paragraphs as it is and refuse the shortcut for anything unusual', () => {
+    const body =
+      '<p>Northwind Energy said it raises its forecast, "citing" the drought\'s effect.</p><p>Second <strong>bold</strong> and <em><b>nested</b></em>.</p>';
+    expect(inPlainShape(body)).toBe(true);
+    expect(sanitizeBody(`  ${body}\n`)).toBe(body);
+    for (const odd of [
+      '<p>a &amp; b</p>',
+      '<p>a < b</p>',
+      '<p>a > b</p>',
+      '<p class="x">a</p>',
+      '<P>a</P>',
+      '<p>a<br>b</p>',
+      '<p>a<p>b</p></p>',
+      '<p><strong>a</p></strong>',
+      '<strong>a</strong>',
+      '<p>a',
+      'a</p>',
+      '<h1>a</h1>',
+      '<p><script>alert(1)</script></p>',
+      '<ul><li>a</li></ul>',
+    ]) {
+      expect({ odd, plain: inPlainShape(odd) }).toEqual({ odd, plain: false });
+    }
   });
 });

@@ -87,7 +87,43 @@ const OPTIONS: sanitizeHtml.IOptions = {
 
 /** Body HTML reduced to the allow-list: no scripts, event handlers, styles, iframes or unsafe URLs. */
 export function sanitizeBody(html: string): string {
+  if (inPlainShape(html)) return html.trim();
+  return sanitizeBodyFully(html);
+}
+
+/** sanitizeBody without the shortcut for bodies already in the plain shape (what that shortcut must equal). */
+export function sanitizeBodyFully(html: string): string {
   return reduceMediaFigures(sanitizeHtml(html, OPTIONS)).trim();
+}
+
+// The plain shape: text without markup characters, and bare tags (no attributes, lower case) from a short
+// list: blocks at the top level only, each holding text and properly nested inline tags.
+const PLAIN_TOKEN = /([^<>&]*)(?:<(\/?)(p|h[2-6]|strong|em|b|i)>|$)/y;
+const PLAIN_BLOCK = new Set(['p', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/**
+ * Whether a body is already in the plain shape that the sanitizer gives back unchanged: every tag is one
+ * of p, h2–h6 (at the top level) or strong, em, b, i (inside them), written bare and closed in order, and
+ * the text holds no `<`, `>` or `&`. Most wire bodies are; parsing them through sanitize-html would only
+ * rebuild the same string. Anything else (attributes, entities, other tags, implied closes) is sanitized.
+ */
+export function inPlainShape(html: string): boolean {
+  const open: string[] = [];
+  let at = 0;
+  for (;;) {
+    PLAIN_TOKEN.lastIndex = at;
+    const m = PLAIN_TOKEN.exec(html);
+    if (!m) return false;
+    at = PLAIN_TOKEN.lastIndex;
+    const tag = m[3];
+    if (tag === undefined) return at === html.length && open.length === 0;
+    if (m[2]) {
+      if (open.pop() !== tag) return false;
+    } else {
+      if (PLAIN_BLOCK.has(tag) !== (open.length === 0)) return false;
+      open.push(tag);
+    }
+  }
 }
 
 const MEDIA_FIGURE_OPEN = /<figure data-media-id="([0-9a-f-]{36})">/g;

@@ -4,6 +4,7 @@ import { type BulkArticleInput, insertArticlesBulk } from '../articles/article-a
 import { authorsByIds } from '../authors/author-directory';
 import type { Actor } from '../common/auth.decorators';
 import { newsroomConfig, type NewsroomConfig } from '../config/configuration';
+import { jsonbArray, textArray } from '../database/binary-arrays';
 import { OutboxService } from '../events/outbox.service';
 import { tagsByIds } from '../tags/tag-directory';
 import {
@@ -113,14 +114,10 @@ export class ArchivePublisher {
          FROM unnest($1::uuid[]) AS id`,
       [ids, actor.id, ref.importJobId],
     );
-    await this.insertPublications(em, documents);
-    // Every version that was ever public: this one, valid from the story's own publication time.
-    await em.query(
-      `INSERT INTO publication_version (article_id, version, status, change, document, document_schema,
-         valid_from, embargo_until, article_version)
-       SELECT article_id, version, status, 'publish', document, document_schema, published_at, NULL, 1
-         FROM publication WHERE article_id = ANY($1::uuid[])`,
-      [ids],
+    await this.insertPublications(
+      em,
+      documents,
+      created.map((c) => c.snapshot.bodyHtml),
     );
     return result;
   }
@@ -157,32 +154,71 @@ export class ArchivePublisher {
    * travels without its body texts, added from the columns (the body text from the article row just written),
    * so PostgreSQL does not lex long texts out of JSON.
    */
-  private async insertPublications(em: EntityManager, documents: readonly PublicDocument[]): Promise<void> {
+  private async insertPublications(
+    em: EntityManager,
+    documents: readonly PublicDocument[],
+    stored: readonly string[],
+  ): Promise<void> {
     const search = documents.map((d) => searchTexts(d.language, d));
+    const bodies = documents.map((d, i) => asInsertion(d.bodyHtml, stored[i]));
+    // With every version that was ever public: this one, valid from the story's own publication time (taken
+    // from the rows as inserted, not read back).
     await em.query(
-      `INSERT INTO publication (article_id, translation_group_id, language, slug, genre, status, version, document,
+      `WITH inserted AS (INSERT INTO publication (article_id, translation_group_id, language, slug, genre, status, version, document,
          tag_ids, author_ids, first_published_at, published_at, updated_at, embargo_until, search, document_schema,
          media_ids)
        SELECT a.id, a.translation_group_id, a.language, a.slug, a.genre, 'live', 1,
-         x.document || jsonb_build_object('bodyHtml', x.body_html, 'bodyText', a.body_text),
+         x.document || jsonb_build_object('bodyHtml',
+           coalesce(x.body_html, x.head || x.lead || substr(a.body_html, char_length(x.head) + 1)), 'bodyText', a.body_text),
          x.tag_ids::uuid[], x.author_ids::uuid[], a.published_at, a.published_at, a.published_at, NULL,
          setweight(to_tsvector(x.config::regconfig, x.a), 'A') || setweight(to_tsvector(x.config::regconfig, x.b), 'B')
            || setweight(to_tsvector(x.config::regconfig, a.body_text), 'C'),
          $8, '{}'
-         FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $9::text[])
-           AS x(id, document, body_html, tag_ids, author_ids, config, a, b)
-         JOIN article a ON a.id = x.id`,
+         FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $9::text[],
+                     $10::text[], $11::text[])
+           AS x(id, document, body_html, tag_ids, author_ids, config, a, b, head, lead)
+         JOIN article a ON a.id = x.id
+       RETURNING article_id, version, status, document, document_schema, published_at)
+       INSERT INTO publication_version (article_id, version, status, change, document, document_schema,
+         valid_from, embargo_until, article_version)
+       SELECT article_id, version, status, 'publish', document, document_schema, published_at, NULL, 1
+         FROM inserted`,
       [
         documents.map((d) => d.id),
-        documents.map(({ bodyHtml: _html, bodyText: _text, ...rest }) => JSON.stringify(rest)),
-        documents.map((d) => d.bodyHtml),
-        documents.map((d) => `{${d.tags.map((t) => t.id).join(',')}}`),
-        documents.map((d) => `{${d.authors.map((x) => x.id).join(',')}}`),
-        search.map((x) => x.config),
-        search.map((x) => x.a),
+        jsonbArray(documents.map(({ bodyHtml: _html, bodyText: _text, ...rest }) => JSON.stringify(rest))),
+        textArray(bodies.map((b) => b.html)),
+        textArray(documents.map((d) => `{${d.tags.map((t) => t.id).join(',')}}`)),
+        textArray(documents.map((d) => `{${d.authors.map((x) => x.id).join(',')}}`)),
+        textArray(search.map((x) => x.config)),
+        textArray(search.map((x) => x.a)),
         PUBLIC_DOCUMENT_SCHEMA,
-        search.map((x) => x.b),
+        textArray(search.map((x) => x.b)),
+        textArray(bodies.map((b) => b.head)),
+        textArray(bodies.map((b) => b.lead)),
       ],
     );
   }
+}
+
+/**
+ * A public body as the stored body with a piece put in (the dateline in front of the first paragraph's
+ * text): `head` (the stored body's first characters) and `lead` (what goes after them), so the long text
+ * is not sent to PostgreSQL a second time. When the public body is not of that form, it is sent whole
+ * (`html`).
+ */
+export function asInsertion(
+  publicHtml: string,
+  storedHtml: string,
+): { html: string | null; head: string | null; lead: string | null } {
+  const whole = { html: publicHtml, head: null, lead: null };
+  const extra = publicHtml.length - storedHtml.length;
+  if (extra < 0) return whole;
+  if (extra === 0 && publicHtml === storedHtml) return { html: null, head: '', lead: '' };
+  let k = 0;
+  while (k < storedHtml.length && publicHtml.charCodeAt(k) === storedHtml.charCodeAt(k)) k += 1;
+  // Cut between two characters only (not inside a surrogate pair), and only when the rest matches.
+  const code = storedHtml.charCodeAt(k - 1);
+  if (k > 0 && code >= 0xd800 && code <= 0xdbff) return whole;
+  if (!publicHtml.endsWith(storedHtml.slice(k))) return whole;
+  return { html: null, head: storedHtml.slice(0, k), lead: publicHtml.slice(k, k + extra) };
 }

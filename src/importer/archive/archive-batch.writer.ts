@@ -231,6 +231,13 @@ export class ArchiveBatchWriter {
     const problems = [...batch.entries.filter((e) => e.kind === 'problem'), ...refused].flatMap((e) =>
       e.kind === 'problem' ? [e] : [],
     );
+    if (previous) {
+      await previous.committed.catch(() => {
+        throw new PredecessorFailed();
+      });
+    }
+    // After the batch before committed too: the problem rows' foreign key takes a share lock on the job's
+    // row, which the batch before needs to update; taken earlier, the two batches would wait on each other.
     if (problems.length > 0) {
       await em.query(
         `INSERT INTO import_job_problem (job_id, record, location, message)
@@ -242,11 +249,6 @@ export class ArchiveBatchWriter {
           problems.map((p) => p.message),
         ],
       );
-    }
-    if (previous) {
-      await previous.committed.catch(() => {
-        throw new PredecessorFailed();
-      });
     }
     // After the batch before committed: events go out in the order of the records.
     await this.publisher.announce(em, actor, ref, announced);
