@@ -272,7 +272,8 @@ export class WebhookDeliveryWorker
         [webhookId],
       );
       if (active.length === 0) return [];
-      const [leased] = await em.query<[{ id: string }[], number]>(
+      // The leased deliveries come back with what sending them needs (one statement, no second read).
+      const [leased] = await em.query<[(Claimed & { eventSeq: string })[], number]>(
         `WITH heads AS (
            -- Each lane's head: its lowest pending seq (all deliveries with no article are one lane).
            SELECT DISTINCT ON (d.article_id) d.id, d.article_id, d.event_seq, d.next_attempt_at, d.lease_until
@@ -291,23 +292,17 @@ export class WebhookDeliveryWorker
          round AS (SELECT gen_random_uuid() AS token)
          UPDATE webhook_delivery d
             SET lease_until = now() + $4 * interval '1 millisecond', lease_token = round.token
-           FROM candidate, round WHERE d.id = candidate.id
-         RETURNING d.id`,
+           FROM candidate, round, webhook w, event e
+          WHERE d.id = candidate.id AND w.id = d.webhook_id AND e.id = d.event_id
+         RETURNING d.id, d.webhook_id AS "webhookId", d.article_id AS "articleId", d.attempts,
+                   d.lease_token AS "leaseToken", d.event_seq AS "eventSeq", w.url, w.secret,
+                   e.id AS "eventId", e.type, e.occurred_at AS "occurredAt", e.version, e.payload,
+                   ${webhookPartnerSql('w')} AS "partnerId", ${deliveryAdvisorySql('e', 'w')} AS "advisoryId"`,
         [webhookId, articleId, MAX_IN_FLIGHT_PER_WEBHOOK, this.leaseMs(), MAX_ROUNDS_PER_WEBHOOK],
       );
-      if (leased.length === 0) return [];
-      return em.query<Claimed[]>(
-        `SELECT d.id, d.webhook_id AS "webhookId", d.article_id AS "articleId", d.attempts,
-                d.lease_token AS "leaseToken", w.url, w.secret, e.id AS "eventId", e.type,
-                e.occurred_at AS "occurredAt", e.version, e.payload,
-                ${webhookPartnerSql('w')} AS "partnerId", ${deliveryAdvisorySql('e', 'w')} AS "advisoryId"
-           FROM webhook_delivery d
-           JOIN webhook w ON w.id = d.webhook_id
-           JOIN event e ON e.id = d.event_id
-          WHERE d.id = ANY ($1::uuid[])
-          ORDER BY d.event_seq`,
-        [leased.map((l) => l.id)],
-      );
+      return leased
+        .sort((a, b) => (BigInt(a.eventSeq) < BigInt(b.eventSeq) ? -1 : 1))
+        .map(({ eventSeq: _seq, ...claimed }) => claimed);
     });
   }
 
@@ -362,15 +357,32 @@ export class WebhookDeliveryWorker
   }
 
   /**
-   * Records a round's attempts, each under the lease it was made with: the successes in one transaction
-   * (one commit for the round), each failure in its own, which schedules its retry.
+   * Records a round's attempts, each under the lease it was made with: the successes at once (one
+   * statement, or one transaction when a partner's delivery record is written with them), each failure in
+   * its own transaction, which schedules its retry.
    */
   private async record(claimed: Claimed[], outcomes: Outcome[]): Promise<void> {
     const done = claimed.flatMap((d, i) => (outcomes[i].ok ? [{ d, outcome: outcomes[i] }] : []));
-    if (done.length > 0) {
+    if (done.some(({ d }) => d.partnerId)) {
       await this.dataSource.transaction(async (em) => {
         for (const { d, outcome } of done) await this.recordSuccess(em, d, outcome);
       });
+    } else if (done.length > 0) {
+      // Nothing else to write with them: one statement records them all.
+      await this.dataSource.query(
+        `UPDATE webhook_delivery d
+            SET status = 'succeeded', attempts = u.attempts, last_status_code = u.code, last_error = NULL,
+                delivered_at = now(), next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+                updated_at = now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS u(id, token, attempts, code)
+          WHERE d.id = u.id AND d.lease_token = u.token`,
+        [
+          done.map(({ d }) => d.id),
+          done.map(({ d }) => d.leaseToken),
+          done.map(({ d }) => d.attempts + 1),
+          done.map(({ outcome }) => outcome.statusCode),
+        ],
+      );
     }
     for (const [i, d] of claimed.entries()) {
       if (!outcomes[i].ok) await this.recordFailure(d, outcomes[i]);
