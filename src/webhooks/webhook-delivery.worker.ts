@@ -209,6 +209,11 @@ export class WebhookDeliveryWorker
       this.localRunning.delete(run);
       runs.running -= 1;
       if (runs.running === 0) this.local.delete(lane.webhookId);
+      // Asked again after this run's last look: another run looks.
+      if (runs.again && !this.closing) {
+        runs.again = false;
+        this.startLocal(lane);
+      }
       this.startWaiting();
     });
     this.localRunning.add(run);
