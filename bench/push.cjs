@@ -135,15 +135,16 @@ async function main() {
       const due = start + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
-      pending.push(
-        (async () => {
-          const pub = await act(drafts[i], 'publish');
-          marks.set(`${pub.story.id} article.published`, pub);
-          await sleep(50);
-          const un = await act(pub.story, 'unpublish');
-          marks.set(`${un.story.id} article.unpublished`, un);
-        })(),
-      );
+      const story = (async () => {
+        const pub = await act(drafts[i], 'publish');
+        marks.set(`${pub.story.id} article.published`, pub);
+        await sleep(50);
+        const un = await act(pub.story, 'unpublish');
+        marks.set(`${un.story.id} article.unpublished`, un);
+      })();
+      // Handled here so a failure cannot end the process before Promise.all (and the cleanup) is reached.
+      story.catch(() => undefined);
+      pending.push(story);
     }
     await Promise.all(pending);
     const expected = marks.size;

@@ -7,6 +7,7 @@ import type { EventType } from '../src/events/event.entity';
 import { OutboxService } from '../src/events/outbox.service';
 import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher.service';
+import { DELIVER_QUEUE } from '../src/webhooks/webhooks.constants';
 import { verifySignature } from '../src/webhooks/webhook-signing';
 import { type Client, asAdmin, bootApp, client, staff } from './helpers';
 import { requireConcurrentPostgres } from './race-guard';
@@ -154,6 +155,44 @@ describe('webhooks (e2e)', () => {
     const res = await admin.get(`${BASE}/${webhookId}/deliveries${query}`);
     expect(res.statusCode).toBe(200);
     return res.json<Page<DeliveryBody>>().data;
+  }
+
+  /** The webhook's delivery jobs in the job engine (the dispatch queues one backstop job per window). */
+  const backstopJobs = (webhookId: string) =>
+    app
+      .get(DataSource)
+      .query<{ state: string }[]>(
+        `SELECT state FROM pgboss.job WHERE name = $1 AND data->>'webhookId' = $2 ORDER BY created_on`,
+        [DELIVER_QUEUE, webhookId],
+      );
+
+  /**
+   * Keeps the job engine from handing over any delivery job of the webhook (a trigger skips their start)
+   * until release().
+   */
+  async function holdDeliveryJobs(webhookId: string): Promise<{ release(): Promise<void> }> {
+    const ds = app.get(DataSource);
+    const name = `hold_jobs_${randomUUID().replace(/-/g, '')}`;
+    const [{ partition }] = await ds.query<{ partition: string }[]>(
+      `SELECT partition_name AS partition FROM pgboss.queue WHERE name = $1`,
+      [DELIVER_QUEUE],
+    );
+    await ds.query(
+      `CREATE FUNCTION public.${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.state = 'active' AND NEW.data->>'webhookId' = '${webhookId}' THEN RETURN NULL; END IF;
+         RETURN NEW;
+       END $$`,
+    );
+    await ds.query(
+      `CREATE TRIGGER ${name} BEFORE UPDATE ON pgboss."${partition}" FOR EACH ROW EXECUTE FUNCTION public.${name}()`,
+    );
+    return {
+      release: async () => {
+        await ds.query(`DROP TRIGGER ${name} ON pgboss."${partition}"`);
+        await ds.query(`DROP FUNCTION public.${name}()`);
+      },
+    };
   }
 
   const waitForRequests = (r: Receiver, n: number, timeoutMs?: number) =>
@@ -524,6 +563,66 @@ describe('webhooks (e2e)', () => {
       expect(r.received.filter((q) => q.body.articleId === articleId).map((q) => q.body.id)).toEqual(
         events.slice(0, 3).map((e) => e.id),
       );
+    });
+
+    it('should send a new delivery at once when the job engine hands over no delivery job', async () => {
+      const r = await receiver();
+      const hook = await createWebhook(r.url);
+      const hold = await holdDeliveryJobs(hook.id);
+      try {
+        await appendEvent('article.published', randomUUID());
+
+        await waitForRequests(r, 1);
+        await waitFor('the delivery to succeed', async () => {
+          const list = await deliveries(hook.id, '?status=succeeded');
+          return list.length === 1 ? list : undefined;
+        });
+        // Its backstop job was queued with the deliveries and was never handed to a worker.
+        await expect(backstopJobs(hook.id)).resolves.toEqual([{ state: 'created' }]);
+      } finally {
+        await hold.release();
+      }
+    });
+
+    it('should send a new delivery by its backstop job when the instance that dispatched it did not', async () => {
+      const r = await receiver();
+      const hook = await createWebhook(r.url);
+      const hold = await holdDeliveryJobs(hook.id);
+      let log: DeliveryBody;
+      try {
+        await appendEvent('article.published', randomUUID());
+        await waitForRequests(r, 1);
+        [log] = await waitFor('the delivery to succeed', async () => {
+          const list = await deliveries(hook.id, '?status=succeeded');
+          return list.length === 1 ? list : undefined;
+        });
+        // As if the dispatching instance had died right after its commit: the delivery was never sent.
+        await app.get(DataSource).query(
+          `UPDATE webhook_delivery SET status = 'pending', attempts = 0, delivered_at = NULL, next_attempt_at = now()
+            WHERE id = $1`,
+          [log.id],
+        );
+      } finally {
+        await hold.release();
+      }
+      // The backstop job, due now rather than in a few seconds.
+      await app
+        .get(DataSource)
+        .query(
+          `UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND data->>'webhookId' = $2 AND state = 'created'`,
+          [DELIVER_QUEUE, hook.id],
+        );
+
+      await waitForRequests(r, 2);
+      expect(r.received[1].headers['dateline-delivery']).toBe(log.id);
+      await waitFor('the backstop job to complete', async () => {
+        const jobs = await backstopJobs(hook.id);
+        return jobs.length === 1 && jobs[0].state === 'completed';
+      });
+      await waitFor('the delivery to succeed again', async () => {
+        const list = await deliveries(hook.id, '?status=succeeded');
+        return list.length === 1 && list[0].attempts === 1 ? list : undefined;
+      });
     });
 
     it('should send a stranded pending delivery again when the sweep runs', async () => {

@@ -32,8 +32,11 @@ export interface WorkerDefinition<T> {
 export interface SendOptions {
   /** Sends inside this transaction: the job exists only if the transaction commits. */
   em?: EntityManager;
-  startAfter?: Date;
+  /** A time, or seconds from the database's now. */
+  startAfter?: Date | number;
   singletonKey?: string;
+  /** With singletonKey: at most one job of the key per window of this many seconds (later sends queue nothing). */
+  singletonSeconds?: number;
   retryLimit?: number;
 }
 
@@ -52,8 +55,6 @@ export class JobEngine implements BeforeApplicationShutdown {
   private readonly workers = new Map<string, WorkerDefinition<unknown>>();
   private starting: Promise<PgBoss> | undefined;
   private workersStarted = false;
-  /** This instance's pg-boss worker ids per queue (for wake()). */
-  private readonly workerIds = new Map<string, string[]>();
   /** Handlers running now on this instance */
   private inFlight = 0;
   private shuttingDown = false;
@@ -172,29 +173,17 @@ export class JobEngine implements BeforeApplicationShutdown {
             boss.notifyWorker(workerId);
           },
         );
-        const ids = this.workerIds.get(def.queue.name) ?? [];
-        ids.push(workerId);
-        this.workerIds.set(def.queue.name, ids);
       }
     }
-  }
-
-  /**
-   * Makes this instance's idle workers of a queue look for jobs now instead of at their next poll: for a
-   * caller that has just committed jobs it wants run at once (webhook deliveries).
-   */
-  wake(queue: string): void {
-    const boss = this.boss;
-    if (!boss || this.shuttingDown) return;
-    for (const id of this.workerIds.get(queue) ?? []) boss.notifyWorker(id);
   }
 
   async send<T extends object>(queue: string, data: T, opts: SendOptions = {}): Promise<string | null> {
     const boss = await this.start();
     // pg-boss validates present keys, so absent options must be left out rather than undefined.
     const options: PgBoss.SendOptions = {};
-    if (opts.startAfter) options.startAfter = opts.startAfter;
+    if (opts.startAfter !== undefined) options.startAfter = opts.startAfter;
     if (opts.singletonKey) options.singletonKey = opts.singletonKey;
+    if (opts.singletonSeconds !== undefined) options.singletonSeconds = opts.singletonSeconds;
     if (opts.retryLimit !== undefined) options.retryLimit = opts.retryLimit;
     if (opts.em) options.db = this.executor(opts.em);
     return boss.send(queue, data, options);

@@ -1,4 +1,9 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type {
+  BeforeApplicationShutdown,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -17,6 +22,7 @@ import {
   DELIVER_CONCURRENCY,
   DELIVER_QUEUE,
   type DeliverJob,
+  LOCAL_DELIVER_CONCURRENCY,
   MAX_IN_FLIGHT_PER_WEBHOOK,
   MAX_ROUNDS_PER_WEBHOOK,
 } from './webhooks.constants';
@@ -70,18 +76,37 @@ const IS_LANE_HEAD = `NOT EXISTS (
    WHERE e.webhook_id = d.webhook_id AND e.article_id IS NULL
      AND e.status = 'pending' AND e.event_seq < d.event_seq))`;
 
+/** This instance's in-process delivery runs of one webhook. */
+interface LocalRuns {
+  running: number;
+  /** New deliveries came while MAX_ROUNDS_PER_WEBHOOK runs were going: a finishing run looks again. */
+  again: boolean;
+}
+
 /**
  * Sends deliveries. Each webhook's deliveries form lanes, one per article, sent strictly in event seq
  * order: only a lane's head is ever sent, and only under a lease, so a delivery is never sent twice at
  * once and a later one waits while an earlier one is retrying. At most MAX_IN_FLIGHT_PER_WEBHOOK leases
  * per webhook, so a slow or dead receiver holds only a few of the worker slots.
+ *
+ * New deliveries are sent by in-process runs the dispatch starts right after its commit (deliverNow); the
+ * job engine's workers run the retries, the backstop jobs (what a crashed instance did not send) and the
+ * sweep's work. Both go through the same leases, so neither can send what the other holds.
  */
 @Injectable()
-export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDeliveryWorker
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(WebhookDeliveryWorker.name);
   private readonly agent: Agent;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | undefined;
+  private serving = false;
+  private closing = false;
+  private readonly local = new Map<string, LocalRuns>();
+  private readonly localRunning = new Set<Promise<void>>();
+  /** Webhooks waiting for a free in-process run, with the lane to start on. */
+  private readonly localWaiting = new Map<string, DeliverJob>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -110,6 +135,7 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
   onApplicationBootstrap(): void {
     // The sweep runs in servers only (not in CLI commands, which have no HTTP adapter).
     if (!this.adapterHost.httpAdapter) return;
+    this.serving = true;
     this.sweepTimer = setInterval(() => {
       this.sweeping ??= this.sweep()
         .catch((err: unknown) => {
@@ -119,6 +145,13 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
         .finally(() => (this.sweeping = undefined));
     }, SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
+  }
+
+  // Before the database pool closes: running in-process rounds record their outcomes with a live pool.
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    this.localWaiting.clear();
+    await Promise.all(this.localRunning);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -133,16 +166,79 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
    * order within a lane is at stake) and records the outcomes; then the next round, until none is due.
    */
   async work(job: DeliverJob): Promise<void> {
+    if (!(await this.rounds(job))) await this.jobs.send(DELIVER_QUEUE, job);
+  }
+
+  /** Rounds until none is due (true) or the budget is spent (false: the caller hands the rest on). */
+  private async rounds(job: DeliverJob): Promise<boolean> {
     const deadline = Date.now() + JOB_BUDGET_MS;
     for (;;) {
       const claimed = await this.claim(job.webhookId, job.articleId);
-      if (claimed.length === 0) return;
+      if (claimed.length === 0) return true;
       const outcomes = await Promise.all(claimed.map((d) => this.send(d)));
       await this.record(claimed, outcomes);
-      if (Date.now() > deadline) {
-        await this.jobs.send(DELIVER_QUEUE, job);
-        return;
+      if (Date.now() > deadline) return false;
+    }
+  }
+
+  /**
+   * Starts sending new deliveries in this process, for a dispatch that has just committed them (one lane
+   * per webhook: each run goes on with the webhook's other due lanes). A webhook gets another run while it
+   * has fewer than MAX_ROUNDS_PER_WEBHOOK here, so new deliveries need not wait for a round in flight; past
+   * LOCAL_DELIVER_CONCURRENCY runs, webhooks wait for a free one. Nothing here is needed for safety: the
+   * dispatch's backstop jobs send whatever this does not.
+   */
+  deliverNow(lanes: DeliverJob[]): void {
+    if (!this.serving || this.closing) return;
+    for (const lane of lanes) this.startLocal(lane);
+  }
+
+  private startLocal(lane: DeliverJob): void {
+    let runs = this.local.get(lane.webhookId);
+    if (runs && runs.running >= MAX_ROUNDS_PER_WEBHOOK) {
+      runs.again = true;
+      return;
+    }
+    if (this.localRunning.size >= LOCAL_DELIVER_CONCURRENCY) {
+      if (!this.localWaiting.has(lane.webhookId)) this.localWaiting.set(lane.webhookId, lane);
+      return;
+    }
+    if (!runs) this.local.set(lane.webhookId, (runs = { running: 0, again: false }));
+    runs.running += 1;
+    const run = this.runLocal(lane, runs).finally(() => {
+      this.localRunning.delete(run);
+      runs.running -= 1;
+      if (runs.running === 0) this.local.delete(lane.webhookId);
+      // Asked again after this run's last look: another run looks.
+      if (runs.again && !this.closing) {
+        runs.again = false;
+        this.startLocal(lane);
       }
+      this.startWaiting();
+    });
+    this.localRunning.add(run);
+  }
+
+  private async runLocal(lane: DeliverJob, runs: LocalRuns): Promise<void> {
+    try {
+      do {
+        runs.again = false;
+        if (!(await this.rounds(lane))) {
+          await this.jobs.send(DELIVER_QUEUE, lane);
+          return;
+        }
+      } while (runs.again && !this.closing);
+    } catch (err) {
+      this.logger.error({ err }, 'in-process webhook delivery failed; its backstop job sends it');
+    }
+  }
+
+  private startWaiting(): void {
+    if (this.closing) return;
+    for (const [webhookId, lane] of this.localWaiting) {
+      if (this.localRunning.size >= LOCAL_DELIVER_CONCURRENCY) return;
+      this.localWaiting.delete(webhookId);
+      this.startLocal(lane);
     }
   }
 
@@ -181,7 +277,8 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
         [webhookId],
       );
       if (active.length === 0) return [];
-      const [leased] = await em.query<[{ id: string }[], number]>(
+      // The leased deliveries come back with what sending them needs (one statement, no second read).
+      const [leased] = await em.query<[(Claimed & { eventSeq: string })[], number]>(
         `WITH heads AS (
            -- Each lane's head: its lowest pending seq (all deliveries with no article are one lane).
            SELECT DISTINCT ON (d.article_id) d.id, d.article_id, d.event_seq, d.next_attempt_at, d.lease_until
@@ -200,23 +297,17 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
          round AS (SELECT gen_random_uuid() AS token)
          UPDATE webhook_delivery d
             SET lease_until = now() + $4 * interval '1 millisecond', lease_token = round.token
-           FROM candidate, round WHERE d.id = candidate.id
-         RETURNING d.id`,
+           FROM candidate, round, webhook w, event e
+          WHERE d.id = candidate.id AND w.id = d.webhook_id AND e.id = d.event_id
+         RETURNING d.id, d.webhook_id AS "webhookId", d.article_id AS "articleId", d.attempts,
+                   d.lease_token AS "leaseToken", d.event_seq AS "eventSeq", w.url, w.secret,
+                   e.id AS "eventId", e.type, e.occurred_at AS "occurredAt", e.version, e.payload,
+                   ${webhookPartnerSql('w')} AS "partnerId", ${deliveryAdvisorySql('e', 'w')} AS "advisoryId"`,
         [webhookId, articleId, MAX_IN_FLIGHT_PER_WEBHOOK, this.leaseMs(), MAX_ROUNDS_PER_WEBHOOK],
       );
-      if (leased.length === 0) return [];
-      return em.query<Claimed[]>(
-        `SELECT d.id, d.webhook_id AS "webhookId", d.article_id AS "articleId", d.attempts,
-                d.lease_token AS "leaseToken", w.url, w.secret, e.id AS "eventId", e.type,
-                e.occurred_at AS "occurredAt", e.version, e.payload,
-                ${webhookPartnerSql('w')} AS "partnerId", ${deliveryAdvisorySql('e', 'w')} AS "advisoryId"
-           FROM webhook_delivery d
-           JOIN webhook w ON w.id = d.webhook_id
-           JOIN event e ON e.id = d.event_id
-          WHERE d.id = ANY ($1::uuid[])
-          ORDER BY d.event_seq`,
-        [leased.map((l) => l.id)],
-      );
+      return leased
+        .sort((a, b) => (BigInt(a.eventSeq) < BigInt(b.eventSeq) ? -1 : 1))
+        .map(({ eventSeq: _seq, ...claimed }) => claimed);
     });
   }
 
@@ -271,15 +362,32 @@ export class WebhookDeliveryWorker implements OnModuleInit, OnApplicationBootstr
   }
 
   /**
-   * Records a round's attempts, each under the lease it was made with: the successes in one transaction
-   * (one commit for the round), each failure in its own, which schedules its retry.
+   * Records a round's attempts, each under the lease it was made with: the successes at once (one
+   * statement, or one transaction when a partner's delivery record is written with them), each failure in
+   * its own transaction, which schedules its retry.
    */
   private async record(claimed: Claimed[], outcomes: Outcome[]): Promise<void> {
     const done = claimed.flatMap((d, i) => (outcomes[i].ok ? [{ d, outcome: outcomes[i] }] : []));
-    if (done.length > 0) {
+    if (done.some(({ d }) => d.partnerId)) {
       await this.dataSource.transaction(async (em) => {
         for (const { d, outcome } of done) await this.recordSuccess(em, d, outcome);
       });
+    } else if (done.length > 0) {
+      // Nothing else to write with them: one statement records them all.
+      await this.dataSource.query(
+        `UPDATE webhook_delivery d
+            SET status = 'succeeded', attempts = u.attempts, last_status_code = u.code, last_error = NULL,
+                delivered_at = now(), next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+                updated_at = now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS u(id, token, attempts, code)
+          WHERE d.id = u.id AND d.lease_token = u.token`,
+        [
+          done.map(({ d }) => d.id),
+          done.map(({ d }) => d.leaseToken),
+          done.map(({ d }) => d.attempts + 1),
+          done.map(({ outcome }) => outcome.statusCode),
+        ],
+      );
     }
     for (const [i, d] of claimed.entries()) {
       if (!outcomes[i].ok) await this.recordFailure(d, outcomes[i]);

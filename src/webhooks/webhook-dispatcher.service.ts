@@ -6,11 +6,13 @@ import { DataSource } from 'typeorm';
 import { NotifyListener } from '../database/notify-listener';
 import { JobEngine } from '../jobs/job-engine.service';
 import { partnerWebhookAcceptsSql } from '../partners/partner-webhook-sql';
+import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 import {
   DELIVER_QUEUE,
   DISPATCH_BATCH_SIZE,
   type DeliverJob,
-  JOBS_PER_WEBHOOK,
+  FALLBACK_DELAY_SECONDS,
+  FALLBACK_WINDOW_SECONDS,
   WEBHOOK_DISPATCH_CHANNEL,
 } from './webhooks.constants';
 
@@ -26,7 +28,8 @@ const POLL_INTERVAL_MS = 5_000;
  * Turns queued outbox events into deliveries, a batch per transaction: one `webhook_delivery` for each of
  * the event's receivers (the webhooks active and subscribed to its type when it was written) that is still
  * active and subscribed (a partner's webhook: and the partner's subscription covers it, or the partner received
- * the story before), and delivery work for them. The queue holds only events some webhook could receive (the trigger on
+ * the story before), and a backstop job per webhook; once the batch commits, this instance starts sending
+ * them itself. The queue holds only events some webhook could receive (the trigger on
  * `event` decides, in the event's own transaction). Every server dispatches, woken by NOTIFY on commit and
  * by a poll; SKIP LOCKED splits the work between them.
  */
@@ -43,6 +46,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobEngine,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly deliveries: WebhookDeliveryWorker,
   ) {
     this.listener = new NotifyListener({
       url: (dataSource.options as { url?: string }).url,
@@ -91,21 +95,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       this.wanted = false;
       // Until a pass finds nothing it may claim: an article's next event becomes claimable once the
       // previous one is dispatched, possibly by this very loop.
-      // Each committed batch wakes this instance's delivery workers, so a delivery starts right after the
-      // commit rather than at the workers' next poll.
-      while (!this.stopped && (await this.dispatchPending()) > 0) this.jobs.wake(DELIVER_QUEUE);
+      while (!this.stopped && (await this.dispatchPending()) > 0);
     }
   }
 
   /**
    * One batch, in one transaction: claims up to DISPATCH_BATCH_SIZE queued events in seq order, creates
-   * their deliveries, queues delivery work and removes them from the queue. A crash rolls it all back, so
-   * each event is dispatched exactly once (`UNIQUE (webhook_id, event_id)` backs that up). Only the oldest
-   * queued event of each article is claimable, so one article's deliveries are always created in seq
-   * order, however many instances dispatch at once. Returns the number of events dispatched.
+   * their deliveries, queues a backstop job per webhook and removes the events from the queue. A crash
+   * rolls it all back, so each event is dispatched exactly once (`UNIQUE (webhook_id, event_id)` backs that
+   * up). Only the oldest queued event of each article is claimable, so one article's deliveries are always
+   * created in seq order, however many instances dispatch at once. Once it commits, this instance's
+   * delivery runs start on the new lanes at once (the leases keep them and the backstop jobs apart).
+   * Returns the number of events dispatched.
    */
   async dispatchPending(): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
+    const { count, lanes } = await this.dataSource.transaction(async (em) => {
       const claimed = await em.query<{ eventId: string }[]>(
         `SELECT q.event_id AS "eventId" FROM webhook_dispatch_queue q
           WHERE NOT EXISTS (SELECT 1 FROM webhook_dispatch_queue p
@@ -117,7 +121,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           FOR UPDATE OF q SKIP LOCKED`,
         [DISPATCH_BATCH_SIZE],
       );
-      if (claimed.length === 0) return 0;
+      if (claimed.length === 0) return { count: 0, lanes: [] };
       const ids = claimed.map((c) => c.eventId);
       const created = await em.query<DeliverJob[]>(
         `INSERT INTO webhook_delivery (webhook_id, event_id, event_seq, event_type, article_id, next_attempt_at)
@@ -136,24 +140,33 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         [ids],
       );
       await em.query(`DELETE FROM webhook_dispatch_queue WHERE event_id = ANY($1::uuid[])`, [ids]);
-      for (const job of laneJobs(created)) await this.jobs.send(DELIVER_QUEUE, job, { em });
-      return claimed.length;
+      const lanes = laneJobs(created);
+      // The backstop, should this instance die before sending: one job per webhook and window, started
+      // after the window ends (so after the dispatches that found it queued); it goes on with the webhook's
+      // other due lanes, and finds nothing to do when this instance has sent them.
+      for (const job of lanes) {
+        await this.jobs.send(DELIVER_QUEUE, job, {
+          em,
+          startAfter: FALLBACK_DELAY_SECONDS,
+          singletonKey: job.webhookId,
+          singletonSeconds: FALLBACK_WINDOW_SECONDS,
+        });
+      }
+      return { count: claimed.length, lanes };
     });
+    this.deliveries.deliverNow(lanes);
+    return count;
   }
 }
 
 /**
- * Delivery work for new deliveries: per webhook, one job for each of its first lanes, up to as many as may
- * send at once. Each job goes on with the webhook's other due lanes, so more would find nothing to do.
+ * Delivery work for new deliveries: one per webhook, starting with the lane of its first new delivery
+ * (each run goes on with the webhook's other due lanes).
  */
 export function laneJobs(created: DeliverJob[]): DeliverJob[] {
-  const lanes = new Map<string, Set<string | null>>();
+  const lanes = new Map<string, DeliverJob>();
   for (const { webhookId, articleId } of created) {
-    let mine = lanes.get(webhookId);
-    if (!mine) lanes.set(webhookId, (mine = new Set()));
-    if (mine.size < JOBS_PER_WEBHOOK) mine.add(articleId);
+    if (!lanes.has(webhookId)) lanes.set(webhookId, { webhookId, articleId });
   }
-  return [...lanes].flatMap(([webhookId, articles]) =>
-    [...articles].map((articleId) => ({ webhookId, articleId })),
-  );
+  return [...lanes.values()];
 }

@@ -245,7 +245,7 @@ export class WebhooksService {
     return delivery;
   }
 
-  /** Queues delivery work for a webhook's lanes with pending deliveries (JOBS_PER_WEBHOOK, as dispatch does). */
+  /** Queues delivery work for a webhook's lanes with pending deliveries (JOBS_PER_WEBHOOK of them). */
   private async queuePending(em: EntityManager, webhookId: string): Promise<void> {
     const lanes = await em.query<{ articleId: string | null }[]>(
       `SELECT DISTINCT article_id AS "articleId" FROM webhook_delivery
