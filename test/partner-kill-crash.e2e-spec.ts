@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { type Client, asAdmin, bootApp, client, login, staff, waitFor } from './helpers';
-import { CONTENT, type Story, createTag, published } from './content-api.helpers';
+import { CONTENT, type Story, createTag, eventually, published } from './content-api.helpers';
 import { createKey, createPartner } from './partners.helpers';
 import { requireConcurrentPostgres } from './race-guard';
 
@@ -77,7 +77,12 @@ describe('partners: a crash during a kill (e2e)', () => {
   }
 
   /** What the database holds about the story's kill. */
-  async function killState(articleId: string) {
+  /**
+   * The story's rows and what the Content API answers for it. `read` is the answer once it is `settled`
+   * (or after 5 s): the test's app hears of a kill by the change notification, a few milliseconds after
+   * the commit, and may answer from its read cache until then.
+   */
+  async function killState(articleId: string, settled: 200 | 410) {
     const [article] = await ds.query<{ status: string }[]>('SELECT status FROM article WHERE id = $1', [
       articleId,
     ]);
@@ -95,8 +100,11 @@ describe('partners: a crash during a kill (e2e)', () => {
           AND data ->> 'advisoryId' = ANY($1::text[])`,
       [advisories.map((a) => a.id)],
     );
-    const read = await client(app).get(
-      `${CONTENT}/articles/${(await editor.get(`/api/v1/articles/${articleId}`)).json<{ slug: string }>().slug}`,
+    const url = `${CONTENT}/articles/${(await editor.get(`/api/v1/articles/${articleId}`)).json<{ slug: string }>().slug}`;
+    const read = await eventually(
+      () => client(app).get(url),
+      (r) => r.statusCode === settled,
+      5_000,
     );
     return {
       status: article.status,
@@ -177,7 +185,7 @@ describe('partners: a crash during a kill (e2e)', () => {
     }
 
     await restart();
-    expect(await killState(s.id)).toEqual({
+    expect(await killState(s.id, 200)).toEqual({
       status: 'published',
       events: 0,
       advisories: [],
@@ -187,7 +195,7 @@ describe('partners: a crash during a kill (e2e)', () => {
 
     expect((await kill(s)).statusCode).toBe(200);
     await restart();
-    expect(await killState(s.id)).toEqual({
+    expect(await killState(s.id, 410)).toEqual({
       status: 'killed',
       events: 1,
       advisories: [partnerId],
@@ -213,7 +221,7 @@ describe('partners: a crash during a kill (e2e)', () => {
       await ds.query('DROP FUNCTION test_fail_after_advisory()');
     }
     await restart();
-    expect(await killState(s.id)).toEqual({
+    expect(await killState(s.id, 200)).toEqual({
       status: 'published',
       events: 0,
       advisories: [],
@@ -221,7 +229,7 @@ describe('partners: a crash during a kill (e2e)', () => {
       read: 200,
     });
     expect((await kill(s)).statusCode).toBe(200);
-    expect(await killState(s.id)).toEqual({
+    expect(await killState(s.id, 410)).toEqual({
       status: 'killed',
       events: 1,
       advisories: [partnerId],
