@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Response as InjectResponse } from 'light-my-request';
 import { Client as PgClient } from 'pg';
-import { ReplicaSet, type ReplicaStatus } from '../src/database/replica-set';
+import { ReplicaSet, type ReplicaStatus, parseLsn } from '../src/database/replica-set';
 import {
   CONTENT,
   type Newsroom,
@@ -309,5 +309,61 @@ describe('Content API on a read replica (e2e, real primary and streaming replica
     await pair.caughtUp();
     await replicaCurrent();
     expect(await servedWithReplayPaused()).toBe('replica');
+  });
+
+  // The replica set's catch-up polls, on a set of its own whose regular poll is ten minutes apart: after
+  // its first poll, only catch-up polls can see the replica replay a new change.
+  describe('catch-up polls', () => {
+    let set: ReplicaSet;
+
+    beforeAll(async () => {
+      await pair.primary.query(pair.database, 'CREATE TABLE replica_catch_up_probe (x int)');
+      await pair.caughtUp();
+      set = new ReplicaSet({
+        urls: [pair.replica.url(pair.database)],
+        poolSize: 1,
+        statementTimeoutMs: 0,
+        pollMs: 600_000,
+      });
+      await set.onModuleInit();
+    });
+    afterAll(() => set?.onApplicationShutdown());
+
+    /** Writes on the primary and announces the change: its WAL position becomes the set's horizon. */
+    const change = async () => {
+      await pair.primary.query(pair.database, 'INSERT INTO replica_catch_up_probe VALUES (1)');
+      const [{ lsn }] = await pair.primary.query<{ lsn: string }>(
+        pair.database,
+        'SELECT pg_current_wal_insert_lsn()::text AS lsn',
+      );
+      set.setHorizon(parseLsn(lsn));
+      return parseLsn(lsn);
+    };
+    const picked = () => waitFor(() => Promise.resolve(set.pick()), 15_000, 'the replica to be picked');
+
+    it('should give reads back to a replica as soon as it has replayed a new change, without its regular poll', async () => {
+      const [replica] = set.replicas;
+      expect(replica.healthy).toBe(true);
+      const horizon = await change();
+      expect(replica.replayed < horizon).toBe(true);
+      expect(await picked()).toBe(replica);
+      expect(replica.replayed >= horizon).toBe(true);
+    });
+
+    it('should never pick a replica that has not replayed the change, and pick it once it has', async () => {
+      const [replica] = set.replicas;
+      await pair.pauseReplay();
+      try {
+        const horizon = await change();
+        for (let i = 0; i < 5; i++) {
+          expect(set.pick()).toBeNull();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(replica.replayed < horizon).toBe(true);
+      } finally {
+        await pair.resumeReplay();
+      }
+      expect(await picked()).toBe(replica);
+    });
   });
 });
