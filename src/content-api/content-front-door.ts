@@ -52,12 +52,15 @@ export function requestIdOf(req: IncomingMessage): string {
  */
 export class ContentFrontDoor {
   private parts: FrontDoorParts | undefined;
+  /** Each cached answer's headers but the request id, as the flat list writeHead takes, built on its first hit. */
+  private wire = new WeakMap<SentBody, string[]>();
   /** How many requests it answered (the rest went to Fastify). */
   answered = 0;
   private trust: ((addr: string, i: number) => boolean) | undefined;
 
   open(parts: FrontDoorParts): void {
     this.parts = parts;
+    this.wire = new WeakMap();
     this.trust = parts.trustProxy ? proxyAddr.compile(parts.trustProxy) : undefined;
   }
 
@@ -87,7 +90,7 @@ export class ContentFrontDoor {
     const hit = this.hit(req);
     if (!hit) return next(req, res);
     const { parts, body } = hit;
-    const started = process.hrtime.bigint();
+    const started = parts.log.isLevelEnabled('info') ? process.hrtime.bigint() : undefined;
     const ip = this.trust ? proxyAddr(req, this.trust) : (req.socket.remoteAddress ?? '');
     parts.limiter.consumeIp(ip).then(
       () => this.send(parts, req, res, body, ip, started),
@@ -124,21 +127,24 @@ export class ContentFrontDoor {
     res: ServerResponse,
     hit: SentBody,
     ip: string,
-    started: bigint,
+    started: bigint | undefined,
   ): void {
     const id = requestIdOf(req);
-    const body: SentBody = { ...hit, cache: 'hit' };
-    const headers: Record<string, string> = {
-      ...parts.fixed,
-      ...parts.responder.headers(PUBLIC_ACCESS, body, parts.vary),
-      'content-type': body.contentType,
-      'content-length': String(body.bytes.length),
-      'x-request-id': id,
-    };
-    if (parts.log.isLevelEnabled('info')) this.logRequest(parts.log, req, res, id, ip, started);
+    let headers = this.wire.get(hit);
+    if (!headers) {
+      const body: SentBody = { ...hit, cache: 'hit' };
+      headers = Object.entries({
+        ...parts.fixed,
+        ...parts.responder.headers(PUBLIC_ACCESS, body, parts.vary),
+        'content-type': body.contentType,
+        'content-length': String(body.bytes.length),
+      }).flat();
+      this.wire.set(hit, headers);
+    }
+    if (started !== undefined) this.logRequest(parts.log, req, res, id, ip, started);
     this.answered++;
-    res.writeHead(200, headers);
-    res.end(body.bytes);
+    res.writeHead(200, headers.concat('x-request-id', id));
+    res.end(hit.bytes);
   }
 
   /** The two lines Fastify logs for every request at level info, through Fastify's logger (`fastify.log`). */
