@@ -103,6 +103,7 @@ export class ContentFrontDoor {
     const parts = this.parts;
     const url = req.url;
     if (!parts || !parts.publicAccess || req.method !== 'GET' || !url?.startsWith(PREFIX)) return;
+    if (!parts.cache.serving) return;
     const h = req.headers;
     if (h['x-api-key'] !== undefined || h.origin !== undefined || h['if-none-match'] !== undefined) return;
     const segment = url.slice(PREFIX.length);

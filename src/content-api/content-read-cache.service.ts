@@ -103,9 +103,14 @@ export class ContentReadCache implements OnModuleInit, OnApplicationShutdown {
     this.clear();
   }
 
+  /** Whether answers are kept and served now (CONTENT_READ_CACHE, and the change listener is up). */
+  get serving(): boolean {
+    return this.config.readCache && this.listener.listening;
+  }
+
   /** A cached response, or a ticket to store the one about to be computed (null: do not cache). */
   lookup(key: string, slug?: string): { hit: SentBody } | { ticket: CacheTicket | null } {
-    if (!this.config.readCache || !this.listener.listening) return { ticket: null };
+    if (!this.serving) return { ticket: null };
     const entry = this.entries.get(key);
     if (entry && entry.until > Date.now()) return { hit: entry.sent };
     if (entry) this.drop(key, entry);
