@@ -7,17 +7,13 @@ import type {
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Agent, fetch } from 'undici';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainError } from '../common/errors';
 import { webhooksConfig, type WebhooksConfig } from '../config/configuration';
 import { JobEngine } from '../jobs/job-engine.service';
-import { ACK_HEADER, ADVISORY_HEADER } from '../partners/partner.constants';
 import { PartnerPushes } from '../partners/partner-pushes.service';
 import { deliveryAdvisorySql, webhookPartnerSql } from '../partners/partner-webhook-sql';
 import { retryDelayMs } from './webhook-retry';
-import { signPayload } from './webhook-signing';
-import { assertDeliverableUrl, guardedLookup } from './webhook-url-guard';
+import { type Outcome, type Sendable, WebhookSender } from './webhook-sender';
 import {
   DELIVER_CONCURRENCY,
   DELIVER_QUEUE,
@@ -28,31 +24,10 @@ import {
 } from './webhooks.constants';
 
 /** A delivery this worker holds the lease of, with what it needs to send it. */
-interface Claimed {
-  id: string;
+interface Claimed extends Sendable {
   webhookId: string;
-  articleId: string | null;
   attempts: number;
   leaseToken: string;
-  url: string;
-  secret: string;
-  eventId: string;
-  type: string;
-  occurredAt: Date;
-  version: number | null;
-  payload: unknown;
-  /** The partner that owns the webhook (null: none). */
-  partnerId: string | null;
-  /** The advisory this delivery carries (Dateline-Advisory), if any. */
-  advisoryId: string | null;
-}
-
-interface Outcome {
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-  /** The receiver's Dateline-Ack header on a 2xx. */
-  ack?: string;
 }
 
 // One job serves a webhook for at most this long, then hands the rest to a fresh job.
@@ -98,7 +73,6 @@ export class WebhookDeliveryWorker
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger(WebhookDeliveryWorker.name);
-  private readonly agent: Agent;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | undefined;
   private serving = false;
@@ -114,15 +88,8 @@ export class WebhookDeliveryWorker
     private readonly jobs: JobEngine,
     private readonly adapterHost: HttpAdapterHost,
     private readonly partnerPushes: PartnerPushes,
-  ) {
-    this.agent = new Agent({
-      // Checks the addresses each connection really uses (a DNS answer can change after any check).
-      connect: { timeout: config.timeoutMs, ...(config.allowPrivate ? {} : { lookup: guardedLookup }) },
-      headersTimeout: config.timeoutMs,
-      bodyTimeout: config.timeoutMs,
-      keepAliveTimeout: 4_000,
-    });
-  }
+    private readonly sender: WebhookSender,
+  ) {}
 
   onModuleInit(): void {
     this.jobs.register<DeliverJob>({
@@ -157,7 +124,6 @@ export class WebhookDeliveryWorker
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweepTimer);
     await this.sweeping;
-    await this.agent.close();
   }
 
   /**
@@ -175,7 +141,7 @@ export class WebhookDeliveryWorker
     for (;;) {
       const claimed = await this.claim(job.webhookId, job.articleId);
       if (claimed.length === 0) return true;
-      const outcomes = await Promise.all(claimed.map((d) => this.send(d)));
+      const outcomes = await Promise.all(claimed.map((d) => this.sender.send(d)));
       await this.record(claimed, outcomes);
       if (Date.now() > deadline) return false;
     }
@@ -316,51 +282,6 @@ export class WebhookDeliveryWorker
     return this.config.timeoutMs * 2 + 60_000;
   }
 
-  /** One HTTP attempt. Never throws: every failure becomes an outcome to record. */
-  private async send(d: Claimed): Promise<Outcome> {
-    const body = JSON.stringify({
-      id: d.eventId,
-      type: d.type,
-      occurredAt: new Date(d.occurredAt).toISOString(),
-      articleId: d.articleId,
-      version: d.version,
-      data: d.payload,
-    });
-    try {
-      await assertDeliverableUrl(d.url, this.config.allowPrivate);
-      const timestamp = Math.floor(Date.now() / 1000);
-      const res = await fetch(d.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Dateline-Webhooks/1',
-          'dateline-event': d.type,
-          'dateline-delivery': d.id,
-          'dateline-signature': signPayload(d.secret, timestamp, body),
-          ...(d.advisoryId ? { [ADVISORY_HEADER]: d.advisoryId } : {}),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.timeoutMs),
-        dispatcher: this.agent,
-      });
-      // The response body is not used; dropping it frees the connection.
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) {
-        const ack = d.partnerId ? (res.headers.get(ACK_HEADER) ?? undefined) : undefined;
-        return { ok: true, statusCode: res.status, error: null, ack };
-      }
-      const redirect = res.status >= 300 && res.status < 400;
-      return {
-        ok: false,
-        statusCode: res.status,
-        error: redirect ? `HTTP ${res.status}: redirects are not followed` : `HTTP ${res.status}`,
-      };
-    } catch (err) {
-      return { ok: false, statusCode: null, error: describeError(err, this.config.timeoutMs) };
-    }
-  }
-
   /**
    * Records a round's attempts, each under the lease it was made with: the successes at once (one
    * statement, or one transaction when a partner's delivery record is written with them), each failure in
@@ -452,20 +373,4 @@ export class WebhookDeliveryWorker
       this.logger.warn(`webhook ${d.webhookId} delivery ${d.id} failed after ${attempts} attempts`);
     }
   }
-}
-
-/** A short, secret-free reason for a failed attempt (never the URL, which may carry a token). */
-function describeError(err: unknown, timeoutMs: number): string {
-  if (err instanceof DomainError) return err.message;
-  if (err instanceof Error) {
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-    const cause = (err as Error & { cause?: unknown }).cause;
-    if (cause instanceof Error) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      if (code === 'EPRIVATEADDRESS') return cause.message;
-      return code ? `network error: ${code}` : `network error: ${cause.message}`;
-    }
-    return `network error: ${err.message}`;
-  }
-  return 'network error';
 }

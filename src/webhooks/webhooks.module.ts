@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PartnersModule } from '../partners/partners.module';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
+import { WebhookSender } from './webhook-sender';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { Webhook } from './webhook.entity';
 import { WebhooksController } from './webhooks.controller';
@@ -15,7 +16,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery]), PartnersModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookDispatcher, WebhookDeliveryWorker],
+  providers: [WebhooksService, WebhookDispatcher, WebhookDeliveryWorker, WebhookSender],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}
