@@ -9,7 +9,11 @@ import { WORKFLOW_ACTIONS, type WorkflowAction } from '../src/publishing/article
 import { Tag } from '../src/tags/tag.entity';
 import { PublicationProjector } from '../src/publishing/publication.projector';
 import { PUBLIC_DOCUMENT_SCHEMA } from '../src/publishing/publication.renderer';
-import { PublishingJobs, PublishingScheduler } from '../src/publishing/publishing.jobs';
+import {
+  OUTDATED_DOCUMENTS_SQL,
+  PublishingJobs,
+  PublishingScheduler,
+} from '../src/publishing/publishing.jobs';
 import { PublishingService } from '../src/publishing/publishing.service';
 import { EMBARGO_QUEUE, EXPIRE_QUEUE, PUBLISH_QUEUE } from '../src/publishing/queues';
 import type { TransitionDto } from '../src/publishing/transition.dto';
@@ -530,6 +534,21 @@ describe('publishing services (int)', () => {
     expect(pub.version).toBe(2);
     expect(pub.document.notices).toEqual([]);
     expect((await publicationVersions(id)).map((v) => v.change)).toEqual(['publish', 'rerender']);
+  });
+
+  it('document schema: the start-up check probes the live-schema index instead of reading every live row', async () => {
+    // This database is small, so the planner would read the table anyway; with sequential scans off it shows
+    // whether the query can use the index at all (a partial index serves only queries that imply its WHERE).
+    const plan = await ds.transaction(async (em) => {
+      await em.query('SET LOCAL enable_seqscan = off');
+      const [row] = await em.query<{ 'QUERY PLAN': unknown }[]>(
+        `EXPLAIN (FORMAT JSON) ${OUTDATED_DOCUMENTS_SQL}`,
+        [PUBLIC_DOCUMENT_SCHEMA],
+      );
+      return JSON.stringify(row['QUERY PLAN']);
+    });
+    expect(plan).toContain('"Index Name":"publication_live_schema_idx"');
+    expect(plan).not.toContain('"Node Type":"Seq Scan"');
   });
 
   it('every action of the workflow table was exercised above', () => {

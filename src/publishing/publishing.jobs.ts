@@ -122,6 +122,13 @@ export class PublishingScheduler {
 }
 
 /**
+ * Whether a live document is stored in a schema older than $1: one probe of publication_live_schema_idx
+ * (checked by every instance after start-up, however many stories there are).
+ */
+export const OUTDATED_DOCUMENTS_SQL = `SELECT EXISTS (
+    SELECT 1 FROM publication WHERE status = 'live' AND document_schema < $1) AS outdated`;
+
+/**
  * Registers the scheduler's queues: scheduled publish, expiry, embargo lift and re-rendering; after start-up,
  * queues a re-render of live documents stored in an older schema, if there are any.
  */
@@ -135,10 +142,9 @@ export class PublishingJobs implements OnModuleInit, OnApplicationBootstrap {
 
   /** Sends the re-render job when live documents of an older schema exist; the job id of the send, else null. */
   async onApplicationBootstrap(): Promise<string | null> {
-    const [{ outdated }] = await this.dataSource.query<{ outdated: boolean }[]>(
-      `SELECT EXISTS (SELECT 1 FROM publication WHERE status = 'live' AND document_schema < $1) AS outdated`,
-      [PUBLIC_DOCUMENT_SCHEMA],
-    );
+    const [{ outdated }] = await this.dataSource.query<{ outdated: boolean }[]>(OUTDATED_DOCUMENTS_SQL, [
+      PUBLIC_DOCUMENT_SCHEMA,
+    ]);
     if (!outdated) return null;
     return this.jobs.send<RerenderJob>(
       RERENDER_QUEUE,
