@@ -200,7 +200,17 @@ describe('picture uploads: bad input (e2e)', () => {
   });
 
   async function removeAll(items: MediaResponse[]) {
-    for (const m of items) {
+    for (const uploaded of items) {
+      // Its renditions job first: one still running when the picture goes would write files after the
+      // checks below (and delete them once it finds the row gone).
+      const m = await waitFor(
+        async () => {
+          const now = (await writer.get(`/api/v1/media/${uploaded.id}`)).json<MediaResponse>();
+          return now.renditionsStatus !== 'pending' && now;
+        },
+        30_000,
+        'the renditions job to finish',
+      );
       const res = await writer.delete(`/api/v1/media/${m.id}`, { 'if-match': `"${m.version}"` });
       expect(res.statusCode).toBe(204);
     }
