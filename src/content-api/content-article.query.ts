@@ -2,7 +2,14 @@ import type { ContentAccess } from '../api-keys/content-access.guard';
 import { type CursorValue, decodeCursor, encodeCursor } from '../common/pagination';
 import { badRequest } from '../common/errors';
 import { textSearchConfig } from '../publishing/publication.renderer';
-import { embargoFlagTextSql, visiblePublications } from './content-visibility';
+import {
+  addressedPublications,
+  embargoFlagSql,
+  embargoFlagTextSql,
+  taggedPublications,
+  versionAt,
+  visiblePublications,
+} from './content-visibility';
 
 /** What a list of articles is narrowed to. Every field is optional; visibility is not one of them. */
 export interface ArticleFilters {
@@ -100,18 +107,23 @@ export function encodeListCursor(row: Pick<ArticleRow, 'fp' | 'id' | 'rank'>, ra
   return encodeCursor(cursorScope(ranked), ranked ? [row.rank, row.fp, row.id] : [row.fp, row.id]);
 }
 
-/** The narrowing filters (not q, not the cursor) as SQL conditions on a visible publication `p`. */
-function filterConditions(ps: SqlParams, f: ArticleFilters): string[] {
+/**
+ * The narrowing filters (not q, not the cursor) as SQL conditions on a visible publication `p`; the
+ * publication-time bounds on `dated` (`p`, or the tag link that walks the same order).
+ */
+function filterConditions(ps: SqlParams, f: ArticleFilters, dated = 'p'): string[] {
   // The relation is visible already; `true` keeps the WHERE well-formed when nothing narrows it.
   const where = ['true'];
   if (f.tagIds?.length) where.push(`p.tag_ids @> ${ps.add(f.tagIds)}::uuid[]`);
   if (f.authorId) where.push(`p.author_ids @> ARRAY[${ps.add(f.authorId)}::uuid]`);
   if (f.lang) where.push(`p.language = ${ps.add(f.lang)}`);
   if (f.genre) where.push(`p.genre = ${ps.add(f.genre)}`);
-  if (f.from) where.push(`p.first_published_at >= ${ps.add(f.from)}::timestamptz`);
-  if (f.to) where.push(`p.first_published_at <= ${ps.add(f.to)}::timestamptz`);
+  if (f.from) where.push(`${dated}.first_published_at >= ${ps.add(f.from)}::timestamptz`);
+  if (f.to) where.push(`${dated}.first_published_at <= ${ps.add(f.to)}::timestamptz`);
   if (f.recentHours) {
-    where.push(`p.first_published_at >= now() - make_interval(hours => ${ps.add(f.recentHours)}::int)`);
+    where.push(
+      `${dated}.first_published_at >= now() - make_interval(hours => ${ps.add(f.recentHours)}::int)`,
+    );
   }
   return where;
 }
@@ -139,9 +151,10 @@ function shapedPage(access: ContentAccess, shape: ArticleShape, pageSql: string)
 
 /**
  * One query for a page of articles, newest first, through the visibility filter (searches use the
- * search* functions below). The inner query picks the page by index (keyset on
- * `publication_live_first_published_idx`, or the GIN indexes for tags/authors); only the rows of the
- * page are then shaped into JSON text.
+ * search* functions below). The inner query picks the page by index: with tags, a range of the first
+ * tag's links (`publication_tag_pkey`, the other tags checked on each row); else a keyset walk of
+ * `publication_live_first_published_idx` (or the author GIN index). Only the rows of the page are then
+ * shaped into JSON text.
  */
 export function articlePageSql(
   access: ContentAccess,
@@ -152,11 +165,25 @@ export function articlePageSql(
 ): { text: string; values: unknown[] } {
   if (f.q !== undefined) throw new Error('articlePageSql does not search: use the search* queries');
   const ps = new SqlParams();
-  const where = conditionsAfter(ps, f, cursor);
-  const page = `SELECT p.article_id, p.first_published_at, NULL::real AS rank
+  const [tag] = f.tagIds ?? [];
+  if (tag === undefined) {
+    const where = conditionsAfter(ps, f, cursor);
+    const page = `SELECT p.article_id, p.first_published_at, NULL::real AS rank
       FROM ${visiblePublications(access)}
       WHERE ${where.join(' AND ')}
       ORDER BY p.first_published_at DESC, p.article_id DESC
+      LIMIT ${ps.add(limit + 1)}`;
+    return { text: shapedPage(access, shape, page), values: ps.values };
+  }
+  const from = taggedPublications(access, ps.add(tag), 'p', 'pt');
+  // The first tag is the links' own; repeating it on the row would make the planner count it twice and
+  // expect to walk the whole range.
+  const where = filterConditions(ps, { ...f, tagIds: f.tagIds!.slice(1) }, 'pt');
+  if (cursor) where.push(olderThan(ps, 'pt', cursor));
+  const page = `SELECT p.article_id, p.first_published_at, NULL::real AS rank
+      FROM ${from}
+      WHERE ${where.join(' AND ')}
+      ORDER BY pt.first_published_at DESC, pt.article_id DESC
       LIMIT ${ps.add(limit + 1)}`;
   return { text: shapedPage(access, shape, page), values: ps.values };
 }
@@ -295,4 +322,51 @@ export function pageJson(
       ? encodeListCursor({ fp: resume.firstPublishedAt, id: resume.id, rank: resume.rank ?? null }, ranked)
       : null;
   return `{"data":[${page.map((r) => r.doc).join(',')}],"meta":{"nextCursor":${JSON.stringify(next)}}}`;
+}
+
+/**
+ * The single-read query: by slug (publication_slug_idx) or language + slug
+ * (publication_language_slug_key). Without a language the visible row wins, then a killed one, then
+ * the one first published (the original of a translation family), then the language code. `$1` is the
+ * slug, then the language when given, then the time when asked.
+ */
+export function singleArticleSql(
+  access: ContentAccess,
+  slug: string,
+  lang: string | undefined,
+  asOf: string | undefined,
+): { text: string; values: unknown[] } {
+  const values: unknown[] = [slug];
+  let where = 'p.slug = $1';
+  if (lang !== undefined) {
+    values.push(lang);
+    where += ` AND p.language = $${values.length}`;
+  }
+  const translations = `(SELECT coalesce(jsonb_object_agg(t.language, t.slug), '{}'::jsonb)
+      FROM ${visiblePublications(access, 't')}
+      WHERE t.translation_group_id = p.translation_group_id AND t.article_id <> p.article_id)`;
+  let body: string;
+  let version = 'p.version';
+  let join = '';
+  if (asOf === undefined) {
+    body = `CASE WHEN p.visible
+        THEN (p.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('p', access)})::text
+      ELSE p.gone END`;
+  } else {
+    values.push(asOf);
+    const at = `least($${values.length}::timestamptz, now())`;
+    // The version valid at that time (publication_version_pkey), shown only if it was released then.
+    join = `LEFT JOIN ${versionAt(access, 'p', at, 'v')} ON true`;
+    version = 'v.version';
+    body = `CASE WHEN p.visible AND v.document IS NOT NULL
+        THEN (v.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('v', access, at)})::text
+      ELSE p.gone END`;
+  }
+  const text = `SELECT p.article_id AS id, ${version} AS version, p.state, ${body} AS body,
+      array_to_string(p.tag_ids, ' ') AS tag_ids, array_to_string(p.author_ids, ' ') AS author_ids
+    FROM ${addressedPublications(access, 'p')} ${join}
+    WHERE ${where}
+    ORDER BY p.visible DESC, p.killed DESC, p.first_published_at, p.language
+    LIMIT 1`;
+  return { text, values };
 }

@@ -10,6 +10,7 @@ import {
   SEARCH_TIERS,
   articlePageSql,
   decodeListCursor,
+  singleArticleSql,
   indexDecides,
   pageItems,
   pageJson,
@@ -30,7 +31,6 @@ import { ContentDb } from './content-db';
 import type { ContentArticleQueryDto, ContentArticlesQueryDto } from './content.dto';
 import { ContentLookup } from './content-lookup.service';
 import { ContentReadCache } from './content-read-cache.service';
-import { addressedPublications, embargoFlagSql, versionAt, visiblePublications } from './content-visibility';
 import { toNinjs, toNinjsCanceled } from './ninjs.mapper';
 import { SEARCH_BOUNDS, type SearchBounds } from './search-bounds';
 
@@ -75,6 +75,9 @@ const sql = (q: { text: string; values: unknown[] }): [string, unknown[]] => [q.
 /** Public reads of articles: lists, search, single documents, versions as of a time. */
 @Injectable()
 export class ContentArticlesService {
+  /** The single-read query texts that do not depend on the reader (see singleSql). */
+  private readonly singleTexts = new Map<string, string>();
+
   constructor(
     private readonly db: ContentDb,
     private readonly lookup: ContentLookup,
@@ -335,50 +338,25 @@ export class ContentArticlesService {
     };
   }
 
-  /**
-   * The single-read query: by slug (publication_slug_idx) or language + slug
-   * (publication_language_slug_key). Without a language the visible row wins, then a killed one, then
-   * the one first published (the original of a translation family), then the language code.
-   */
+  /** The single-read query (singleArticleSql), its text kept for the readers whose text is always the same. */
   private singleSql(
     access: ContentAccess,
     slug: string,
     lang: string | undefined,
     asOf: string | undefined,
   ): { text: string; values: unknown[] } {
-    const values: unknown[] = [slug];
-    let where = 'p.slug = $1';
-    if (lang !== undefined) {
-      values.push(lang);
-      where += ` AND p.language = $${values.length}`;
+    // Without a partner or a time, the text depends only on the scope and whether a language is given:
+    // built once each, so a read neither rebuilds it nor hashes a new string to find its prepared statement.
+    if (!access.partner && asOf === undefined) {
+      const key = `${access.embargoed ? 'e' : 'p'}${lang === undefined ? '' : 'l'}`;
+      let text = this.singleTexts.get(key);
+      if (text === undefined) {
+        text = singleArticleSql(access, slug, lang, asOf).text;
+        this.singleTexts.set(key, text);
+      }
+      return { text, values: lang === undefined ? [slug] : [slug, lang] };
     }
-    const translations = `(SELECT coalesce(jsonb_object_agg(t.language, t.slug), '{}'::jsonb)
-        FROM ${visiblePublications(access, 't')}
-        WHERE t.translation_group_id = p.translation_group_id AND t.article_id <> p.article_id)`;
-    let body: string;
-    let version = 'p.version';
-    let join = '';
-    if (asOf === undefined) {
-      body = `CASE WHEN p.visible
-          THEN (p.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('p', access)})::text
-        ELSE p.gone END`;
-    } else {
-      values.push(asOf);
-      const at = `least($${values.length}::timestamptz, now())`;
-      // The version valid at that time (publication_version_pkey), shown only if it was released then.
-      join = `LEFT JOIN ${versionAt(access, 'p', at, 'v')} ON true`;
-      version = 'v.version';
-      body = `CASE WHEN p.visible AND v.document IS NOT NULL
-          THEN (v.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('v', access, at)})::text
-        ELSE p.gone END`;
-    }
-    const text = `SELECT p.article_id AS id, ${version} AS version, p.state, ${body} AS body,
-        array_to_string(p.tag_ids, ' ') AS tag_ids, array_to_string(p.author_ids, ' ') AS author_ids
-      FROM ${addressedPublications(access, 'p')} ${join}
-      WHERE ${where}
-      ORDER BY p.visible DESC, p.killed DESC, p.first_published_at, p.language
-      LIMIT 1`;
-    return { text, values };
+    return singleArticleSql(access, slug, lang, asOf);
   }
 }
 

@@ -148,6 +148,18 @@ export function visiblePublications(access: ContentAccess, as = 'p'): string {
 }
 
 /**
+ * The rows of `publication` this reader may see now that carry a tag (`tagParam`), as a FROM item: the
+ * tag's links (`publication_tag`, named `link`: tag_id, first_published_at, article_id), newest first by
+ * its key, joined to the visible rows named `as`. A tag's page is a short range of the link key however
+ * rare the tag; the links only locate rows, visibility is decided on `publication` as everywhere.
+ */
+export function taggedPublications(access: ContentAccess, tagParam: string, as = 'p', link = 'pt'): string {
+  const l = alias(link);
+  return `publication_tag ${l} JOIN ${visiblePublications(access, as)}
+    ON ${alias(as)}.article_id = ${l}.article_id AND ${l}.tag_id = ${tagParam}::uuid`;
+}
+
+/**
  * Every `publication` row as a single read by slug may see it, as a FROM item named `as`: the keys
  * (article_id, slug, language, translation_group_id, first_published_at, tag_ids, author_ids, version),
  * `visible`, `killed` (for the order among rows of one slug), `state` ('live', 'killed' once seen by

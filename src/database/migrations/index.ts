@@ -1,5 +1,6 @@
 import { PublicationChangeTargets1764300970000 } from './1764300970000-publication-change-targets';
 import { PublicationLiveSchemaIndex1764300980000 } from './1764300980000-publication-live-schema-index';
+import { PublicationTagIndex1764300990000 } from './1764300990000-publication-tag-index';
 import { Foundation1764300000000 } from './1764300000000-foundation';
 import { Articles1764300100000 } from './1764300100000-articles';
 import { Outbox1764300200000 } from './1764300200000-outbox';
@@ -39,4 +40,5 @@ export const migrations = [
   TranslationSource1764300905000,
   PublicationChangeTargets1764300970000,
   PublicationLiveSchemaIndex1764300980000,
+  PublicationTagIndex1764300990000,
 ];
