@@ -26,48 +26,40 @@ export class PublicationTagIndex1764300990000 implements MigrationInterface {
     const links = (rows: string, where = 'true') =>
       `SELECT DISTINCT unnest(r."tag_ids") AS tag_id, r."first_published_at", r."article_id"
          FROM ${rows} WHERE r."status" = 'live' AND ${where}`;
+    const add = (
+      rows: string,
+      where?: string,
+    ) => `INSERT INTO "publication_tag" (tag_id, first_published_at, article_id)
+          ${links(rows, where)}
+          ON CONFLICT DO NOTHING;`;
+    const remove = (
+      rows: string,
+      where?: string,
+    ) => `DELETE FROM "publication_tag" t USING (${links(rows, where)}) d
+        WHERE t."tag_id" = d.tag_id AND t."first_published_at" = d."first_published_at"
+          AND t."article_id" = d."article_id";`;
     // Whether an update changed what the links are made of (o: the row before, r: after, or the reverse).
     const changed = `(o."status" IS DISTINCT FROM r."status" OR o."tag_ids" IS DISTINCT FROM r."tag_ids"
       OR o."first_published_at" IS DISTINCT FROM r."first_published_at")`;
-    await q.query(`
-      CREATE FUNCTION "publication_tag_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO "publication_tag" (tag_id, first_published_at, article_id)
-          ${links(`"tag_new" r`)}
-          ON CONFLICT DO NOTHING;
-        RETURN NULL;
-      END
-      $$`);
-    await q.query(`
-      CREATE FUNCTION "publication_tag_update"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        DELETE FROM "publication_tag" t USING (
-          ${links(`"tag_old" r JOIN "tag_new" o ON o."article_id" = r."article_id"`, changed)}
-        ) d
-        WHERE t."tag_id" = d.tag_id AND t."first_published_at" = d."first_published_at"
-          AND t."article_id" = d."article_id";
-        INSERT INTO "publication_tag" (tag_id, first_published_at, article_id)
-          ${links(`"tag_new" r JOIN "tag_old" o ON o."article_id" = r."article_id"`, changed)}
-          ON CONFLICT DO NOTHING;
-        RETURN NULL;
-      END
-      $$`);
-    await q.query(`
-      CREATE FUNCTION "publication_tag_delete"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        DELETE FROM "publication_tag" t USING (${links(`"tag_old" r`)}) d
-        WHERE t."tag_id" = d.tag_id AND t."first_published_at" = d."first_published_at"
-          AND t."article_id" = d."article_id";
-        RETURN NULL;
-      END
-      $$`);
-    await q.query(`
-      CREATE FUNCTION "publication_tag_truncate"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        TRUNCATE "publication_tag";
-        RETURN NULL;
-      END
-      $$`);
+    const bodies: [string, string][] = [
+      ['insert', add(`"tag_new" r`)],
+      [
+        'update',
+        `${remove(`"tag_old" r JOIN "tag_new" o ON o."article_id" = r."article_id"`, changed)}
+        ${add(`"tag_new" r JOIN "tag_old" o ON o."article_id" = r."article_id"`, changed)}`,
+      ],
+      ['delete', remove(`"tag_old" r`)],
+      ['truncate', `TRUNCATE "publication_tag";`],
+    ];
+    for (const [event, body] of bodies) {
+      await q.query(`
+        CREATE FUNCTION "publication_tag_${event}"() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          ${body}
+          RETURN NULL;
+        END
+        $$`);
+    }
     await q.query(`
       CREATE TRIGGER "publication_tag_insert" AFTER INSERT ON "publication"
       REFERENCING NEW TABLE AS "tag_new"
