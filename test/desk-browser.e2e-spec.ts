@@ -371,7 +371,11 @@ describe('the desk in a browser (e2e)', () => {
     const page = await browserFor();
     await signIn(page, editor.user.email, PASSWORD);
     await page.goto('/desk/stories');
-    await page.getByLabel('Stale translations only').check();
+    // The filter lives in the URL: the box is checked once the desk has navigated there (check() would
+    // demand the new state right after its click, before a slow machine has re-rendered).
+    await page.getByLabel('Stale translations only').click();
+    await page.waitForURL(/[?&]stale=1(&|$)/);
+    expect(await page.getByLabel('Stale translations only').isChecked()).toBe(true);
     const row = page.getByRole('row').filter({ hasText: headline });
     await row.getByText('Source changed').waitFor();
     await row.getByRole('link', { name: headline }).click();
