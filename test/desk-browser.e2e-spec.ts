@@ -371,11 +371,12 @@ describe('the desk in a browser (e2e)', () => {
     const page = await browserFor();
     await signIn(page, editor.user.email, PASSWORD);
     await page.goto('/desk/stories');
-    // The filter lives in the URL: the box is checked once the desk has navigated there (check() would
-    // demand the new state right after its click, before a slow machine has re-rendered).
+    // The filter lives in the URL, and the router renders its change as a transition: the box shows
+    // checked a moment after the URL has changed (check() demanded it right after its click, and a slow
+    // machine had not re-rendered yet). So: click, then wait for the URL and for the box to show it.
     await page.getByLabel('Stale translations only').click();
     await page.waitForURL(/[?&]stale=1(&|$)/);
-    expect(await page.getByLabel('Stale translations only').isChecked()).toBe(true);
+    await page.getByRole('checkbox', { name: 'Stale translations only', checked: true }).waitFor();
     const row = page.getByRole('row').filter({ hasText: headline });
     await row.getByText('Source changed').waitFor();
     await row.getByRole('link', { name: headline }).click();
