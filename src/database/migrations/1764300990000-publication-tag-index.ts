@@ -1,5 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The statements on `publication` that change its links, each with its own trigger. */
+const EVENTS = ['insert', 'update', 'delete', 'truncate'] as const;
+
 /**
  * Live publications by tag, newest first: one row per (tag, live story), keyed in the order a tag's list
  * is read. A tag page is then a short range of this key, however rare the tag. Without it, a page either
@@ -41,17 +44,19 @@ export class PublicationTagIndex1764300990000 implements MigrationInterface {
     // Whether an update changed what the links are made of (o: the row before, r: after, or the reverse).
     const changed = `(o."status" IS DISTINCT FROM r."status" OR o."tag_ids" IS DISTINCT FROM r."tag_ids"
       OR o."first_published_at" IS DISTINCT FROM r."first_published_at")`;
-    const bodies: [string, string][] = [
-      ['insert', add(`"tag_new" r`)],
-      [
-        'update',
-        `${remove(`"tag_old" r JOIN "tag_new" o ON o."article_id" = r."article_id"`, changed)}
-        ${add(`"tag_new" r JOIN "tag_old" o ON o."article_id" = r."article_id"`, changed)}`,
-      ],
-      ['delete', remove(`"tag_old" r`)],
-      ['truncate', `TRUNCATE "publication_tag";`],
+    // Each event's trigger: the transition tables it reads, and what it does with them.
+    const triggers: { event: (typeof EVENTS)[number]; tables: string; body: string }[] = [
+      { event: 'insert', tables: 'REFERENCING NEW TABLE AS "tag_new"', body: add(`"tag_new" r`) },
+      {
+        event: 'update',
+        tables: 'REFERENCING OLD TABLE AS "tag_old" NEW TABLE AS "tag_new"',
+        body: `${remove(`"tag_old" r JOIN "tag_new" o ON o."article_id" = r."article_id"`, changed)}
+          ${add(`"tag_new" r JOIN "tag_old" o ON o."article_id" = r."article_id"`, changed)}`,
+      },
+      { event: 'delete', tables: 'REFERENCING OLD TABLE AS "tag_old"', body: remove(`"tag_old" r`) },
+      { event: 'truncate', tables: '', body: 'TRUNCATE "publication_tag";' },
     ];
-    for (const [event, body] of bodies) {
+    for (const { event, tables, body } of triggers) {
       await q.query(`
         CREATE FUNCTION "publication_tag_${event}"() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -59,30 +64,16 @@ export class PublicationTagIndex1764300990000 implements MigrationInterface {
           RETURN NULL;
         END
         $$`);
+      await q.query(`
+        CREATE TRIGGER "publication_tag_${event}" AFTER ${event.toUpperCase()} ON "publication" ${tables}
+        FOR EACH STATEMENT EXECUTE FUNCTION "publication_tag_${event}"()`);
     }
-    await q.query(`
-      CREATE TRIGGER "publication_tag_insert" AFTER INSERT ON "publication"
-      REFERENCING NEW TABLE AS "tag_new"
-      FOR EACH STATEMENT EXECUTE FUNCTION "publication_tag_insert"()`);
-    await q.query(`
-      CREATE TRIGGER "publication_tag_update" AFTER UPDATE ON "publication"
-      REFERENCING OLD TABLE AS "tag_old" NEW TABLE AS "tag_new"
-      FOR EACH STATEMENT EXECUTE FUNCTION "publication_tag_update"()`);
-    await q.query(`
-      CREATE TRIGGER "publication_tag_delete" AFTER DELETE ON "publication"
-      REFERENCING OLD TABLE AS "tag_old"
-      FOR EACH STATEMENT EXECUTE FUNCTION "publication_tag_delete"()`);
-    await q.query(`
-      CREATE TRIGGER "publication_tag_truncate" AFTER TRUNCATE ON "publication"
-      FOR EACH STATEMENT EXECUTE FUNCTION "publication_tag_truncate"()`);
     // The stories live now.
-    await q.query(`
-      INSERT INTO "publication_tag" (tag_id, first_published_at, article_id)
-      ${links(`"publication" r`)}`);
+    await q.query(add(`"publication" r`));
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    for (const t of ['insert', 'update', 'delete', 'truncate']) {
+    for (const t of EVENTS) {
       await q.query(`DROP TRIGGER "publication_tag_${t}" ON "publication"`);
       await q.query(`DROP FUNCTION "publication_tag_${t}"()`);
     }
