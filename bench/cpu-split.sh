@@ -5,6 +5,7 @@
 #   bash bench/cpu-split.sh                       Dateline, then the baseline, scenario A, 10k articles, 3 rounds
 #   ARTICLES=1000000 ONLY=B ROUNDS=2 DURATION=10 bash bench/cpu-split.sh
 #   SERVERS=dateline CACHE=true bash bench/cpu-split.sh
+#   SERVERS="dateline /tmp/other/dist/main.js" bash bench/cpu-split.sh   two Dateline builds, A/B
 #
 # Needs the databases and dataset `npm run bench -- --articles N` left (dateline_bench_N, baseline_N,
 # $BENCH_ROOT/N) and a build (`npm run build`). Servers alternate per round, on port 3950, each started for
@@ -32,11 +33,13 @@ trap stop EXIT INT TERM
 
 start() {
   local server=$1
-  if [ "$server" = dateline ]; then
+  if [ "$server" != baseline ]; then
+    local main=dist/main.js
+    [ "$server" != dateline ] && main=$server
     DATABASE_URL=$PG_BASE/dateline_bench_$ARTICLES NODE_ENV=production LOG_LEVEL=warn \
       JWT_SECRET=bench-only-secret-0123456789abcdefghijklmnopqrstuv DATA_DIR="$ROOT/dateline-data" \
       HOST=127.0.0.1 PORT=$PORT RATE_LIMIT_ANON_PER_MINUTE=100000000 CONTENT_API_PUBLIC=true REDIS_URL= \
-      CONTENT_READ_CACHE=$CACHE node --max-old-space-size=192 dist/main.js >"$ROOT/cpu-split-server.log" 2>&1 &
+      CONTENT_READ_CACHE=$CACHE node --max-old-space-size=192 "$main" >"$ROOT/cpu-split-server.log" 2>&1 &
   else
     BENCH_ROOT="$ROOT/$ARTICLES" BASELINE_DATABASE_URL=$PG_BASE/baseline_$ARTICLES PORT=$PORT HOST=127.0.0.1 \
       MODE=doc node "$LARGE" "$SHARED/baseline/server.mjs" >"$ROOT/cpu-split-server.log" 2>&1 &

@@ -8,6 +8,7 @@ import {
   encodeListCursor,
   indexDecides,
   pageJson,
+  singleArticleBody,
   tsQuerySql,
 } from './content-article.query';
 import { acceptsNinjs, toInstant } from './content-articles.service';
@@ -69,6 +70,29 @@ describe('pageJson', () => {
     expect(JSON.parse(pageJson(rows.slice(0, 2), 2, false))).toEqual({
       data: [{ a: 1 }, { a: 2 }],
       meta: { nextCursor: null },
+    });
+  });
+});
+
+describe('singleArticleBody', () => {
+  // As PostgreSQL prints jsonb: keys sorted, a space after each colon and comma.
+  const stored = '{"id": "a1", "slug": "x", "embargoUntil": "2030-01-01T00:00:00Z", "headline": "Ä \\"q\\" }"}';
+
+  it('should add the translations to the stored text, keeping every other key as it was', () => {
+    const body = singleArticleBody(stored, '{"kk": "x-kk", "ru": "x-ru"}', null);
+    expect(JSON.parse(body)).toEqual({
+      ...(JSON.parse(stored) as object),
+      translations: { kk: 'x-kk', ru: 'x-ru' },
+    });
+    expect(JSON.parse(singleArticleBody(stored, '{}', false))).toMatchObject({ translations: {} });
+    expect(JSON.parse(singleArticleBody(stored, '{}', false))).not.toHaveProperty('embargoed');
+  });
+
+  it('should mark a document under embargo for the embargoed scope', () => {
+    expect(JSON.parse(singleArticleBody(stored, '{}', true))).toMatchObject({
+      embargoed: true,
+      embargoUntil: '2030-01-01T00:00:00Z',
+      translations: {},
     });
   });
 });

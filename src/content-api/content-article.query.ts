@@ -4,7 +4,6 @@ import { badRequest } from '../common/errors';
 import { textSearchConfig } from '../publishing/publication.renderer';
 import {
   addressedPublications,
-  embargoFlagSql,
   embargoFlagTextSql,
   taggedPublications,
   versionAt,
@@ -69,10 +68,11 @@ export function tsQuerySql(lang: string | undefined, param: string): string {
   return configs.map((c) => `websearch_to_tsquery('${c}'::regconfig, ${param})`).join(' || ');
 }
 
-// Each shape as JSON text. `list_item` is the stored `(document - 'bodyHtml' - 'bodyText')::text`.
+// Each shape as JSON text. `list_item` is the stored `(document - 'bodyHtml' - 'bodyText')::text`, and
+// `document_text` the stored `document::text`.
 const DOC: Record<ArticleShape, string> = {
   item: 'p.list_item',
-  full: 'p.document::text',
+  full: 'p.document_text',
   teaser: `jsonb_build_object('id', p.article_id, 'slug', p.slug, 'language', p.language,
     'headline', p.document -> 'headline', 'firstPublishedAt', p.document -> 'firstPublishedAt')::text`,
   sitemap: `jsonb_build_object('id', p.article_id, 'slug', p.slug, 'language', p.language,
@@ -329,6 +329,10 @@ export function pageJson(
  * (publication_language_slug_key). Without a language the visible row wins, then a killed one, then
  * the one first published (the original of a translation family), then the language code. `$1` is the
  * slug, then the language when given, then the time when asked.
+ *
+ * The row's `body` is the document's stored JSON text (or the kill notice); `translations` (the other
+ * visible languages, a JSON object) and `embargoed` are returned beside it, and singleArticleBody puts
+ * them into the text. Splicing them into the jsonb and printing it took most of the read's time in PostgreSQL.
  */
 export function singleArticleSql(
   access: ContentAccess,
@@ -342,31 +346,41 @@ export function singleArticleSql(
     values.push(lang);
     where += ` AND p.language = $${values.length}`;
   }
-  const translations = `(SELECT coalesce(jsonb_object_agg(t.language, t.slug), '{}'::jsonb)
+  const translations = `(SELECT coalesce(jsonb_object_agg(t.language, t.slug), '{}'::jsonb)::text
       FROM ${visiblePublications(access, 't')}
       WHERE t.translation_group_id = p.translation_group_id AND t.article_id <> p.article_id)`;
-  let body: string;
+  let shown = 'p.visible';
+  let document = 'p.document_text';
   let version = 'p.version';
   let join = '';
-  if (asOf === undefined) {
-    body = `CASE WHEN p.visible
-        THEN (p.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('p', access)})::text
-      ELSE p.gone END`;
-  } else {
+  let embargoed = 'p.embargo_until > now()';
+  if (asOf !== undefined) {
     values.push(asOf);
     const at = `least($${values.length}::timestamptz, now())`;
     // The version valid at that time (publication_version_pkey), shown only if it was released then.
     join = `LEFT JOIN ${versionAt(access, 'p', at, 'v')} ON true`;
+    shown = 'p.visible AND v.document IS NOT NULL';
+    document = 'v.document::text';
     version = 'v.version';
-    body = `CASE WHEN p.visible AND v.document IS NOT NULL
-        THEN (v.document || jsonb_build_object('translations', ${translations})${embargoFlagSql('v', access, at)})::text
-      ELSE p.gone END`;
+    embargoed = `v.embargo_until > ${at}`;
   }
-  const text = `SELECT p.article_id AS id, ${version} AS version, p.state, ${body} AS body,
+  const text = `SELECT p.article_id AS id, ${version} AS version, p.state,
+      CASE WHEN ${shown} THEN ${document} ELSE p.gone END AS body,
+      CASE WHEN ${shown} THEN ${translations} END AS translations,
+      ${access.embargoed ? `CASE WHEN ${shown} THEN ${embargoed} END` : 'NULL::boolean'} AS embargoed,
       array_to_string(p.tag_ids, ' ') AS tag_ids, array_to_string(p.author_ids, ' ') AS author_ids
     FROM ${addressedPublications(access, 'p')} ${join}
     WHERE ${where}
     ORDER BY p.visible DESC, p.killed DESC, p.first_published_at, p.language
     LIMIT 1`;
   return { text, values };
+}
+
+/**
+ * A single read's document as sent: its stored JSON text (always an object, so ending in `}`) with
+ * `translations` added, and `"embargoed": true` for the embargoed scope while it is under embargo (the
+ * document carries `embargoUntil` itself).
+ */
+export function singleArticleBody(document: string, translations: string, embargoed: boolean | null): string {
+  return `${document.slice(0, -1)}, "translations": ${translations}${embargoed ? ', "embargoed": true' : ''}}`;
 }

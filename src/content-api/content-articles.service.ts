@@ -10,6 +10,7 @@ import {
   SEARCH_TIERS,
   articlePageSql,
   decodeListCursor,
+  singleArticleBody,
   singleArticleSql,
   indexDecides,
   pageItems,
@@ -39,6 +40,8 @@ interface SingleRow {
   version: number;
   state: 'live' | 'killed' | 'hidden';
   body: string | null;
+  translations: string | null;
+  embargoed: boolean | null;
   tag_ids: string;
   author_ids: string;
 }
@@ -326,9 +329,10 @@ export class ContentArticlesService {
       );
     }
     if (row.body === null) throw notFound('Article', { asOf: 'not public at that time' });
+    const body = singleArticleBody(row.body, row.translations!, row.embargoed);
     const delivered = [{ id: row.id, version: row.version }];
-    if (!ninjs) return { body: row.body, contentType: JSON_TYPE, keys, vary: ['Accept'], delivered };
-    const doc = JSON.parse(row.body) as PublicDocument;
+    if (!ninjs) return { body, contentType: JSON_TYPE, keys, vary: ['Accept'], delivered };
+    const doc = JSON.parse(body) as PublicDocument;
     return {
       body: JSON.stringify(toNinjs(doc, this.config.agencyName, new Date())),
       contentType: NINJS_TYPE,

@@ -163,8 +163,8 @@ export function taggedPublications(access: ContentAccess, tagParam: string, as =
  * Every `publication` row as a single read by slug may see it, as a FROM item named `as`: the keys
  * (article_id, slug, language, translation_group_id, first_published_at, tag_ids, author_ids, version),
  * `visible`, `killed` (for the order among rows of one slug), `state` ('live', 'killed' once seen by
- * this reader, else 'hidden'), `document` only when visible, and `gone` (the kill notice as JSON text)
- * only when killed after this reader could see it.
+ * this reader, else 'hidden'), the document's JSON text `document_text` only when visible, and `gone`
+ * (the kill notice as JSON text) only when killed after this reader could see it.
  */
 export function addressedPublications(access: ContentAccess, as = 'p'): string {
   const visible = addressableSql('a', access);
@@ -175,7 +175,7 @@ export function addressedPublications(access: ContentAccess, as = 'p'): string {
       a.tag_ids, a.author_ids, a.embargo_until, a.version,
       ${visible} AS visible, a.status = 'killed' AS killed,
       CASE WHEN ${visible} THEN 'live' WHEN ${killedSeen} THEN 'killed' ELSE 'hidden' END AS state,
-      CASE WHEN ${visible} THEN a.document END AS document,
+      CASE WHEN ${visible} THEN a.document_text END AS document_text,
       CASE WHEN ${killedSeen} THEN ${gone} END AS gone
     FROM publication a) ${alias(as)}`;
 }

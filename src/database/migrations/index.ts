@@ -1,6 +1,7 @@
 import { PublicationChangeTargets1764300970000 } from './1764300970000-publication-change-targets';
 import { PublicationLiveSchemaIndex1764300980000 } from './1764300980000-publication-live-schema-index';
 import { PublicationTagIndex1764300990000 } from './1764300990000-publication-tag-index';
+import { PublicationDocumentText1764301000000 } from './1764301000000-publication-document-text';
 import { Foundation1764300000000 } from './1764300000000-foundation';
 import { Articles1764300100000 } from './1764300100000-articles';
 import { Outbox1764300200000 } from './1764300200000-outbox';
@@ -41,4 +42,5 @@ export const migrations = [
   PublicationChangeTargets1764300970000,
   PublicationLiveSchemaIndex1764300980000,
   PublicationTagIndex1764300990000,
+  PublicationDocumentText1764301000000,
 ];
