@@ -13,7 +13,6 @@ import { AppModule } from './app.module';
 import { badRequest, codeForStatus } from './common/errors';
 import { jsonTooDeep, jsonWellFormed } from './common/json-body';
 import { PinoNestLogger, createRootLogger } from './common/logger';
-import { requestContext } from './common/request-context';
 import { createValidationPipe } from './common/validation';
 import { ContentRateLimiter } from './api-keys/content-rate-limiter.service';
 import { contentConfig, type ContentConfig } from './config/configuration';
@@ -117,10 +116,6 @@ export async function configureApp(
   );
   // Archive uploads (POST /api/v1/imports/archive) reach their handler as the unread request stream.
   registerNdjsonStreaming(fastify);
-  // Everything the request does runs inside its context (request id and client IP, for the audit log).
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    requestContext.run({ requestId: request.id, ip: request.ip }, done);
-  });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);

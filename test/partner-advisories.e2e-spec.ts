@@ -256,7 +256,9 @@ describe('partners: advisories of kills, corrections and unpublishes (e2e)', () 
     expect((await client(app).post(`${CONTENT}/advisories/${mine.id}/ack`)).statusCode).toBe(401);
     expect((await room.admin.post(`${CONTENT}/advisories/${mine.id}/ack`)).statusCode).toBe(401);
 
-    const ack = await me.post(`${CONTENT}/advisories/${mine.id}/ack`);
+    const ack = await me.post(`${CONTENT}/advisories/${mine.id}/ack`, undefined, {
+      'x-request-id': `ack-${mine.id}`,
+    });
     expect(ack.statusCode).toBe(200);
     expect(ack.json()).toMatchObject({ id: mine.id, status: 'acknowledged' });
     const again = await me.post(`${CONTENT}/advisories/${mine.id}/ack`);
@@ -273,7 +275,13 @@ describe('partners: advisories of kills, corrections and unpublishes (e2e)', () 
     );
     expect(acks.json()).toMatchObject({
       data: [
-        { actor: null, details: { partnerId: puller.partner.id, method: 'api', apiKeyId: puller.keyId } },
+        {
+          actor: null,
+          // The request it came through, as for a staff member's change.
+          requestId: `ack-${mine.id}`,
+          ip: '127.0.0.1',
+          details: { partnerId: puller.partner.id, method: 'api', apiKeyId: puller.keyId },
+        },
       ],
     });
     expect(acks.json<{ data: unknown[] }>().data).toHaveLength(1);

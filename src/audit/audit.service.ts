@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Page, type PageQueryDto, keysetPage } from '../common/pagination';
-import { currentRequest } from '../common/request-context';
+import type { RequestMeta } from '../common/request-context';
 import { AuditEntry, type AuditEntityType } from './audit-entry.entity';
 
 export interface AuditRecord {
@@ -12,10 +12,12 @@ export interface AuditRecord {
   details?: AuditEntry['details'];
   /** Who acts, always named by the caller: a staff member, or 'system' (the scheduler, start-up, CLI without an operator). */
   actor: AuditActor;
+  /** The request a 'system' actor acts for (a staff actor carries its own, `request`). */
+  request?: RequestMeta;
 }
 
 /** The acting user of an audit row (a staff `Actor` fits), or 'system', recorded as a null actor. */
-export type AuditActor = { id: string; email: string } | 'system';
+export type AuditActor = { id: string; email: string; request?: RequestMeta } | 'system';
 
 export interface AuditQuery extends PageQueryDto {
   entityType?: AuditEntityType;
@@ -26,12 +28,12 @@ export interface AuditQuery extends PageQueryDto {
 
 /**
  * Appends an audit row inside the caller's transaction (so the change and its record commit together).
- * The actor is the caller's argument only; client IP and request id are request metadata, taken from the
- * current request's context when there is one (none for jobs and the CLI).
+ * The actor is the caller's argument only; client IP and request id are the request's the actor acts through
+ * (none for jobs and the CLI).
  */
 export async function recordAudit(em: EntityManager, entry: AuditRecord): Promise<void> {
-  const ctx = currentRequest();
   const actor = entry.actor === 'system' ? null : entry.actor;
+  const ctx = entry.request ?? actor?.request;
   await em.insert(
     AuditEntry,
     em.create(AuditEntry, {

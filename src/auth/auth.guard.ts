@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { type Actor, IS_PUBLIC, MIN_ROLE } from '../common/auth.decorators';
 import { DomainError } from '../common/errors';
+import { requestMetaOf } from '../common/request-context';
 import { hasRole, type Role } from '../common/roles';
 import { AuthService } from './auth.service';
 import { assertCsrf, sessionCookieOf } from './session-cookie';
@@ -31,11 +32,11 @@ export class AuthGuard implements CanActivate {
       // The desk's browser session; a request with an Authorization header is judged by that alone.
       const session = await this.sessions.authenticate(cookie);
       assertCsrf(req, session.csrfToken);
-      req.actor = session.actor;
+      req.actor = { ...session.actor, request: requestMetaOf(req) };
     } else {
       const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
       if (!match) throw new DomainError('UNAUTHORIZED', 'Sign in first: send Authorization: Bearer <token>');
-      req.actor = await this.auth.authenticate(match[1]);
+      req.actor = { ...(await this.auth.authenticate(match[1])), request: requestMetaOf(req) };
     }
     const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets);
     if (minRole && !hasRole(req.actor.role, minRole)) {

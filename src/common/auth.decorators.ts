@@ -2,6 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { SetMetadata, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import type { RequestMeta } from './request-context';
 import type { Role } from './roles';
 
 export const IS_PUBLIC = 'dateline:isPublic';
@@ -19,6 +20,8 @@ export interface Actor {
   email: string;
   name: string;
   role: Role;
+  /** The request this actor acts through (set by the auth guard; the audit log records it). */
+  request?: RequestMeta;
 }
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuditActor, recordAudit } from '../audit/audit.service';
 import { notFound } from '../common/errors';
+import type { RequestMeta } from '../common/request-context';
 import { type Page, keysetPage } from '../common/pagination';
 import { partnersConfig, type PartnersConfig } from '../config/configuration';
 import { JobEngine } from '../jobs/job-engine.service';
@@ -30,7 +31,7 @@ export interface ResendJob {
 
 /** Who acknowledged: the partner's key on the Content API, or its webhook receiver's answer to a delivery. */
 export type AckSource =
-  | { method: Extract<AckMethod, 'api'>; apiKeyId: string }
+  | { method: Extract<AckMethod, 'api'>; apiKeyId: string; request: RequestMeta }
   | { method: Extract<AckMethod, 'receiver'>; webhookId: string; deliveryId: string };
 
 /** Opens, acknowledges and lists advisories. The re-sends are AdvisoryResends'. */
@@ -143,6 +144,7 @@ export class AdvisoriesService {
         entityType: 'advisory',
         entityId: advisoryId,
         actor: 'system',
+        request: source.method === 'api' ? source.request : undefined,
         details: {
           partnerId,
           articleId: advisory.articleId,

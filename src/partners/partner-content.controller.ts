@@ -7,6 +7,7 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
   UseGuards,
   applyDecorators,
   createParamDecorator,
@@ -18,6 +19,7 @@ import { type ContentAccess, ContentAccessGuard } from '../api-keys/content-acce
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Public } from '../common/auth.decorators';
 import { mapPage, type Page } from '../common/pagination';
+import { requestMetaOf } from '../common/request-context';
 import { AdvisoriesService } from './advisories.service';
 import {
   PartnerAdvisoryPageResponse,
@@ -79,12 +81,14 @@ export class PartnerContentController {
   @ApiResponse({ status: 200, type: PartnerAdvisoryResponse })
   @ApiErrors(400, 404)
   async ack(
+    @Req() req: FastifyRequest,
     @PartnerAccess() access: { keyId: string; partner: PartnerScope },
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<PartnerAdvisoryResponse> {
     const advisory = await this.advisories.acknowledge(access.partner.partnerId, id, {
       method: 'api',
       apiKeyId: access.keyId,
+      request: requestMetaOf(req),
     });
     return toPartnerAdvisoryResponse(advisory);
   }
