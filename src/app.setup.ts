@@ -15,8 +15,10 @@ import { jsonTooDeep, jsonWellFormed } from './common/json-body';
 import { PinoNestLogger, createRootLogger } from './common/logger';
 import { createValidationPipe } from './common/validation';
 import { ContentRateLimiter } from './api-keys/content-rate-limiter.service';
+import { PUBLIC_ACCESS } from './api-keys/content-access.guard';
 import { contentConfig, type ContentConfig } from './config/configuration';
 import { ContentResponder } from './content-api/content-cache';
+import { ContentArticlesService } from './content-api/content-articles.service';
 import { installDirectContentRoutes } from './content-api/content-direct-routes';
 import { ContentFrontDoor, requestIdOf } from './content-api/content-front-door';
 import { ContentReadCache } from './content-api/content-read-cache.service';
@@ -151,8 +153,10 @@ export async function configureApp(
   };
   const door = frontDoors.get(fastify);
   if (door) {
+    const articles = app.get(ContentArticlesService);
     door.open({
       cache: app.get(ContentReadCache),
+      read: (slug, accept) => articles.get(PUBLIC_ACCESS, slug, {}, accept),
       limiter: app.get(ContentRateLimiter),
       responder: app.get(ContentResponder),
       publicAccess: app.get<ContentConfig>(contentConfig.KEY).publicAccess,

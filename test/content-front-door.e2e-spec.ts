@@ -9,7 +9,7 @@ const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'x-request-id',
 // Read by this file's app when it first loads its config: the per-address budget the front door must keep.
 const ANON_BUDGET = 40;
 
-describe('Content API front door: cached articles answered before the framework (e2e, real HTTP)', () => {
+describe('Content API front door: anonymous single reads answered before the framework (e2e, real HTTP)', () => {
   const saved = { ...process.env };
   let app: NestFastifyApplication;
   let door: ContentFrontDoor;
@@ -67,17 +67,19 @@ describe('Content API front door: cached articles answered before the framework 
         .map(([k, v]) => [k.toLowerCase(), String(v)]),
     );
 
-  it('should answer a cached article with the same bytes and headers as the whole path, and only a hit', async () => {
+  it('should answer an article, read or cached, with the same bytes and headers as the whole path', async () => {
     const a = await published(room.editor);
     const before = door.answered;
-    // Not cached yet: the whole path answers (and stores it once the publication's notification passed).
+    // Not cached yet: the front door reads it as the whole path does (the same service call).
     const miss = await http(`/articles/${a.slug}`);
-    expect([miss.status, miss.headers['x-content-cache'], door.answered]).toEqual([200, 'miss', before]);
+    expect([miss.status, miss.headers['x-content-cache'], door.answered]).toEqual([200, 'miss', before + 1]);
 
     const full = await warm(`/articles/${a.slug}`);
     expect(full.headers['x-content-cache']).toBe('hit');
+    expect(miss.body).toBe(full.body);
+    expect(comparable(miss.headers)).toEqual({ ...comparable(full.headers), 'x-content-cache': 'miss' });
     const fast = await http(`/articles/${a.slug}`, { 'x-request-id': 'front-door-check-1' });
-    expect(door.answered).toBe(before + 1);
+    expect(door.answered).toBe(before + 2);
     expect(fast.status).toBe(200);
     expect(fast.body).toBe(full.body);
     expect(comparable(fast.headers)).toEqual(comparable(full.headers));
@@ -96,7 +98,7 @@ describe('Content API front door: cached articles answered before the framework 
       'x-request-id': 'front-door-check-2',
       'if-none-match': '"another-version"',
     });
-    expect([viaFastify.status, door.answered]).toEqual([200, before + 1]);
+    expect([viaFastify.status, door.answered]).toEqual([200, before + 2]);
     const logged = (reqId: string) =>
       logs
         .filter((l) => l.reqId === reqId)
@@ -115,7 +117,7 @@ describe('Content API front door: cached articles answered before the framework 
     // ninjs is a different answer of the same slug: cached apart, and the front door tells them apart.
     const ninjsFull = await warm(`/articles/${a.slug}`, { accept: 'application/ninjs+json' });
     const ninjs = await http(`/articles/${a.slug}`, { accept: 'application/ninjs+json' });
-    expect(door.answered).toBe(before + 2);
+    expect(door.answered).toBe(before + 3);
     expect(ninjs.body).toBe(ninjsFull.body);
     expect(ninjs.headers['content-type']).toBe(ninjsFull.headers['content-type']);
     expect(ninjs.body).not.toBe(fast.body);
@@ -157,7 +159,21 @@ describe('Content API front door: cached articles answered before the framework 
     expect(door.answered).toBe(before + 1);
   });
 
-  it("should spend the address's rate-limit budget and leave the refusal to the whole path", async () => {
+  it('should leave any answer but a 200 to the whole path, in the one error shape, counted once', async () => {
+    const before = door.answered;
+    // Counted by the front door before its read, then handed on: the last test checks the address's budget.
+    const missing = await http('/articles/no-such-article-anywhere', { 'x-request-id': 'front-door-404' });
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({
+      statusCode: 404,
+      code: 'NOT_FOUND',
+      requestId: 'front-door-404',
+    });
+    expect(missing.headers['x-request-id']).toBe('front-door-404');
+    expect(door.answered).toBe(before);
+  });
+
+  it("should spend the address's rate-limit budget once per request and leave the refusal to the whole path", async () => {
     const a = await published(room.editor);
     await warm(`/articles/${a.slug}`);
     const left = ANON_BUDGET - sent;

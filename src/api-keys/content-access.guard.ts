@@ -71,13 +71,14 @@ export class ContentAccessGuard implements CanActivate {
       if (!this.config.public) {
         throw new DomainError('UNAUTHORIZED', 'The Content API needs an API key: send X-Api-Key');
       }
-      await this.limiter.consumeIp(req.ip);
+      // Once per request: the front door (content-front-door.ts) may have counted it before handing it on.
+      await this.limiter.consumeIpOnce(req.raw, req.ip);
       return PUBLIC_ACCESS;
     }
     const key = typeof header === 'string' ? await this.keys.resolve(header.trim()) : null;
     if (!key) {
       // Failed attempts count against the address, so guessing keys is throttled too.
-      await this.limiter.consumeIp(req.ip);
+      await this.limiter.consumeIpOnce(req.raw, req.ip);
       throw invalidKey();
     }
     if (!key.scopes.includes('content:read')) {

@@ -20,6 +20,8 @@ const WINDOW_SECONDS = 60;
 export class ContentRateLimiter {
   private readonly perKey: RateLimiterAbstract;
   private readonly perIp: RateLimiterAbstract;
+  /** Requests whose address was counted already (by the front door, which then handed them on). */
+  private readonly counted = new WeakSet<object>();
 
   constructor(
     @Inject(contentAccessConfig.KEY) config: ContentAccessConfig,
@@ -37,6 +39,16 @@ export class ContentRateLimiter {
   /** Counts one request for a client IP; 429 with Retry-After when the minute's budget is spent. */
   consumeIp(ip: string): Promise<void> {
     return this.consume(this.perIp, ip, 'your address');
+  }
+
+  /** Notes that this request (the Node request object) has been counted for its address. */
+  markCounted(request: object): void {
+    this.counted.add(request);
+  }
+
+  /** consumeIp, unless this request was counted already (markCounted): a request is counted once. */
+  consumeIpOnce(request: object, ip: string): Promise<void> {
+    return this.counted.has(request) ? Promise.resolve() : this.consumeIp(ip);
   }
 
   private build(keyPrefix: string, points: number): RateLimiterAbstract {

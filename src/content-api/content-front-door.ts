@@ -13,6 +13,8 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 /** What the front door answers with, known once the app is built (`ContentFrontDoor.open`). */
 export interface FrontDoorParts {
   cache: ContentReadCache;
+  /** An anonymous reader's single read, as the whole path reads it (`ContentArticlesService.get`). */
+  read: (slug: string, accept: string | undefined) => Promise<SentBody>;
   limiter: ContentRateLimiter;
   responder: ContentResponder;
   /** CONTENT_API_PUBLIC: anonymous readers are served. */
@@ -39,21 +41,25 @@ export function requestIdOf(req: IncomingMessage): string {
 }
 
 /**
- * Answers anonymous single-article reads that the read cache holds before the request reaches Fastify,
- * with the same bytes and headers the whole path sends (ETag, Cache-Control, Surrogate-Key, Vary, the
- * security headers, X-Request-Id) and the same per-address rate limit. A cached answer needs neither the
- * database nor the framework: the router, the request hooks, Nest, validation and the reply pipeline are
- * skipped, which is what lets one instance serve cached articles at close to the speed of bare Node.
+ * Answers anonymous single-article reads before the request reaches Fastify, with the same bytes and
+ * headers the whole path sends (ETag, Cache-Control, Surrogate-Key, Vary, x-content-cache, the security
+ * headers, X-Request-Id) and the same per-address rate limit. The router, the request hooks, Nest,
+ * validation and the reply pipeline are skipped: a cached answer needs neither them nor the database,
+ * which lets one instance serve cached articles at close to the speed of bare Node, and a miss is read
+ * by the whole path's own service call (`read`: the read cache's miss, shared and store rules, the same
+ * query and visibility).
  *
- * Everything else goes the whole way: a miss, a query string, an API key, an Origin (CORS answers),
- * If-None-Match, HEAD, a slug with unusual characters, a refused rate limit, and every request until
- * `open` is called or after `close`. The read cache decides what is a hit exactly as for the whole
- * path (invalidated on every publication change, never while its listener is down).
+ * Everything else goes the whole way: a query string, an API key, an Origin (CORS answers),
+ * If-None-Match, HEAD, a slug with unusual characters, a refused rate limit, any answer but a 200 (404,
+ * 410, errors: the whole path reads it again and answers in the one error shape, without counting the
+ * request against the address twice), and every request until `open` is called or after `close`.
  */
 export class ContentFrontDoor {
   private parts: FrontDoorParts | undefined;
   /** Each cached answer's headers but the request id, as the flat list writeHead takes, built on its first hit. */
   private wire = new WeakMap<SentBody, string[]>();
+  /** `fixed` as a flat list of names and values. */
+  private fixedList: string[] = [];
   /** How many requests it answered (the rest went to Fastify). */
   answered = 0;
   private trust: ((addr: string, i: number) => boolean) | undefined;
@@ -61,6 +67,7 @@ export class ContentFrontDoor {
   open(parts: FrontDoorParts): void {
     this.parts = parts;
     this.wire = new WeakMap();
+    this.fixedList = Object.entries(parts.fixed).flat();
     this.trust = parts.trustProxy ? proxyAddr.compile(parts.trustProxy) : undefined;
   }
 
@@ -85,25 +92,45 @@ export class ContentFrontDoor {
     return server;
   }
 
-  /** Answers the request from the read cache, or hands it to `next` (Fastify). */
+  /** Answers the request (from the read cache, else by reading it), or hands it to `next` (Fastify). */
   serve(req: IncomingMessage, res: ServerResponse, next: NodeHandler): void {
-    const hit = this.hit(req);
-    if (!hit) return next(req, res);
-    const { parts, body } = hit;
+    const slug = this.slugOf(req);
+    if (slug === undefined) return next(req, res);
+    const parts = this.parts!;
+    const hit = this.hit(parts, req, slug);
     const started = parts.log.isLevelEnabled('info') ? process.hrtime.bigint() : undefined;
     const ip = this.trust ? proxyAddr(req, this.trust) : (req.socket.remoteAddress ?? '');
-    parts.limiter.consumeIp(ip).then(
-      () => this.send(parts, req, res, body, ip, started),
-      // Over the limit (or the limiter failed): the whole path answers, in the one error shape.
+    const counted = parts.limiter.consumeIp(ip);
+    if (hit) {
+      counted.then(
+        () => this.sendHit(parts, req, res, hit, ip, started),
+        // Over the limit (or the limiter failed): the whole path answers, in the one error shape.
+        () => next(req, res),
+      );
+      return;
+    }
+    counted.then(
+      () =>
+        parts.read(slug, req.headers.accept).then(
+          (body) => {
+            if ((body.status ?? 200) === 200) return this.sendRead(parts, req, res, body, ip, started);
+            parts.limiter.markCounted(req);
+            next(req, res);
+          },
+          () => {
+            parts.limiter.markCounted(req);
+            next(req, res);
+          },
+        ),
       () => next(req, res),
     );
   }
 
-  private hit(req: IncomingMessage): { parts: FrontDoorParts; body: SentBody } | undefined {
+  /** The slug of a request the front door may answer, or undefined. */
+  private slugOf(req: IncomingMessage): string | undefined {
     const parts = this.parts;
     const url = req.url;
     if (!parts || !parts.publicAccess || req.method !== 'GET' || !url?.startsWith(PREFIX)) return;
-    if (!parts.cache.serving) return;
     const h = req.headers;
     if (h['x-api-key'] !== undefined || h.origin !== undefined || h['if-none-match'] !== undefined) return;
     const segment = url.slice(PREFIX.length);
@@ -117,12 +144,22 @@ export class ContentFrontDoor {
       }
       if (UNSAFE_DECODED.test(slug)) return;
     }
-    const found = parts.cache.lookup(articleCacheKey(slug, undefined, acceptsNinjs(h.accept)), slug);
-    if (!('hit' in found) || (found.hit.status ?? 200) !== 200) return;
-    return { parts, body: found.hit };
+    return slug;
   }
 
-  private send(
+  /** The read cache's answer to the request, when it holds a 200. */
+  private hit(parts: FrontDoorParts, req: IncomingMessage, slug: string): SentBody | undefined {
+    if (!parts.cache.serving) return;
+    const found = parts.cache.lookup(
+      articleCacheKey(slug, undefined, acceptsNinjs(req.headers.accept)),
+      slug,
+    );
+    if (!('hit' in found) || (found.hit.status ?? 200) !== 200) return;
+    return found.hit;
+  }
+
+  /** Sends the read cache's answer (x-content-cache `hit`; its headers are built once per cached answer). */
+  private sendHit(
     parts: FrontDoorParts,
     req: IncomingMessage,
     res: ServerResponse,
@@ -133,19 +170,53 @@ export class ContentFrontDoor {
     const id = requestIdOf(req);
     let headers = this.wire.get(hit);
     if (!headers) {
-      const body: SentBody = { ...hit, cache: 'hit' };
-      headers = Object.entries({
-        ...parts.fixed,
-        ...parts.responder.headers(PUBLIC_ACCESS, body, parts.vary),
-        'content-type': body.contentType,
-        'content-length': String(body.bytes.length),
-      }).flat();
+      headers = this.headers(parts, { ...hit, cache: 'hit' });
       this.wire.set(hit, headers);
     }
+    this.write(parts, req, res, hit, headers.concat('x-request-id', id), id, ip, started);
+  }
+
+  /** Sends an answer read for this request (x-content-cache `miss` or `shared`). */
+  private sendRead(
+    parts: FrontDoorParts,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: SentBody,
+    ip: string,
+    started: bigint | undefined,
+  ): void {
+    const id = requestIdOf(req);
+    const headers = this.headers(parts, body);
+    headers.push('x-request-id', id);
+    this.write(parts, req, res, body, headers, id, ip, started);
+  }
+
+  /**
+   * An answer's headers but the request id, as the flat list writeHead takes: the fixed ones, then the
+   * body's caching headers (no name is in both).
+   */
+  private headers(parts: FrontDoorParts, body: SentBody): string[] {
+    const list = this.fixedList.slice();
+    const caching = parts.responder.headers(PUBLIC_ACCESS, body, parts.vary);
+    for (const name in caching) list.push(name, caching[name]);
+    list.push('content-type', body.contentType, 'content-length', String(body.bytes.length));
+    return list;
+  }
+
+  private write(
+    parts: FrontDoorParts,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: SentBody,
+    headers: string[],
+    id: string,
+    ip: string,
+    started: bigint | undefined,
+  ): void {
     if (started !== undefined) this.logRequest(parts.log, req, res, id, ip, started);
     this.answered++;
-    res.writeHead(200, headers.concat('x-request-id', id));
-    res.end(hit.bytes);
+    res.writeHead(200, headers);
+    res.end(body.bytes);
   }
 
   /** The two lines Fastify logs for every request at level info, through Fastify's logger (`fastify.log`). */
