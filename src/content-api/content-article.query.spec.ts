@@ -9,6 +9,7 @@ import {
   indexDecides,
   pageJson,
   singleArticleBody,
+  singleArticleEtag,
   tsQuerySql,
 } from './content-article.query';
 import { acceptsNinjs, toInstant } from './content-articles.service';
@@ -76,7 +77,8 @@ describe('pageJson', () => {
 
 describe('singleArticleBody', () => {
   // As PostgreSQL prints jsonb: keys sorted, a space after each colon and comma.
-  const stored = '{"id": "a1", "slug": "x", "embargoUntil": "2030-01-01T00:00:00Z", "headline": "Ä \\"q\\" }"}';
+  const stored =
+    '{"id": "a1", "slug": "x", "embargoUntil": "2030-01-01T00:00:00Z", "headline": "Ä \\"q\\" }"}';
 
   it('should add the translations to the stored text, keeping every other key as it was', () => {
     const body = singleArticleBody(stored, '{"kk": "x-kk", "ru": "x-ru"}', null);
@@ -94,6 +96,25 @@ describe('singleArticleBody', () => {
       embargoUntil: '2030-01-01T00:00:00Z',
       translations: {},
     });
+  });
+});
+
+describe('singleArticleEtag', () => {
+  const md5 = 'a3f5c0d1e2b4968877665544332211ff';
+
+  it('should give each body its own strong ETag: the same additions the same tag, any other a different one', () => {
+    const tags = [
+      singleArticleEtag(md5, '{}', null),
+      singleArticleEtag(md5, '{}', true),
+      singleArticleEtag(md5, '{"kk": "x-kk"}', null),
+      singleArticleEtag(md5, '{"kk": "x-kk"}', true),
+      singleArticleEtag(md5, '{"ru": "x-kk"}', null),
+      singleArticleEtag('b3f5c0d1e2b4968877665544332211ff', '{}', null),
+    ];
+    expect(new Set(tags).size).toBe(tags.length);
+    expect(singleArticleEtag(md5, '{"kk": "x-kk"}', false)).toBe(tags[2]);
+    expect(singleArticleEtag(md5, '{}', false)).toBe(`"${md5}"`);
+    for (const t of tags) expect(t).toMatch(/^"[\w-]+"$/);
   });
 });
 

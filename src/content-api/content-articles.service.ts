@@ -11,6 +11,7 @@ import {
   articlePageSql,
   decodeListCursor,
   singleArticleBody,
+  singleArticleEtag,
   singleArticleSql,
   indexDecides,
   pageItems,
@@ -40,6 +41,8 @@ interface SingleRow {
   version: number;
   state: 'live' | 'killed' | 'hidden';
   body: string | null;
+  /** The stored MD5 of the document's text (not for a version as of a time). */
+  document_md5: string | null;
   translations: string | null;
   embargoed: boolean | null;
   tag_ids: string;
@@ -331,7 +334,13 @@ export class ContentArticlesService {
     if (row.body === null) throw notFound('Article', { asOf: 'not public at that time' });
     const body = singleArticleBody(row.body, row.translations!, row.embargoed);
     const delivered = [{ id: row.id, version: row.version }];
-    if (!ninjs) return { body, contentType: JSON_TYPE, keys, vary: ['Accept'], delivered };
+    if (!ninjs) {
+      const etag =
+        row.document_md5 === null
+          ? undefined
+          : singleArticleEtag(row.document_md5, row.translations!, row.embargoed);
+      return { body, contentType: JSON_TYPE, keys, vary: ['Accept'], delivered, etag };
+    }
     const doc = JSON.parse(body) as PublicDocument;
     return {
       body: JSON.stringify(toNinjs(doc, this.config.agencyName, new Date())),

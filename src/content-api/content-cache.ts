@@ -20,6 +20,8 @@ export interface ContentBody {
   location?: string;
   /** The story versions the body holds (lists, feeds, single reads): a partner's delivery record notes them. */
   delivered?: { id: string; version: number }[];
+  /** A strong ETag known without hashing the body (one per distinct body); else finish() hashes it. */
+  etag?: string;
 }
 
 /** A body ready for the wire: its bytes and their ETag computed once (and kept by the read cache). */
@@ -36,7 +38,7 @@ export interface SentBody extends ContentBody {
 export function finish(content: ContentBody): SentBody {
   if ('bytes' in content) return content as SentBody;
   const bytes = Buffer.from(content.body, 'utf8');
-  return { ...content, bytes, etag: strongEtag(bytes) };
+  return { ...content, bytes, etag: content.etag ?? strongEtag(bytes) };
 }
 
 /** Strong ETag: a hash of the exact body bytes, so it changes whenever the body does. */

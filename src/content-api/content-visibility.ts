@@ -163,7 +163,8 @@ export function taggedPublications(access: ContentAccess, tagParam: string, as =
  * Every `publication` row as a single read by slug may see it, as a FROM item named `as`: the keys
  * (article_id, slug, language, translation_group_id, first_published_at, tag_ids, author_ids, version),
  * `visible`, `killed` (for the order among rows of one slug), `state` ('live', 'killed' once seen by
- * this reader, else 'hidden'), the document's JSON text `document_text` only when visible, and `gone`
+ * this reader, else 'hidden'), the document's JSON text `document_text` and its `document_md5` only when
+ * visible, and `gone`
  * (the kill notice as JSON text) only when killed after this reader could see it.
  */
 export function addressedPublications(access: ContentAccess, as = 'p'): string {
@@ -176,6 +177,7 @@ export function addressedPublications(access: ContentAccess, as = 'p'): string {
       ${visible} AS visible, a.status = 'killed' AS killed,
       CASE WHEN ${visible} THEN 'live' WHEN ${killedSeen} THEN 'killed' ELSE 'hidden' END AS state,
       CASE WHEN ${visible} THEN a.document_text END AS document_text,
+      CASE WHEN ${visible} THEN a.document_md5 END AS document_md5,
       CASE WHEN ${killedSeen} THEN ${gone} END AS gone
     FROM publication a) ${alias(as)}`;
 }
