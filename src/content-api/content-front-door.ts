@@ -102,28 +102,38 @@ export class ContentFrontDoor {
     const ip = this.trust ? proxyAddr(req, this.trust) : (req.socket.remoteAddress ?? '');
     const counted = parts.limiter.consumeIp(ip);
     if (hit) {
-      counted.then(
-        () => this.sendHit(parts, req, res, hit, ip, started),
-        // Over the limit (or the limiter failed): the whole path answers, in the one error shape.
-        () => next(req, res),
-      );
+      counted
+        .then(
+          () => this.sendHit(parts, req, res, hit, ip, started),
+          // Over the limit (or the limiter failed): the whole path answers, in the one error shape.
+          () => next(req, res),
+        )
+        .catch((e: unknown) => this.failed(parts, res, e));
       return;
     }
-    counted.then(
-      () =>
-        parts.read(slug, req.headers.accept).then(
-          (body) => {
-            if ((body.status ?? 200) === 200) return this.sendRead(parts, req, res, body, ip, started);
-            parts.limiter.markCounted(req);
-            next(req, res);
-          },
-          () => {
-            parts.limiter.markCounted(req);
-            next(req, res);
-          },
-        ),
-      () => next(req, res),
-    );
+    counted
+      .then(
+        () =>
+          parts.read(slug, req.headers.accept).then(
+            (body) => {
+              if ((body.status ?? 200) === 200) return this.sendRead(parts, req, res, body, ip, started);
+              parts.limiter.markCounted(req);
+              next(req, res);
+            },
+            () => {
+              parts.limiter.markCounted(req);
+              next(req, res);
+            },
+          ),
+        () => next(req, res),
+      )
+      .catch((e: unknown) => this.failed(parts, res, e));
+  }
+
+  /** A response that could not be written (the connection gone, a header refused): logged, the socket closed. */
+  private failed(parts: FrontDoorParts, res: ServerResponse, e: unknown): void {
+    parts.log.error({ err: e }, 'front door: the response could not be written');
+    res.destroy();
   }
 
   /** The slug of a request the front door may answer, or undefined. */
