@@ -44,7 +44,7 @@ export function createAdapter(root: Logger): FastifyAdapter {
     bodyLimit: env.bodyLimitBytes,
     // A client's own request id is kept when it is sane, so logs can be joined across systems.
     genReqId: (req: IncomingMessage) => requestIdOf(req),
-    // The server's requests pass the read cache's front door before Fastify (cached public articles).
+    // The server's requests pass the front door before Fastify (anonymous single-article reads).
     serverFactory: (
       handler: (req: IncomingMessage, res: ServerResponse) => void,
       options: Parameters<ContentFrontDoor['serverFactory']>[1],
