@@ -100,34 +100,36 @@ export class ContentFrontDoor {
     const hit = this.hit(parts, req, slug);
     const started = parts.log.isLevelEnabled('info') ? process.hrtime.bigint() : undefined;
     const ip = this.trust ? proxyAddr(req, this.trust) : (req.socket.remoteAddress ?? '');
-    const counted = parts.limiter.consumeIp(ip);
-    if (hit) {
-      counted
-        .then(
-          () => this.sendHit(parts, req, res, hit, ip, started),
-          // Over the limit (or the limiter failed): the whole path answers, in the one error shape.
-          () => next(req, res),
-        )
-        .catch((e: unknown) => this.failed(parts, res, e));
-      return;
-    }
-    counted
+    parts.limiter
+      .consumeIp(ip)
       .then(
         () =>
-          parts.read(slug, req.headers.accept).then(
-            (body) => {
-              if ((body.status ?? 200) === 200) return this.sendRead(parts, req, res, body, ip, started);
-              parts.limiter.markCounted(req);
-              next(req, res);
-            },
-            () => {
-              parts.limiter.markCounted(req);
-              next(req, res);
-            },
-          ),
+          hit
+            ? this.sendHit(parts, req, res, hit, ip, started)
+            : this.readAndSend(parts, req, res, slug, ip, started, next),
+        // Over the limit (or the limiter failed): the whole path answers, in the one error shape.
         () => next(req, res),
       )
       .catch((e: unknown) => this.failed(parts, res, e));
+  }
+
+  /** Reads the article and sends a 200; any other answer (or a failed read) is the whole path's to give. */
+  private async readAndSend(
+    parts: FrontDoorParts,
+    req: IncomingMessage,
+    res: ServerResponse,
+    slug: string,
+    ip: string,
+    started: bigint | undefined,
+    next: NodeHandler,
+  ): Promise<void> {
+    const body = await parts.read(slug, req.headers.accept).catch(() => undefined);
+    if (body && (body.status ?? 200) === 200) {
+      return this.write(parts, req, res, body, this.headers(parts, body), ip, started);
+    }
+    // Its address was counted here already: the whole path does not count it again.
+    parts.limiter.markCounted(req);
+    next(req, res);
   }
 
   /** A response that could not be written (the connection gone, a header refused): logged, the socket closed. */
@@ -177,28 +179,12 @@ export class ContentFrontDoor {
     ip: string,
     started: bigint | undefined,
   ): void {
-    const id = requestIdOf(req);
     let headers = this.wire.get(hit);
     if (!headers) {
       headers = this.headers(parts, { ...hit, cache: 'hit' });
       this.wire.set(hit, headers);
     }
-    this.write(parts, req, res, hit, headers.concat('x-request-id', id), id, ip, started);
-  }
-
-  /** Sends an answer read for this request (x-content-cache `miss` or `shared`). */
-  private sendRead(
-    parts: FrontDoorParts,
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: SentBody,
-    ip: string,
-    started: bigint | undefined,
-  ): void {
-    const id = requestIdOf(req);
-    const headers = this.headers(parts, body);
-    headers.push('x-request-id', id);
-    this.write(parts, req, res, body, headers, id, ip, started);
+    this.write(parts, req, res, hit, headers, ip, started);
   }
 
   /**
@@ -213,19 +199,20 @@ export class ContentFrontDoor {
     return list;
   }
 
+  /** Writes a 200: the body with its headers (`headers`, the request id added). */
   private write(
     parts: FrontDoorParts,
     req: IncomingMessage,
     res: ServerResponse,
     body: SentBody,
     headers: string[],
-    id: string,
     ip: string,
     started: bigint | undefined,
   ): void {
+    const id = requestIdOf(req);
     if (started !== undefined) this.logRequest(parts.log, req, res, id, ip, started);
     this.answered++;
-    res.writeHead(200, headers);
+    res.writeHead(200, headers.concat('x-request-id', id));
     res.end(body.bytes);
   }
 
